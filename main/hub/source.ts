@@ -1,0 +1,174 @@
+/**
+ * The one contract every device kind implements (NatNet, Pupil Companion, VRPN, Teleport, and a
+ * recording played back). The Hub and the UI know only this.
+ *
+ * A Source owns its sockets. It never throws out of a socket handler: bad input is counted
+ * (`malformed`), gaps are counted (`dropped`), and losing the peer is reported with a `down` event
+ * so that the Hub can close it and connect again with backoff.
+ */
+import type { EventEmitter } from 'node:events';
+
+export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
+
+/**
+ * idle: created, not started. connecting: waiting for the peer's first answer.
+ * connected: the peer answered, no samples yet. streaming: samples arriving.
+ * stale: connected but no sample for longer than the source's stale threshold.
+ * reconnecting: the Hub is waiting to try again (see health.lastError and nextRetryMs).
+ * closed: closed on request.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'streaming' | 'stale' | 'reconnecting' | 'closed';
+
+/** Raw counters a source keeps; the Hub turns them into Health. Monotonic for the source's life. */
+export interface SourceCounters {
+  /** Datagrams / messages received from the peer, good or bad. */
+  packets: number;
+  bytes: number;
+  /** Samples emitted. */
+  samples: number;
+  /** Packets that failed to decode (short, long, garbage, hostile counts). */
+  malformed: number;
+  /** Samples missing by sequence number (e.g. NatNet frame-number gaps), plus duplicates/late ones discarded. */
+  dropped: number;
+}
+
+/** A device clock model: deviceTime → host time. Uncertainty is half the best round trip (Cristian). */
+export interface ClockEstimate {
+  /** hostUnixNs − deviceNs at the reference point, in ns. */
+  offsetNs: number;
+  uncertaintyNs: number;
+  /** Parts per million; 0 until enough samples. */
+  driftPpm: number;
+  /** Round trips measured so far. */
+  samples: number;
+}
+
+/** Latency figures in ms, per NatNet's official formulas where applicable; absent when unknown. */
+export interface LatencyFigures {
+  /** Device-internal: e.g. NatNet transmit − camera mid-exposure. */
+  systemMs?: number;
+  /** e.g. NatNet transmit − camera data received. */
+  softwareMs?: number;
+  /** Host receive − device transmit, through the clock model. */
+  transitMs?: number;
+}
+
+export interface SourceStatus {
+  state: ConnectionState;
+  /** Human-readable: what the peer is (e.g. "Motive 3.1.0.0, NatNet 4.1, unicast, 10 MHz clock"). */
+  peer?: string;
+  lastError?: string;
+  clock?: ClockEstimate;
+  latency?: LatencyFigures;
+  /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
+  recording?: boolean;
+}
+
+/** One tracked body's pose, flat for speed. Units: metres; quaternion (qx, qy, qz, qw). */
+export interface BodyPose {
+  id: number;
+  x: number;
+  y: number;
+  z: number;
+  qx: number;
+  qy: number;
+  qz: number;
+  qw: number;
+  valid: boolean;
+}
+
+interface SampleBase {
+  /** Host monotonic clock mapped once to Unix time, in ns (a double: ~0.25 µs resolution). */
+  hostTimeNs: number;
+  /** Device time converted to host Unix ns through the device's clock model, when known. */
+  deviceTimeNs?: number;
+}
+
+/** NatNet frames, VRPN trackers, Teleport poses: bodies (and markers) in 3D. */
+export interface PosesSample extends SampleBase {
+  kind: 'poses';
+  /** Device frame number / sequence when the device has one. */
+  frameNumber?: number;
+  bodies: BodyPose[];
+  /** Marker positions, xyz interleaved (metres). */
+  markers?: Float32Array;
+  /** Device recording flag carried in the data (NatNet params bit 0). */
+  recording?: boolean;
+  /** The decoded device message, for the recorder and `probe` (NatNet: FrameOfData). */
+  raw?: unknown;
+}
+
+/** Pupil gaze (normalised scene coordinates 0..1 from the top-left; worn flag). */
+export interface GazeSample extends SampleBase {
+  kind: 'gaze';
+  x: number;
+  y: number;
+  worn: boolean;
+}
+
+/** One H.264 access unit, Annex B, with SPS/PPS prepended on key frames. */
+export interface VideoSample extends SampleBase {
+  kind: 'video';
+  key: boolean;
+  /** Presentation time in µs on the device clock (RTP timestamp unwrapped). */
+  ptsUs: number;
+  data: Uint8Array;
+  width?: number;
+  height?: number;
+  codec?: string;
+}
+
+/** VRPN buttons, Pupil/Teleport events. */
+export interface EventSample extends SampleBase {
+  kind: 'event';
+  name: string;
+  value?: number | string | boolean;
+}
+
+/** VRPN analogs. */
+export interface AnalogSample extends SampleBase {
+  kind: 'analog';
+  channels: number[];
+}
+
+export type Sample = PosesSample | GazeSample | VideoSample | EventSample | AnalogSample;
+
+/** What a device calls its bodies (NatNet model definitions, VRPN sensors, Teleport nodes). */
+export interface BodyCatalog {
+  bodies: { id: number; name: string }[];
+}
+
+/** Optional capabilities; the UI offers only what a source has. */
+export interface RecordingControl {
+  /** Resolves when the device confirmed (response or the recording flag), rejects with a clear message otherwise. */
+  start(takeName?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SourceCapabilities {
+  recording?: RecordingControl;
+  /** Send a named event to the device (Pupil events). */
+  events?: { send(name: string, timestampNs?: number): Promise<void> };
+}
+
+export interface SourceEvents {
+  status: [SourceStatus];
+  sample: [Sample];
+  catalog: [BodyCatalog];
+  /** The peer is gone (silence, restart, socket error): the Hub will close() and connect() again with backoff. */
+  down: [string];
+}
+
+export interface Source extends EventEmitter<SourceEvents> {
+  readonly id: string;
+  readonly kind: DeviceKind;
+  /** Shown to the operator, e.g. "Motive @ 127.0.0.1". */
+  readonly label: string;
+  readonly capabilities: SourceCapabilities;
+  /** Resolves once the peer answered; rejects with a clear message if it did not within the source's timeout. */
+  connect(): Promise<void>;
+  /** Releases every socket and timer. Idempotent. */
+  close(): Promise<void>;
+  counters(): SourceCounters;
+  status(): SourceStatus;
+}

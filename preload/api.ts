@@ -1,0 +1,354 @@
+/**
+ * THE CONTRACT between the main process and the renderer: every call, event and packed frame layout,
+ * with validators. Imported by main/ (link, app), preload/ and renderer/; it must stay free of Node
+ * and Electron imports so that all three bundles can include it.
+ *
+ * Two transports carry the same messages (main/link): Electron IPC, and a WebSocket in headless mode.
+ *  - main → renderer: binary batches (packed Float64Array, below), and JSON LinkEvents.
+ *  - renderer → main: JSON RPC calls (validated here with zod before anything acts on them) and batch acks.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Device snapshots (low rate: on change and ~2 Hz for health)
+// ---------------------------------------------------------------------------------------------
+
+export const DEVICE_KINDS = ['natnet', 'pupil', 'vrpn', 'teleport', 'playback'] as const;
+export type DeviceKindName = (typeof DEVICE_KINDS)[number];
+
+export const CONNECTION_STATES = [
+  'idle',
+  'connecting',
+  'connected',
+  'streaming',
+  'stale',
+  'reconnecting',
+  'closed',
+] as const;
+
+export interface DeviceHealth {
+  state: (typeof CONNECTION_STATES)[number];
+  /** Samples per second over the last ~second. */
+  sampleRateHz: number;
+  /** ms since the last sample, or null before the first one. */
+  lastSampleAgeMs: number | null;
+  samples: number;
+  packets: number;
+  malformed: number;
+  dropped: number;
+  reconnects: number;
+  lastError: string | null;
+  /** ms until the next connection attempt, while reconnecting. */
+  nextRetryMs: number | null;
+  clockOffsetMs: number | null;
+  clockUncertaintyMs: number | null;
+  latency: { systemMs?: number; softwareMs?: number; transitMs?: number } | null;
+}
+
+export interface DeviceSnapshot {
+  /** Small integer the packed batches use to name this device. Stable for the Hub's lifetime. */
+  handle: number;
+  id: string;
+  kind: DeviceKindName;
+  label: string;
+  /** e.g. "Motive 3.1.0.0 · NatNet 4.1 · unicast". */
+  peer: string | null;
+  /** Is this one of the demo simulators? */
+  simulated: boolean;
+  capabilities: { recording: boolean; events: boolean };
+  /** Device-side recording state, when known. */
+  recording: boolean | null;
+  health: DeviceHealth;
+}
+
+export interface BodyName {
+  id: number;
+  name: string;
+}
+
+export type LinkEvent =
+  | { type: 'devices'; devices: DeviceSnapshot[] }
+  | { type: 'catalog'; handle: number; bodies: BodyName[] }
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string };
+
+// ---------------------------------------------------------------------------------------------
+// RPC: renderer → main. Every params object is validated with these schemas in main before use.
+// ---------------------------------------------------------------------------------------------
+
+const deviceId = z.string().min(1).max(128);
+const takeName = z
+  .string()
+  .max(200)
+  // Motive splits request arguments on commas and does not trim.
+  .regex(/^[^,\u0000-\u001f]*$/, 'take names may not contain commas or control characters');
+
+export const RpcSchemas = {
+  listDevices: { params: z.object({}).strict() },
+  connectDevice: { params: z.object({ deviceId }).strict() },
+  disconnectDevice: { params: z.object({ deviceId }).strict() },
+  startRecording: { params: z.object({ deviceId, takeName: takeName.optional() }).strict() },
+  stopRecording: { params: z.object({ deviceId }).strict() },
+  /** The renderer tells how fast data reaches its store (arrival → store, ms), for the Health panel. */
+  reportRendererStats: {
+    params: z
+      .object({
+        fps: z.number().finite().min(0).max(1000),
+        latencyP50Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
+        latencyP99Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
+      })
+      .strict(),
+  },
+} as const;
+
+export type RpcMethod = keyof typeof RpcSchemas;
+export type RpcParams<M extends RpcMethod> = z.infer<(typeof RpcSchemas)[M]['params']>;
+export interface RpcResults {
+  listDevices: DeviceSnapshot[];
+  connectDevice: null;
+  disconnectDevice: null;
+  startRecording: null;
+  stopRecording: null;
+  reportRendererStats: null;
+}
+export const RPC_METHODS = Object.keys(RpcSchemas) as RpcMethod[];
+
+export type RpcResponse<M extends RpcMethod = RpcMethod> =
+  | { ok: true; value: RpcResults[M] }
+  | { ok: false; error: string };
+
+/** Validates an untrusted RPC call; returns the typed params or a message saying what is wrong. */
+export function validateRpc(
+  method: unknown,
+  params: unknown,
+): { ok: true; method: RpcMethod; params: unknown } | { ok: false; error: string } {
+  if (typeof method !== 'string' || !Object.hasOwn(RpcSchemas, method)) {
+    return { ok: false, error: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` };
+  }
+  const m = method as RpcMethod;
+  const parsed = RpcSchemas[m].params.safeParse(params ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: `${m}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'} ${i.message}`).join('; ')}` };
+  }
+  return { ok: true, method: m, params: parsed.data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API the renderer sees as window.sightline (preload) or builds over a WebSocket (headless).
+// ---------------------------------------------------------------------------------------------
+
+export interface SightlineApi {
+  readonly transport: 'electron' | 'websocket';
+  call<M extends RpcMethod>(method: M, params: RpcParams<M>): Promise<RpcResponse<M>>;
+  /** Packed batches (layout below). Returns an unsubscribe function. */
+  onBatch(listener: (batch: ArrayBuffer) => void): () => void;
+  onEvent(listener: (event: LinkEvent) => void): () => void;
+  /**
+   * Tells main the renderer has drawn up to this batch. Main sends the next batch as soon as the previous
+   * one is acknowledged (so an idle renderer gets data with no added wait) and never more than one
+   * unacknowledged batch: the renderer's display rate paces the link.
+   */
+  ack(seq: number): void;
+}
+
+/** IPC channel names (Electron transport). */
+export const IpcChannels = {
+  rpc: 'sightline:rpc',
+  batch: 'sightline:batch',
+  event: 'sightline:event',
+  ack: 'sightline:ack',
+} as const;
+
+/** WebSocket transport: text frames are JSON of these; binary frames are batches. */
+export type WsClientMessage =
+  | { t: 'rpc'; id: number; method: string; params: unknown }
+  | { t: 'ack'; seq: number };
+export type WsServerMessage =
+  | { t: 'rpc'; id: number; response: RpcResponse }
+  | { t: 'event'; event: LinkEvent };
+
+export const WsClientMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('rpc'), id: z.number().int().min(0).max(2 ** 31), method: z.string().max(64), params: z.unknown() }).strict(),
+  z.object({ t: z.literal('ack'), seq: z.number().int().min(0) }).strict(),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Packed batch layout: one Float64Array per display frame, whatever the input rate.
+//
+//   header (BATCH_HEADER_LENGTH):
+//     [0] BATCH_MAGIC  [1] seq  [2] sentAtMs (host Unix ms)  [3] sectionCount
+//   then sectionCount sections, each starting with:
+//     [0] section type  [1] device handle  [2] section length in f64s, header included
+//   POSES section (type 1), after its 3-slot header:
+//     [3] frameNumber (NaN if none)  [4] hostTimeMs of the newest sample (arrival, Unix ms)
+//     [5] deviceTimeMs (NaN if unknown)  [6] flags (bit 0: device recording, bit 1: recording known)
+//     [7] bodyCount  [8] markerCount  [9] samplesSinceLastBatch
+//     then bodyCount × BODY_STRIDE: id, x, y, z, qx, qy, qz, qw, valid(0|1)
+//     then markerCount × 3: x, y, z
+//   GAZE section (type 2, Pupil): [3] count, then count × GAZE_STRIDE: hostTimeMs, deviceTimeMs, x, y, worn
+//   ANALOG section (type 3, VRPN analog/buttons): [3] channelCount, then channelCount values
+// Sections of an unknown type are skipped by their length.
+// ---------------------------------------------------------------------------------------------
+
+export const BATCH_MAGIC = 0x51_6e_4c_01; // "SLn" + layout version 1
+export const BATCH_HEADER_LENGTH = 4;
+export const SECTION_HEADER_LENGTH = 3;
+export const SectionType = { Poses: 1, Gaze: 2, Analog: 3 } as const;
+export const POSES_FIXED_LENGTH = 10;
+export const BODY_STRIDE = 9;
+export const MARKER_STRIDE = 3;
+export const GAZE_STRIDE = 5;
+/** Bounds the renderer enforces before trusting counts. */
+export const BatchLimits = { maxSections: 64, maxBodies: 2000, maxMarkers: 10000, maxGaze: 1000 } as const;
+
+export const PosesFlags = { Recording: 1, RecordingKnown: 2 } as const;
+
+export interface PackedBody {
+  id: number;
+  x: number;
+  y: number;
+  z: number;
+  qx: number;
+  qy: number;
+  qz: number;
+  qw: number;
+  valid: boolean;
+}
+
+export interface PosesSection {
+  type: 'poses';
+  handle: number;
+  frameNumber: number | null;
+  hostTimeMs: number;
+  deviceTimeMs: number | null;
+  recording: boolean | null;
+  samples: number;
+  bodies: PackedBody[];
+  /** xyz interleaved; a view into the batch, not a copy. */
+  markers: Float64Array;
+}
+
+export interface UnpackedBatch {
+  seq: number;
+  sentAtMs: number;
+  poses: PosesSection[];
+}
+
+export interface PosesInput {
+  handle: number;
+  frameNumber?: number;
+  hostTimeMs: number;
+  deviceTimeMs?: number;
+  recording?: boolean;
+  samples: number;
+  bodies: readonly PackedBody[];
+  /** xyz interleaved */
+  markers?: ArrayLike<number>;
+}
+
+/** Packs one batch. Main side; the result's buffer is owned whole (safe to transfer or send). */
+export function packBatch(seq: number, sentAtMs: number, poses: readonly PosesInput[]): Float64Array {
+  let length = BATCH_HEADER_LENGTH;
+  for (const p of poses) {
+    length += SECTION_HEADER_LENGTH + POSES_FIXED_LENGTH - SECTION_HEADER_LENGTH;
+    length += p.bodies.length * BODY_STRIDE + (p.markers ? p.markers.length - (p.markers.length % 3) : 0);
+  }
+  const out = new Float64Array(length);
+  out[0] = BATCH_MAGIC;
+  out[1] = seq;
+  out[2] = sentAtMs;
+  out[3] = poses.length;
+  let o = BATCH_HEADER_LENGTH;
+  for (const p of poses) {
+    const markerCount = p.markers ? Math.floor(p.markers.length / 3) : 0;
+    const sectionLength = POSES_FIXED_LENGTH + p.bodies.length * BODY_STRIDE + markerCount * MARKER_STRIDE;
+    out[o] = SectionType.Poses;
+    out[o + 1] = p.handle;
+    out[o + 2] = sectionLength;
+    out[o + 3] = p.frameNumber ?? NaN;
+    out[o + 4] = p.hostTimeMs;
+    out[o + 5] = p.deviceTimeMs ?? NaN;
+    out[o + 6] = p.recording === undefined ? 0 : PosesFlags.RecordingKnown | (p.recording ? PosesFlags.Recording : 0);
+    out[o + 7] = p.bodies.length;
+    out[o + 8] = markerCount;
+    out[o + 9] = p.samples;
+    let b = o + POSES_FIXED_LENGTH;
+    for (const body of p.bodies) {
+      out[b] = body.id;
+      out[b + 1] = body.x;
+      out[b + 2] = body.y;
+      out[b + 3] = body.z;
+      out[b + 4] = body.qx;
+      out[b + 5] = body.qy;
+      out[b + 6] = body.qz;
+      out[b + 7] = body.qw;
+      out[b + 8] = body.valid ? 1 : 0;
+      b += BODY_STRIDE;
+    }
+    if (p.markers) for (let i = 0; i < markerCount * 3; i++) out[b + i] = p.markers[i]!;
+    o += sectionLength;
+  }
+  return out;
+}
+
+export class BatchFormatError extends Error {}
+
+function count(value: number | undefined, max: number, what: string): number {
+  if (value === undefined || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new BatchFormatError(`bad ${what}: ${String(value)}`);
+  }
+  return value;
+}
+
+/** Unpacks and bounds-checks a batch. Renderer side; throws BatchFormatError on anything inconsistent. */
+export function unpackBatch(buffer: ArrayBuffer | Float64Array): UnpackedBatch {
+  const a = buffer instanceof Float64Array ? buffer : new Float64Array(buffer, 0, Math.floor(buffer.byteLength / 8));
+  if (a.length < BATCH_HEADER_LENGTH || a[0] !== BATCH_MAGIC) throw new BatchFormatError('not a Sightline batch');
+  const sections = count(a[3], BatchLimits.maxSections, 'section count');
+  const poses: PosesSection[] = [];
+  let o = BATCH_HEADER_LENGTH;
+  for (let s = 0; s < sections; s++) {
+    if (o + SECTION_HEADER_LENGTH > a.length) throw new BatchFormatError('section header past end');
+    const type = a[o]!;
+    const len = count(a[o + 2], a.length - o, 'section length');
+    if (len < SECTION_HEADER_LENGTH) throw new BatchFormatError('section too short');
+    if (type === SectionType.Poses) {
+      if (len < POSES_FIXED_LENGTH) throw new BatchFormatError('poses section too short');
+      const bodyCount = count(a[o + 7], BatchLimits.maxBodies, 'body count');
+      const markerCount = count(a[o + 8], BatchLimits.maxMarkers, 'marker count');
+      if (POSES_FIXED_LENGTH + bodyCount * BODY_STRIDE + markerCount * MARKER_STRIDE !== len) {
+        throw new BatchFormatError('poses section length does not match its counts');
+      }
+      const bodies: PackedBody[] = new Array<PackedBody>(bodyCount);
+      let b = o + POSES_FIXED_LENGTH;
+      for (let i = 0; i < bodyCount; i++, b += BODY_STRIDE) {
+        bodies[i] = {
+          id: a[b]!,
+          x: a[b + 1]!,
+          y: a[b + 2]!,
+          z: a[b + 3]!,
+          qx: a[b + 4]!,
+          qy: a[b + 5]!,
+          qz: a[b + 6]!,
+          qw: a[b + 7]!,
+          valid: a[b + 8] === 1,
+        };
+      }
+      const flags = a[o + 6]!;
+      const frameNumber = a[o + 3]!;
+      const deviceTime = a[o + 5]!;
+      poses.push({
+        type: 'poses',
+        handle: a[o + 1]!,
+        frameNumber: Number.isNaN(frameNumber) ? null : frameNumber,
+        hostTimeMs: a[o + 4]!,
+        deviceTimeMs: Number.isNaN(deviceTime) ? null : deviceTime,
+        recording: flags & PosesFlags.RecordingKnown ? (flags & PosesFlags.Recording) !== 0 : null,
+        samples: a[o + 9]!,
+        bodies,
+        markers: a.subarray(b, b + markerCount * MARKER_STRIDE),
+      });
+    }
+    o += len;
+  }
+  return { seq: a[1]!, sentAtMs: a[2]!, poses };
+}

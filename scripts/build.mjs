@@ -1,0 +1,46 @@
+// Bundles main, preload and renderer with esbuild, offline and without the Electron binary.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const production = process.env.NODE_ENV !== 'development';
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'renderer'), { recursive: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['electron'],
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({ ...node, entryPoints: { app: join(root, 'main/app/main.ts') }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' } }),
+  build({ ...node, entryPoints: { headless: join(root, 'main/headless.ts') }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' } }),
+  build({ ...node, entryPoints: { cli: join(root, 'main/cli/index.ts') }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' } }),
+  // A sandboxed preload may require only 'electron' (and a few builtins): bundle it into one file.
+  build({ ...node, platform: 'browser', entryPoints: { index: join(root, 'preload/index.ts') }, outdir: join(dist, 'preload'), outExtension: { '.js': '.cjs' } }),
+  build({
+    bundle: true,
+    platform: 'browser',
+    target: ['chrome120'],
+    format: 'esm',
+    jsx: 'automatic',
+    minify: production,
+    sourcemap: true,
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    entryPoints: { app: join(root, 'renderer/src/main.tsx') },
+    outdir: join(dist, 'renderer'),
+    logLevel: 'warning',
+  }),
+]);
+cpSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
+cpSync(join(root, 'renderer/styles.css'), join(dist, 'renderer/styles.css'));
+console.log('built dist/ (main, preload, renderer)');
