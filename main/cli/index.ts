@@ -1,0 +1,82 @@
+/**
+ * `sightline` — the lab operator's command line (also `npm run cli -- …`).
+ * stdout: JSON lines only, one object per line (documented in README "Command line"); stderr: messages.
+ * Exit codes: 0 done, 1 the device or file failed, 2 the command was called wrongly.
+ */
+import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
+import { type CliIo, printJson, processIo, say, UsageError } from './output';
+import { infoReport } from './info';
+
+export const USAGE = `usage: sightline <command> <device> [options]
+
+  sim natnet [--host 127.0.0.1] [--port 1510] [--data-port 1511] [--bodies 3] [--rate 120]
+             [--bitstream 4.1] [--multicast] [--group 239.255.42.99]
+      run a simulated OptiTrack Motive until stopped
+  probe natnet HOST [--port 1510] [--frames N] [--local ADDR] [--multicast] [--bitstream X] [--timeout MS]
+      connect and print one JSON line per frame until stopped or N frames
+  decode natnet FILE.pcap|FILE.pcapng [--bitstream X]
+      print the same JSON lines for every NatNet frame in a capture
+  discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
+      list the Motive servers that answer a discovery broadcast
+  info
+      print what this build supports, as JSON
+  record
+      not available yet: recording to MCAP comes with the recorder
+
+Devices: natnet (OptiTrack Motive). pupil, vrpn and teleport are planned.`;
+
+type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
+
+const commands: Record<string, Record<string, Command>> = {
+  sim: { natnet: simNatNet },
+  probe: { natnet: probeNatNet },
+  decode: { natnet: decodeNatNet },
+  discover: { natnet: discoverNatNet },
+};
+
+const PLANNED = new Set(['pupil', 'vrpn', 'teleport']);
+
+export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
+  const [command, device, ...rest] = argv;
+  try {
+    if (!command || command === 'help' || command === '--help' || command === '-h') {
+      say(io, USAGE);
+      return command ? 0 : 2;
+    }
+    if (command === 'info') {
+      printJson(io, infoReport());
+      return 0;
+    }
+    if (command === 'record') {
+      say(io, 'sightline record: not available yet (recording to MCAP comes with the recorder); use `probe … > file.jsonl` meanwhile');
+      return 2;
+    }
+    const byDevice = commands[command];
+    if (!byDevice) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    if (!device) throw new UsageError(`${command} needs a device: natnet`);
+    const run = byDevice[device];
+    if (!run) {
+      throw new UsageError(
+        PLANNED.has(device) ? `${command} ${device}: not available yet (planned)` : `unknown device ${JSON.stringify(device)}`,
+      );
+    }
+    return await run(rest, io, signal);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      say(io, `sightline: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    say(io, `sightline: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

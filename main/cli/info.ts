@@ -1,0 +1,31 @@
+/** `sightline info`: what this build supports, for scripts and bug reports. */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+
+function packageVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function infoReport() {
+  return {
+    type: 'info',
+    name: 'sightline',
+    version: packageVersion(),
+    node: process.versions.node,
+    platform: `${os.platform()}-${os.arch()}`,
+    devices: {
+      natnet: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
+      pupil: { status: 'planned' },
+      vrpn: { status: 'planned' },
+      teleport: { status: 'planned' },
+    },
+    config: process.env.SIGHTLINE_CONFIG ?? join(os.homedir(), '.config', 'sightline', 'devices.json'),
+    configExists: existsSync(process.env.SIGHTLINE_CONFIG ?? join(os.homedir(), '.config', 'sightline', 'devices.json')),
+  };
+}
