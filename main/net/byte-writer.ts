@@ -62,27 +62,33 @@ export class ByteWriter {
   }
 
   u8(v: number): void {
-    this.view.setUint8(this.reserve(1), v);
+    const p = this.reserve(1);
+    this.view.setUint8(p, v);
   }
 
   i8(v: number): void {
-    this.view.setInt8(this.reserve(1), v);
+    const p = this.reserve(1);
+    this.view.setInt8(p, v);
   }
 
   i16(v: number): void {
-    this.view.setInt16(this.reserve(2), v, this.littleEndian);
+    const p = this.reserve(2);
+    this.view.setInt16(p, v, this.littleEndian);
   }
 
   u16(v: number): void {
-    this.view.setUint16(this.reserve(2), v, this.littleEndian);
+    const p = this.reserve(2);
+    this.view.setUint16(p, v, this.littleEndian);
   }
 
   i32(v: number): void {
-    this.view.setInt32(this.reserve(4), v, this.littleEndian);
+    const p = this.reserve(4);
+    this.view.setInt32(p, v, this.littleEndian);
   }
 
   u32(v: number): void {
-    this.view.setUint32(this.reserve(4), v, this.littleEndian);
+    const p = this.reserve(4);
+    this.view.setUint32(p, v, this.littleEndian);
   }
 
   /** u64 from a non-negative integer double (exact below 2^53). */
@@ -99,15 +105,18 @@ export class ByteWriter {
   }
 
   u64BigInt(v: bigint): void {
-    this.view.setBigUint64(this.reserve(8), v, this.littleEndian);
+    const p = this.reserve(8);
+    this.view.setBigUint64(p, v, this.littleEndian);
   }
 
   f32(v: number): void {
-    this.view.setFloat32(this.reserve(4), v, this.littleEndian);
+    const p = this.reserve(4);
+    this.view.setFloat32(p, v, this.littleEndian);
   }
 
   f64(v: number): void {
-    this.view.setFloat64(this.reserve(8), v, this.littleEndian);
+    const p = this.reserve(8);
+    this.view.setFloat64(p, v, this.littleEndian);
   }
 
   /** Writes the UTF-8 text (no terminator); returns its byte length. */
