@@ -1,0 +1,280 @@
+/**
+ * RendererLink: what one renderer (a window, or a browser tab in headless mode) gets from the Hub, over
+ * either transport. One contract, two transports (main/app/ipc.ts, main/link/ws-transport.ts).
+ *
+ * Pose batches are paced by credit, not by a timer:
+ *  - the latest PosesSample of each device is kept (older ones are coalesced away, but counted);
+ *  - when a sample arrives and no batch is unacknowledged, a batch goes out at once (within the same
+ *    task, after a microtask that gathers samples arriving together), so an idle renderer waits for nothing;
+ *  - otherwise the link is marked dirty and the next batch goes out the moment the ack comes;
+ *  - at most one batch is ever unacknowledged. The renderer acks from requestAnimationFrame, so the
+ *    display paces the link: one batch per displayed frame, whatever the device rate.
+ *  - If no ack comes for ackTimeoutMs (1 s), the batch is presumed lost or the renderer hidden
+ *    (browsers stop requestAnimationFrame in hidden tabs and minimised windows), and the next batch is
+ *    sent anyway: a hidden window still gets about one update per second, and a lost ack cannot stall
+ *    the link for good.
+ *
+ * Low-rate traffic is LinkEvents: 'devices' (the Hub's change events and its ~2 Hz health tick),
+ * 'catalog' on change, 'notice' for errors; all replayed to a renderer that (re)connects.
+ * RPC: every call is validated with validateRpc before the Hub sees it; answers never carry a stack.
+ */
+import {
+  packBatch,
+  validateRpc,
+  type LinkEvent,
+  type PosesInput,
+  type RpcMethod,
+  type RpcParams,
+  type RpcResponse,
+  type RpcResults,
+} from '../../preload/api';
+import { hostTimeMs } from '../time/host-clock';
+import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice } from '../hub/hub';
+import type { PosesSample, Sample } from '../hub/source';
+import type { DeviceSnapshot } from '../../preload/api';
+
+export type RpcHandler = (method: unknown, params: unknown) => Promise<RpcResponse>;
+
+/** What a transport provides; the policy lives in RendererLink, not here. */
+export interface LinkTransport {
+  readonly isOpen: boolean;
+  /** The buffer is owned whole by the callee after the call (packBatch allocates a fresh one). */
+  sendBatch(buffer: Float64Array): void;
+  sendEvent(event: LinkEvent): void;
+  onRpc(handler: RpcHandler): void;
+  onAck(handler: (seq: number) => void): void;
+}
+
+export interface RendererLinkOptions {
+  /** Send the next batch anyway after this long without an ack (hidden window, lost ack). */
+  ackTimeoutMs?: number;
+}
+
+export interface RendererStats {
+  fps: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  atMs: number;
+}
+
+export interface LinkStats {
+  batchesSent: number;
+  acks: number;
+  /** Batches sent because the previous one went unacknowledged for ackTimeoutMs. */
+  ackTimeouts: number;
+  /** Pose samples replaced by a newer one of the same device before being sent. */
+  samplesCoalesced: number;
+  rpcCalls: number;
+  rpcRejected: number;
+}
+
+interface Pending {
+  sample: PosesSample;
+  /** Samples of this device since its last batch, the sent one included. */
+  count: number;
+}
+
+export class RendererLink {
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  private inFlight: number | null = null;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushQueued = false;
+  private closed = false;
+  private readonly ackTimeoutMs: number;
+  private readonly detach: (() => void)[] = [];
+  private rendererStats: RendererStats | null = null;
+  private readonly counts: LinkStats = {
+    batchesSent: 0,
+    acks: 0,
+    ackTimeouts: 0,
+    samplesCoalesced: 0,
+    rpcCalls: 0,
+    rpcRejected: 0,
+  };
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly transport: LinkTransport,
+    options: RendererLinkOptions = {},
+  ) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 1_000;
+    const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
+    const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
+    const onNotice = (n: Notice): void => this.send(n);
+    hub.on('devices', onDevices);
+    hub.on('catalog', onCatalog);
+    hub.on('notice', onNotice);
+    this.detach.push(
+      () => hub.off('devices', onDevices),
+      () => hub.off('catalog', onCatalog),
+      () => hub.off('notice', onNotice),
+      hub.addSink((device, sample) => this.onSample(device, sample)),
+    );
+    transport.onAck((seq) => this.onAck(seq));
+    transport.onRpc((method, params) => this.handleRpc(method, params));
+    this.replay();
+  }
+
+  /**
+   * Brings a renderer that just (re)loaded up to date: current devices, catalogs, recent notices and
+   * the latest poses, and forgets any batch the previous page never acknowledged.
+   */
+  replay(): void {
+    if (this.closed) return;
+    this.clearInFlight();
+    this.send({ type: 'devices', devices: this.hub.snapshots() });
+    for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
+    for (const n of this.hub.notices()) this.send(n);
+    for (const { device, sample } of this.hub.latestPoses()) {
+      if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
+    }
+    if (this.pending.size > 0) this.flush();
+  }
+
+  stats(): LinkStats {
+    return { ...this.counts };
+  }
+
+  /** The renderer's own measurements (reportRendererStats), for the Health panel and the bench. */
+  lastRendererStats(): RendererStats | null {
+    return this.rendererStats;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const d of this.detach) d();
+    this.clearInFlight();
+    this.pending.clear();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Batches
+  // ------------------------------------------------------------------------------------------
+
+  private onSample(device: DeviceRef, sample: Sample): void {
+    // Only poses travel in batches today; gaze and analog sections come with their devices.
+    if (sample.kind !== 'poses') return;
+    const previous = this.pending.get(device.handle);
+    if (previous) {
+      previous.sample = sample;
+      previous.count++;
+      this.counts.samplesCoalesced++;
+    } else {
+      this.pending.set(device.handle, { sample, count: 1 });
+    }
+    if (this.inFlight === null && !this.flushQueued) {
+      this.flushQueued = true;
+      // A microtask, not a timer: samples of other devices decoded in the same task join this batch at no delay.
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        if (this.inFlight === null) this.flush();
+      });
+    }
+  }
+
+  private onAck(seq: number): void {
+    // Only the batch in flight counts: acks of batches given up on (ack timeout) or never sent are ignored.
+    if (this.closed || this.inFlight === null || seq !== this.inFlight) return;
+    this.counts.acks++;
+    this.clearInFlight();
+    if (this.pending.size > 0) this.flush();
+  }
+
+  private flush(): void {
+    if (this.closed || this.pending.size === 0 || !this.transport.isOpen) return;
+    const poses: PosesInput[] = [];
+    for (const [handle, { sample, count }] of this.pending) poses.push(toPosesInput(handle, sample, count));
+    this.pending.clear();
+    const seq = ++this.seq;
+    const batch = packBatch(seq, hostTimeMs(), poses);
+    try {
+      this.transport.sendBatch(batch);
+    } catch {
+      // A transport that failed mid-send is closing; its owner closes this link.
+      return;
+    }
+    this.counts.batchesSent++;
+    this.inFlight = seq;
+    this.ackTimer = setTimeout(() => this.onAckTimeout(seq), this.ackTimeoutMs);
+  }
+
+  private onAckTimeout(seq: number): void {
+    this.ackTimer = null;
+    if (this.inFlight !== seq) return;
+    this.counts.ackTimeouts++;
+    this.inFlight = null;
+    if (this.pending.size > 0) this.flush();
+  }
+
+  private clearInFlight(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    this.inFlight = null;
+  }
+
+  private send(event: LinkEvent): void {
+    if (this.closed || !this.transport.isOpen) return;
+    try {
+      this.transport.sendEvent(event);
+    } catch {
+      // As in flush(): the transport's owner deals with a failing transport.
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // RPC
+  // ------------------------------------------------------------------------------------------
+
+  async handleRpc(method: unknown, params: unknown): Promise<RpcResponse> {
+    this.counts.rpcCalls++;
+    const call = validateRpc(method, params);
+    if (!call.ok) {
+      this.counts.rpcRejected++;
+      return { ok: false, error: call.error };
+    }
+    try {
+      return { ok: true, value: await this.dispatch(call.method, call.params) };
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  private async dispatch(method: RpcMethod, params: unknown): Promise<RpcResults[RpcMethod]> {
+    switch (method) {
+      case 'listDevices':
+        return this.hub.snapshots();
+      case 'connectDevice':
+        await this.hub.connect((params as RpcParams<'connectDevice'>).deviceId);
+        return null;
+      case 'disconnectDevice':
+        await this.hub.disconnect((params as RpcParams<'disconnectDevice'>).deviceId);
+        return null;
+      case 'startRecording': {
+        const p = params as RpcParams<'startRecording'>;
+        await this.hub.startRecording(p.deviceId, p.takeName);
+        return null;
+      }
+      case 'stopRecording':
+        await this.hub.stopRecording((params as RpcParams<'stopRecording'>).deviceId);
+        return null;
+      case 'reportRendererStats':
+        this.rendererStats = { ...(params as RpcParams<'reportRendererStats'>), atMs: hostTimeMs() };
+        return null;
+    }
+  }
+}
+
+function toPosesInput(handle: number, sample: PosesSample, count: number): PosesInput {
+  return {
+    handle,
+    frameNumber: sample.frameNumber,
+    hostTimeMs: sample.hostTimeNs / 1e6,
+    deviceTimeMs: sample.deviceTimeNs === undefined ? undefined : sample.deviceTimeNs / 1e6,
+    recording: sample.recording,
+    samples: count,
+    bodies: sample.bodies,
+    markers: sample.markers,
+  };
+}
