@@ -1,0 +1,54 @@
+/**
+ * Read-only hooks for the end-to-end tests and the benchmark (window.__sightlineDebug). They expose
+ * only what the screen already shows (poses, names, rates); nothing here can act on a device.
+ */
+import { bodyName, useAppStore } from './app-store';
+import { linkStats } from './link-stats';
+import { poseStore } from './pose-store';
+
+export interface DebugBody {
+  handle: number;
+  id: number;
+  name: string;
+  x: number;
+  y: number;
+  z: number;
+  valid: boolean;
+}
+
+export interface SightlineDebugHooks {
+  /** Arrival-to-store latencies (ms), oldest first, the last ~600. */
+  latencies(): number[];
+  /** Batches received since the page loaded. */
+  batches(): number;
+  bodies(): DebugBody[];
+  /** Render frames per second over the last stats interval. */
+  fps(): number;
+}
+
+export function installDebugHooks(win: Window): void {
+  const hooks: SightlineDebugHooks = {
+    latencies: () => linkStats.latencies(),
+    batches: () => linkStats.batches(),
+    bodies: () => {
+      const state = useAppStore.getState();
+      const out: DebugBody[] = [];
+      for (const device of poseStore.devices.values()) {
+        for (const b of device.bodies.slice(0, device.bodyCount)) {
+          out.push({
+            handle: device.handle,
+            id: b.id,
+            name: bodyName(state, device.handle, b.id),
+            x: b.x,
+            y: b.y,
+            z: b.z,
+            valid: b.valid,
+          });
+        }
+      }
+      return out;
+    },
+    fps: () => useAppStore.getState().stats.fps,
+  };
+  Object.defineProperty(win, '__sightlineDebug', { value: Object.freeze(hooks), configurable: false, writable: false });
+}
