@@ -1,0 +1,23 @@
+import { Devices } from './panels/Devices';
+import { Header } from './panels/Header';
+import { Health } from './panels/Health';
+import { Notices } from './panels/Notices';
+import { Recording } from './panels/Recording';
+import { Scene3D } from './panels/Scene3D';
+
+export function App() {
+  return (
+    <div className="app">
+      <Header />
+      <main className="workspace">
+        <Scene3D />
+        <aside className="sidebar">
+          <Notices />
+          <Devices />
+          <Recording />
+          <Health />
+        </aside>
+      </main>
+    </div>
+  );
+}
