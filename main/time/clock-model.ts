@@ -1,0 +1,176 @@
+/**
+ * A device clock model for any protocol that can do request/response round trips with a device
+ * timestamp in the answer (NatNet echo, VRPN ping/pong, Pupil time echo).
+ *
+ * Cristian's algorithm: the device read its clock somewhere between our send and our receive, so
+ * the best guess is the midpoint and the error is at most half the round trip. Queuing and
+ * scheduling delays only ever make a round trip longer, and they are rarely symmetric, so the
+ * fastest round trips carry the least error: we keep a window of recent ones and estimate from the
+ * lowest-RTT part of it. Once the window spans a few seconds, a least-squares line through those
+ * points also gives the drift between the two crystals, which matters over minutes-long sessions
+ * (50 ppm is 3 ms per minute).
+ *
+ * All times are ns in doubles. Host Unix ns (~1.7e18) only have ~256 ns resolution as doubles, so
+ * the arithmetic centres values before subtracting or multiplying them.
+ */
+import type { ClockEstimate } from '../hub/source';
+
+export interface ClockModelOptions {
+  /** Round trips kept (the most recent ones). */
+  windowSize?: number;
+  /** Fraction of the window, lowest RTT first, that the estimate is made from. */
+  bestFraction?: number;
+  /** Drift is fitted only once the chosen round trips span this much device time. */
+  minDriftSpanNs?: number;
+  /**
+   * A round trip whose offset disagrees with the current estimate by more than this is a clock
+   * discontinuity (device restarted, clock stepped): the window restarts from it.
+   */
+  discontinuityNs?: number;
+}
+
+interface RoundTrip {
+  deviceNs: number;
+  /** hostMidpoint − deviceNs: what the host clock read when the device clock read deviceNs. */
+  offsetNs: number;
+  rttNs: number;
+}
+
+interface Fit {
+  /** Offset at referenceDeviceNs. */
+  offsetNs: number;
+  /** d(offset)/d(deviceNs), dimensionless. */
+  slope: number;
+  referenceDeviceNs: number;
+  uncertaintyNs: number;
+}
+
+export class ClockModel {
+  private readonly windowSize: number;
+  private readonly bestFraction: number;
+  private readonly minDriftSpanNs: number;
+  private readonly discontinuityNs: number;
+  private readonly window: RoundTrip[] = [];
+  private total = 0;
+  private discontinuities = 0;
+  private fit: Fit | undefined;
+
+  constructor(options: ClockModelOptions = {}) {
+    this.windowSize = Math.max(1, Math.floor(options.windowSize ?? 32));
+    this.bestFraction = Math.min(1, Math.max(0, options.bestFraction ?? 0.25));
+    this.minDriftSpanNs = options.minDriftSpanNs ?? 2e9;
+    this.discontinuityNs = options.discontinuityNs ?? 1e9;
+  }
+
+  /**
+   * One round trip: host clock when the request left, device clock in the answer, host clock when
+   * the answer arrived. Returns false (and ignores it) when the times are impossible.
+   */
+  addRoundTrip(hostSendNs: number, deviceTimeNs: number, hostReceiveNs: number): boolean {
+    const rttNs = hostReceiveNs - hostSendNs;
+    if (![hostSendNs, deviceTimeNs, hostReceiveNs].every(Number.isFinite) || rttNs < 0) return false;
+    const offsetNs = hostSendNs + rttNs / 2 - deviceTimeNs;
+    const sample: RoundTrip = { deviceNs: deviceTimeNs, offsetNs, rttNs };
+    if (this.fit && this.isDiscontinuity(sample, this.fit)) {
+      this.window.length = 0;
+      this.discontinuities++;
+    }
+    this.window.push(sample);
+    if (this.window.length > this.windowSize) this.window.shift();
+    this.total++;
+    this.fit = this.refit();
+    return true;
+  }
+
+  /** Host Unix ns for a device time, or undefined before the first round trip. */
+  toHostNs(deviceNs: number): number | undefined {
+    const fit = this.fit;
+    if (!fit) return undefined;
+    const sinceReference = deviceNs - fit.referenceDeviceNs;
+    return deviceNs + fit.offsetNs + fit.slope * sinceReference;
+  }
+
+  estimate(): ClockEstimate | undefined {
+    const fit = this.fit;
+    if (!fit) return undefined;
+    return {
+      offsetNs: fit.offsetNs,
+      uncertaintyNs: fit.uncertaintyNs,
+      // Positive when the device clock runs fast: host time advances (1 + slope) per device ns.
+      driftPpm: (1 / (1 + fit.slope) - 1) * 1e6,
+      samples: this.total,
+    };
+  }
+
+  /** How often the device clock jumped (e.g. the device restarted) since this model was created. */
+  discontinuityCount(): number {
+    return this.discontinuities;
+  }
+
+  reset(): void {
+    this.window.length = 0;
+    this.fit = undefined;
+    this.total = 0;
+  }
+
+  private isDiscontinuity(sample: RoundTrip, fit: Fit): boolean {
+    const predicted = fit.offsetNs + fit.slope * (sample.deviceNs - fit.referenceDeviceNs);
+    // A genuine round trip can only disagree by about its own half-RTT plus the model's error.
+    const tolerance = this.discontinuityNs + sample.rttNs / 2 + fit.uncertaintyNs;
+    return Math.abs(sample.offsetNs - predicted) > tolerance;
+  }
+
+  private refit(): Fit | undefined {
+    const latest = this.window[this.window.length - 1];
+    if (!latest) return undefined;
+    const byRtt = [...this.window].sort((a, b) => a.rttNs - b.rttNs);
+    const count = Math.max(1, Math.ceil(byRtt.length * this.bestFraction));
+    const best = byRtt.slice(0, count);
+    const rttMin = best[0]?.rttNs ?? latest.rttNs;
+    const referenceDeviceNs = latest.deviceNs;
+
+    const line = this.fitLine(best);
+    if (line) {
+      return {
+        offsetNs: line.meanOffset + line.slope * (referenceDeviceNs - line.meanDevice),
+        slope: line.slope,
+        referenceDeviceNs,
+        uncertaintyNs: rttMin / 2,
+      };
+    }
+    // Too short a span to see drift: average the best midpoints (their errors partly cancel).
+    const base = best[0]!.offsetNs;
+    const meanDelta = best.reduce((sum, rt) => sum + (rt.offsetNs - base), 0) / best.length;
+    return { offsetNs: base + meanDelta, slope: 0, referenceDeviceNs, uncertaintyNs: rttMin / 2 };
+  }
+
+  private fitLine(points: RoundTrip[]): { slope: number; meanDevice: number; meanOffset: number } | undefined {
+    if (points.length < 3) return undefined;
+    let minDevice = Infinity;
+    let maxDevice = -Infinity;
+    for (const p of points) {
+      minDevice = Math.min(minDevice, p.deviceNs);
+      maxDevice = Math.max(maxDevice, p.deviceNs);
+    }
+    if (maxDevice - minDevice < this.minDriftSpanNs) return undefined;
+    const deviceBase = points[0]!.deviceNs;
+    const offsetBase = points[0]!.offsetNs;
+    let sumX = 0;
+    let sumY = 0;
+    for (const p of points) {
+      sumX += p.deviceNs - deviceBase;
+      sumY += p.offsetNs - offsetBase;
+    }
+    const meanX = sumX / points.length;
+    const meanY = sumY / points.length;
+    let sxx = 0;
+    let sxy = 0;
+    for (const p of points) {
+      const dx = p.deviceNs - deviceBase - meanX;
+      sxx += dx * dx;
+      sxy += dx * (p.offsetNs - offsetBase - meanY);
+    }
+    if (sxx <= 0) return undefined;
+    return { slope: sxy / sxx, meanDevice: deviceBase + meanX, meanOffset: offsetBase + meanY };
+  }
+}
