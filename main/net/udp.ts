@@ -1,0 +1,88 @@
+/**
+ * Promise wrappers around node:dgram for the parts every UDP client and simulator repeats: binding
+ * (whose failure arrives as an 'error' event, not an exception), closing (which throws when done
+ * twice), and sending when nobody can do anything about a failure.
+ */
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+
+export interface OpenUdpOptions {
+  /** Local address to bind; the wildcard of the family when omitted. */
+  address?: string;
+  /** 0 = the OS picks. */
+  port?: number;
+  /** Decides udp4/udp6 when `address` does not (e.g. the peer's address). */
+  peer?: string;
+  reuseAddr?: boolean;
+  /** Best effort: the OS may cap it (Linux: net.core.rmem_max). */
+  receiveBufferBytes?: number;
+}
+
+export function udpFamily(address: string | undefined): 'udp4' | 'udp6' {
+  return address !== undefined && isIPv6(address) ? 'udp6' : 'udp4';
+}
+
+/** Creates and binds a socket; rejects (and releases the socket) if the bind fails. */
+export function openUdpSocket(options: OpenUdpOptions = {}): Promise<dgram.Socket> {
+  const type = udpFamily(options.address ?? options.peer);
+  const socket = dgram.createSocket({ type, reuseAddr: options.reuseAddr ?? false });
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => {
+      socket.removeListener('listening', onListening);
+      closeUdpSocket(socket).finally(() => reject(error));
+    };
+    const onListening = () => {
+      socket.removeListener('error', onError);
+      if (options.receiveBufferBytes !== undefined) {
+        try {
+          socket.setRecvBufferSize(options.receiveBufferBytes);
+        } catch {
+          // Keeping the default buffer only costs frames under bursts; not a reason to fail.
+        }
+      }
+      resolve(socket);
+    };
+    socket.once('error', onError);
+    socket.once('listening', onListening);
+    socket.bind({ port: options.port ?? 0, address: options.address, exclusive: !options.reuseAddr });
+  });
+}
+
+/** Closes a socket; safe to call on one that is already closed. */
+export function closeUdpSocket(socket: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
+}
+
+/**
+ * Sends and resolves when the datagram left (or failed) — never rejects: UDP delivery is not
+ * guaranteed anyway, and a failed send must not take down a socket handler.
+ * Resolves with the error, if any, so callers that care can report it.
+ */
+export function sendUdp(socket: dgram.Socket, data: Uint8Array, port: number, address: string): Promise<Error | null> {
+  return new Promise((resolve) => {
+    try {
+      socket.send(data, port, address, (error) => resolve(error ?? null));
+    } catch (error) {
+      resolve(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
+
+/** Fire and forget: for hot paths (frames) where waiting per datagram would cost more than a loss. */
+export function sendUdpNoWait(socket: dgram.Socket, data: Uint8Array, port: number, address: string): void {
+  try {
+    socket.send(data, port, address, ignoreSendError);
+  } catch {
+    // Closed socket or bad address: the datagram is simply lost.
+  }
+}
+
+function ignoreSendError(): void {
+  // A send error on UDP is the same as a loss.
+}
