@@ -1,0 +1,112 @@
+/**
+ * Puts devices into the Hub at start-up, for the Electron app and headless mode alike: the configured
+ * devices (main/config.ts), or, with none configured or with --demo, demo mode: a simulated Motive on
+ * loopback and a real NatNet client connected to it, so a new user sees bodies moving at once.
+ */
+import type { Hub } from './hub/hub';
+import { errorMessage } from './hub/hub';
+import type { Source } from './hub/source';
+import { MotiveSimulator } from './protocols/natnet/simulator';
+import { NatNetClient } from './protocols/natnet/client';
+import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
+
+export interface DeviceSetupOptions {
+  /** Demo mode whatever the config says. */
+  demo?: boolean;
+  /** --config FILE */
+  configPath?: string;
+  /** Where the config lives when neither --config nor SIGHTLINE_CONFIG says. */
+  defaultConfigPath: string;
+  env?: NodeJS.ProcessEnv;
+  demoBodies?: number;
+  demoRateHz?: number;
+}
+
+export interface DeviceSetup {
+  mode: 'demo' | 'config';
+  /** The config file consulted (null when --demo skipped it). */
+  configPath: string | null;
+  /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
+  demo: { motive: MotiveSimulator } | null;
+  /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
+  close(): Promise<void>;
+}
+
+export const DEMO_DEVICE_ID = 'demo-motive';
+
+/** A Source for a configured device, or why not. */
+export function createSource(config: DeviceConfig): { source: Source } | { unsupported: string } {
+  switch (config.kind) {
+    case 'natnet':
+      return {
+        source: new NatNetClient({
+          id: config.id,
+          label: config.label ?? `Motive @ ${config.host}`,
+          host: config.host,
+          commandPort: config.commandPort,
+          localAddress: config.localAddress,
+          multicast: config.multicast,
+        }),
+      };
+    case 'pupil':
+    case 'vrpn':
+    case 'teleport':
+      return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
+  }
+}
+
+export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promise<DeviceSetup> {
+  if (options.demo) return startDemo(hub, options, null);
+  const { path, origin } = resolveConfigPath(options.configPath, options.defaultConfigPath, options.env);
+  const config = loadDeviceConfig(path, origin);
+  for (const n of config.notices) hub.notice(n.level, n.message);
+  // An explicit file that could not be read is a mistake to show, not a reason to show simulated data.
+  if (!config.found && origin === 'default') return startDemo(hub, options, path);
+  if (config.found && config.devices.length === 0 && config.notices.length === 0) return startDemo(hub, options, path);
+
+  for (const device of config.devices) {
+    const made = createSource(device);
+    if ('unsupported' in made) {
+      hub.notice('warn', made.unsupported, device.id);
+      continue;
+    }
+    hub.add(made.source);
+    // Not awaited: a device that is off shows as 'reconnecting' with its reason; start-up goes on.
+    hub.connect(device.id).catch(() => {});
+  }
+  return { mode: 'config', configPath: path, demo: null, close: async () => {} };
+}
+
+async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: string | null): Promise<DeviceSetup> {
+  const simulator = new MotiveSimulator({
+    host: '127.0.0.1',
+    commandPort: 0,
+    dataPort: 0,
+    bodies: options.demoBodies ?? 4,
+    rateHz: options.demoRateHz ?? 120,
+  });
+  let commandPort: number;
+  try {
+    ({ commandPort } = await simulator.start());
+  } catch (error) {
+    hub.notice('error', `demo mode: the simulated Motive did not start: ${errorMessage(error)}`);
+    return { mode: 'demo', configPath, demo: null, close: async () => {} };
+  }
+  const client = new NatNetClient({ id: DEMO_DEVICE_ID, label: 'Motive (demo)', host: '127.0.0.1', commandPort });
+  hub.add(client, { simulated: true });
+  const why = options.demo ? 'demo mode was asked for' : 'no device is configured';
+  hub.notice('info', `Demo mode: ${why}, so a simulated Motive is streaming on this computer.`);
+  try {
+    await hub.connect(DEMO_DEVICE_ID);
+  } catch (error) {
+    hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_DEVICE_ID);
+  }
+  return {
+    mode: 'demo',
+    configPath,
+    demo: { motive: simulator },
+    close: async () => {
+      await simulator.stop();
+    },
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * Headless mode (`npm run serve`): the Hub without Electron, serving the built renderer over HTTP and
+ * the link over a WebSocket at /link, for a browser (a second screen, a tablet, the end-to-end tests).
+ *
+ * Security: binds 127.0.0.1 unless told otherwise. On loopback, the Host header must name loopback
+ * (a DNS-rebinding page cannot pose as us) and a browser's WebSocket Origin must be our own page.
+ * Any other bind address requires a random token, given once in the printed URL (?token=…) and then
+ * kept in an HttpOnly, SameSite=Strict cookie so the page's own scripts and styles load without it.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { extname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { COMMON_ARG_OPTIONS, headlessConfigPath } from './config';
+import { setupDevices, type DeviceSetup } from './demo';
+import { Hub, type HubOptions } from './hub/hub';
+import type { Source } from './hub/source';
+import { RendererLink, type RendererLinkOptions } from './link/renderer-link';
+import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
+import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
+
+export interface HeadlessOptions {
+  /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
+  host?: string;
+  /** Default 0: the OS picks (see the returned port). */
+  port?: number;
+  /** The built renderer; default dist/renderer next to this bundle. */
+  staticRoot?: string;
+  /** Require the token even on loopback (tests); forced on for non-loopback hosts. */
+  requireToken?: boolean;
+  /** Default: 32 random bytes, base64url. */
+  token?: string;
+  /** Demo mode whatever the config says (--demo). */
+  demo?: boolean;
+  /** --config FILE */
+  configPath?: string;
+  /** Default ~/.config/sightline/devices.json. */
+  defaultConfigPath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Use these sources instead of the config or demo mode (tests, the bench); each is connected. */
+  sources?: { source: Source; simulated?: boolean }[];
+  hubOptions?: HubOptions;
+  linkOptions?: RendererLinkOptions;
+  /** At most this many renderers at once. */
+  maxClients?: number;
+  /** Where notices are printed; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface HeadlessStats {
+  clients: number;
+  /** WebSocket upgrades refused (path, host, origin, token, too many clients). */
+  upgradesRejected: number;
+  /** HTTP requests refused (host, token, method, path). */
+  httpRejected: number;
+  /** Sockets closed for invalid or oversized messages. */
+  policyViolations: number;
+}
+
+export interface HeadlessServer {
+  /** What to open in a browser; carries ?token=… when a token is required. */
+  url: string;
+  port: number;
+  host: string;
+  token: string | null;
+  hub: Hub;
+  devices: DeviceSetup | null;
+  stats(): HeadlessStats;
+  close(): Promise<void>;
+}
+
+const TOKEN_COOKIE = 'sightline_token';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function defaultStaticRoot(): string {
+  // Bundled: dist/main/headless.cjs → dist/renderer. From source (tsx): main/headless.ts → dist/renderer.
+  const bundled = extname(__filename) === '.cjs';
+  return bundled ? join(__dirname, '..', 'renderer') : join(__dirname, '..', 'dist', 'renderer');
+}
+
+export async function startHeadless(options: HeadlessOptions = {}): Promise<HeadlessServer> {
+  const host = options.host ?? '127.0.0.1';
+  const loopback = isLoopbackHost(host);
+  const requireToken = options.requireToken === true || !loopback;
+  const token = requireToken ? (options.token ?? randomBytes(32).toString('base64url')) : null;
+  const staticRoot = options.staticRoot ?? defaultStaticRoot();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const counters: Omit<HeadlessStats, 'clients'> = { upgradesRejected: 0, httpRejected: 0, policyViolations: 0 };
+  const clients = new Map<WebSocket, RendererLink>();
+  let port = 0;
+
+  const hub = new Hub(options.hubOptions);
+  hub.on('notice', (n) => log(`[${n.level}] ${n.message}`));
+
+  /** Loopback binds accept only loopback Host names; a token-protected bind accepts any. */
+  const hostHeaderAllowed = (header: string | undefined): boolean => {
+    if (!header || !/^[A-Za-z0-9.\-[\]:]{1,260}$/.test(header)) return false;
+    if (!loopback) return true;
+    const name = header.replace(/:\d+$/, '');
+    return isLoopbackHost(name) && header.endsWith(`:${port}`);
+  };
+
+  const tokenPresented = (req: IncomingMessage): 'query' | 'cookie' | null => {
+    if (!token) return null;
+    const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+    if (query !== null && sameSecret(query, token)) return 'query';
+    const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
+    if (cookie !== null && sameSecret(cookie, token)) return 'cookie';
+    return null;
+  };
+
+  const refuse = (res: ServerResponse, status: number, message: string): void => {
+    counters.httpRejected++;
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders(rendererCsp()) });
+    res.end(`${message}\n`);
+  };
+
+  const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostHeaderAllowed(req.headers.host)) return refuse(res, 403, 'Forbidden: unexpected Host header');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return refuse(res, 405, 'Method not allowed');
+    }
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!rawPath.startsWith('/')) return refuse(res, 400, 'Bad request');
+    const presented = tokenPresented(req);
+    if (token && !presented)
+      return refuse(res, 401, 'Unauthorized: open the URL printed by `npm run serve`, with its ?token=…');
+    if (rawPath === '/link') return refuse(res, 426, 'Upgrade required: /link is a WebSocket');
+    const found = await lookupStatic(staticRoot, rawPath);
+    if (!found.ok) {
+      const hint =
+        found.status === 404 && (rawPath === '/' || rawPath === '/index.html')
+          ? ' (the renderer is not built: run `npm run build`)'
+          : '';
+      return refuse(res, found.status, `${found.reason}${hint}`);
+    }
+    const headers: Record<string, string | number> = {
+      'Content-Type': found.contentType,
+      'Content-Length': found.size,
+      ...securityHeaders(rendererCsp([`ws://${req.headers.host ?? `${host}:${port}`}`])),
+    };
+    if (presented === 'query' && token) {
+      headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') return void res.end();
+    const stream = createReadStream(found.path);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  };
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch(() => {
+      if (!res.headersSent) refuse(res, 500, 'Internal error');
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
+
+  const rejectUpgrade = (socket: Duplex, status: number, text: string): void => {
+    counters.upgradesRejected++;
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/link') return rejectUpgrade(socket, 404, 'Not Found');
+    if (!hostHeaderAllowed(req.headers.host)) return rejectUpgrade(socket, 403, 'Forbidden');
+    // Browsers always send Origin; it must be the page we served. Non-browser clients send none.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (token && !tokenPresented(req)) return rejectUpgrade(socket, 401, 'Unauthorized');
+    if (clients.size >= (options.maxClients ?? 32)) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const transport = new WsTransport(ws, { onViolation: () => counters.policyViolations++ });
+      const link = new RendererLink(hub, transport, options.linkOptions);
+      clients.set(ws, link);
+      ws.on('close', () => {
+        link.close();
+        clients.delete(ws);
+      });
+    });
+  });
+
+  let devices: DeviceSetup | null = null;
+  try {
+    if (options.sources) {
+      for (const { source, simulated } of options.sources) {
+        hub.add(source, { simulated: simulated ?? false });
+        hub.connect(source.id).catch(() => {});
+      }
+    } else {
+      devices = await setupDevices(hub, {
+        demo: options.demo,
+        configPath: options.configPath,
+        defaultConfigPath: options.defaultConfigPath ?? headlessConfigPath(options.env),
+        env: options.env,
+      });
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await hub.close();
+    await devices?.close();
+    throw error;
+  }
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+
+  const shownHost = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/${token ? `?token=${token}` : ''}`;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const open = [...clients.keys()];
+      const allClosed = Promise.all(open.map((ws) => new Promise<void>((r) => ws.once('close', () => r()))));
+      for (const ws of open) ws.close(1001, 'server shutting down');
+      await Promise.race([allClosed, new Promise((r) => setTimeout(r, 1_000).unref())]);
+      for (const ws of clients.keys()) ws.terminate();
+      for (const link of clients.values()) link.close();
+      clients.clear();
+      wss.close();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await hub.close();
+      await devices?.close();
+    })();
+    return closing;
+  };
+
+  return {
+    url,
+    port,
+    host,
+    token,
+    hub,
+    devices,
+    stats: () => ({ clients: clients.size, ...counters }),
+    close,
+  };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  // Hash first so the comparison is constant-time whatever the lengths.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+const HELP = `usage: node dist/main/headless.cjs [--port 0] [--host 127.0.0.1] [--demo] [--config FILE]
+
+  --port N       HTTP/WebSocket port (0: the OS picks one; the URL is printed)
+  --host ADDR    bind address; anything but loopback requires the printed ?token=…
+  --demo         demo mode (a simulated Motive on loopback) whatever the config says
+  --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)`;
+
+async function main(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        ...COMMON_ARG_OPTIONS,
+        port: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${HELP}\n`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port: expected 0..65535, got ${JSON.stringify(values.port)}\n`);
+    process.exit(2);
+  }
+  const server = await startHeadless({ port, host: values.host, demo: values.demo, configPath: values.config });
+  process.stdout.write(`Sightline headless: ${server.url}\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`Sightline headless: ${(error as Error).message ?? String(error)}\n`);
+    process.exit(1);
+  });
+}

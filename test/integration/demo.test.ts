@@ -1,0 +1,159 @@
+/**
+ * Demo mode end to end on loopback: the real Motive simulator and the real NatNet client, behind the
+ * headless server, seen by a WebSocket renderer. Also: config-driven start-up against a simulator.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startHeadless } from '../../main/headless';
+import { DEMO_DEVICE_ID } from '../../main/demo';
+import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
+import { unpackBatch, type DeviceSnapshot, type UnpackedBatch, type WsServerMessage } from '../../preload/api';
+import { waitFor } from '../helpers/fake-source';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sightline-demo-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A renderer that acks every batch at once, like an idle page would on its next frame. */
+function renderer(url: string) {
+  const ws = new WebSocket(url);
+  const batches: UnpackedBatch[] = [];
+  const messages: WsServerMessage[] = [];
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      const b = data as Buffer;
+      const batch = unpackBatch(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+      batches.push(batch);
+      ws.send(JSON.stringify({ t: 'ack', seq: batch.seq }));
+    } else messages.push(JSON.parse(String(data)) as WsServerMessage);
+  });
+  const devices = (): DeviceSnapshot[] => {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i]!;
+      if (m.t === 'event' && m.event.type === 'devices') return m.event.devices;
+    }
+    return [];
+  };
+  let nextId = 1;
+  const rpc = async (method: string, params: unknown) => {
+    const id = nextId++;
+    ws.send(JSON.stringify({ t: 'rpc', id, method, params }));
+    await waitFor(() => messages.some((m) => m.t === 'rpc' && m.id === id), `${method} answer`, 10_000);
+    return (messages.find((m) => m.t === 'rpc' && m.id === id) as Extract<WsServerMessage, { t: 'rpc' }>).response;
+  };
+  return { ws, batches, messages, devices, rpc };
+}
+
+test('demo mode: a streaming simulated Motive, moving bodies, names, and recording through RPC', async () => {
+  const server = await startHeadless({ demo: true, staticRoot: dir, env: {}, log: () => {} });
+  try {
+    assert.equal(server.devices?.mode, 'demo');
+    const motive = server.devices!.demo!.motive;
+    const r = renderer(`ws://127.0.0.1:${server.port}/link`);
+    await waitFor(
+      () => r.devices().some((d) => d.id === DEMO_DEVICE_ID && d.health.state === 'streaming'),
+      'a streaming demo device',
+      10_000,
+    );
+    const device = r.devices().find((d) => d.id === DEMO_DEVICE_ID)!;
+    assert.equal(device.kind, 'natnet');
+    assert.equal(device.simulated, true);
+    assert.equal(device.capabilities.recording, true);
+
+    await waitFor(() => r.batches.length >= 20, '20 batches', 10_000);
+    const first = r.batches[1]!.poses[0]!;
+    const last = r.batches.at(-1)!.poses[0]!;
+    assert.equal(first.handle, device.handle);
+    assert.ok(first.bodies.length >= 3 && first.bodies.length <= 5, `${first.bodies.length} bodies`);
+    assert.ok(last.frameNumber! > first.frameNumber!);
+    const moved = last.bodies.some((b, i) => {
+      const a = first.bodies[i]!;
+      return Math.hypot(b.x - a.x, b.y - a.y, b.z - a.z) > 1e-6 || Math.abs(b.qw - a.qw) > 1e-9;
+    });
+    assert.ok(moved, 'bodies move between batches');
+    await waitFor(
+      () => r.messages.some((m) => m.t === 'event' && m.event.type === 'catalog' && m.event.bodies.length >= 3),
+      'the body names',
+      10_000,
+    );
+
+    assert.equal(motive.recording, false);
+    assert.deepEqual(await r.rpc('startRecording', { deviceId: DEMO_DEVICE_ID, takeName: 'demo_take' }), {
+      ok: true,
+      value: null,
+    });
+    assert.equal(motive.recording, true);
+    await waitFor(
+      () => r.devices().find((d) => d.id === DEMO_DEVICE_ID)?.recording === true,
+      'recording shown',
+      10_000,
+    );
+    assert.deepEqual(await r.rpc('stopRecording', { deviceId: DEMO_DEVICE_ID }), { ok: true, value: null });
+    assert.equal(motive.recording, false);
+    r.ws.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('no device configured → demo mode; --config with a device → that device, unsupported kinds reported', async () => {
+  const empty = await startHeadless({
+    staticRoot: dir,
+    env: {},
+    defaultConfigPath: join(dir, 'none.json'),
+    log: () => {},
+  });
+  try {
+    assert.equal(empty.devices?.mode, 'demo');
+    assert.deepEqual(
+      empty.hub.snapshots().map((d) => d.id),
+      [DEMO_DEVICE_ID],
+    );
+  } finally {
+    await empty.close();
+  }
+
+  const motive = new MotiveSimulator({ host: '127.0.0.1', commandPort: 0, dataPort: 0, bodies: 2 });
+  const { commandPort } = await motive.start();
+  const file = join(dir, 'devices.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      devices: [
+        { id: 'lab-motive', kind: 'natnet', label: 'Lab Motive', host: '127.0.0.1', commandPort },
+        { id: 'eyes', kind: 'pupil', host: '127.0.0.1' },
+      ],
+    }),
+  );
+  const configured = await startHeadless({ staticRoot: dir, env: {}, configPath: file, log: () => {} });
+  try {
+    assert.equal(configured.devices?.mode, 'config');
+    assert.deepEqual(
+      configured.hub.snapshots().map((d) => [d.id, d.simulated]),
+      [['lab-motive', false]],
+    );
+    assert.ok(configured.hub.notices().some((n) => /eyes.*pupil devices are not supported yet/.test(n.message)));
+    await waitFor(
+      () => configured.hub.get('lab-motive')?.health.state === 'streaming',
+      'the configured device to stream',
+      10_000,
+    );
+  } finally {
+    await configured.close();
+    await motive.stop();
+  }
+
+  const missing = await startHeadless({ staticRoot: dir, env: {}, configPath: join(dir, 'typo.json'), log: () => {} });
+  try {
+    assert.equal(missing.hub.snapshots().length, 0, 'a mistyped --config shows the error, not simulated data');
+    assert.ok(missing.hub.notices().some((n) => n.level === 'error' && /typo\.json/.test(n.message)));
+  } finally {
+    await missing.close();
+  }
+});
