@@ -1,0 +1,65 @@
+/**
+ * The sandboxed preload: exposes the link contract (SightlineApi, preload/api.ts) to the page as
+ * window.sightline over Electron IPC. Nothing Electron-specific crosses the bridge: listeners receive
+ * only the payload (never the IpcRendererEvent, whose `sender` is ipcRenderer itself), and the page
+ * can reach only the four channels named here.
+ *
+ * Sandboxed preloads may require only 'electron' (and a few builtins), so this file and ./api are
+ * bundled into one (scripts/build.mjs).
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { config } from 'zod';
+import { IpcChannels, validateRpc, type LinkEvent, type RpcResponse, type SightlineApi } from './api';
+
+// zod probes `new Function('')` before JIT-compiling a parser; the page's CSP forbids eval, so the
+// probe would be reported as a violation. Interpreted parsing is plenty for a few calls a second.
+config({ jitless: true });
+
+/** Batches arrive as a structured-cloned Float64Array; hand the page a whole ArrayBuffer of its own. */
+function toArrayBuffer(batch: unknown): ArrayBuffer | null {
+  if (batch instanceof ArrayBuffer) return batch;
+  if (ArrayBuffer.isView(batch)) {
+    const whole = batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength;
+    const buffer = whole ? batch.buffer : batch.buffer.slice(batch.byteOffset, batch.byteOffset + batch.byteLength);
+    return buffer instanceof ArrayBuffer ? buffer : null;
+  }
+  return null;
+}
+
+function subscribe<T>(
+  channel: string,
+  convert: (payload: unknown) => T | null,
+  listener: (value: T) => void,
+): () => void {
+  if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+  const wrapped = (_event: IpcRendererEvent, payload: unknown): void => {
+    const value = convert(payload);
+    if (value !== null) listener(value);
+  };
+  ipcRenderer.on(channel, wrapped);
+  return () => {
+    ipcRenderer.removeListener(channel, wrapped);
+  };
+}
+
+const api: SightlineApi = {
+  transport: 'electron',
+  call(method, params) {
+    // Checked here too so a page bug gets a clear answer without a round trip; main checks again.
+    const checked = validateRpc(method, params);
+    if (!checked.ok) return Promise.resolve({ ok: false, error: checked.error });
+    return ipcRenderer.invoke(IpcChannels.rpc, checked.method, checked.params) as Promise<RpcResponse<typeof method>>;
+  },
+  onBatch: (listener) => subscribe(IpcChannels.batch, toArrayBuffer, listener),
+  onEvent: (listener) =>
+    subscribe(
+      IpcChannels.event,
+      (payload) => (typeof payload === 'object' && payload !== null ? (payload as LinkEvent) : null),
+      listener,
+    ),
+  ack(seq) {
+    if (Number.isSafeInteger(seq) && seq >= 0) ipcRenderer.send(IpcChannels.ack, seq);
+  },
+};
+
+contextBridge.exposeInMainWorld('sightline', api);
