@@ -9,12 +9,21 @@ import { useNow } from './use-now';
 
 export function Devices() {
   const devices = useAppStore((s) => s.devices);
+  const linkOpen = useAppStore((s) => s.connection.state === 'open');
+  // Without the link these are the last states main sent: say so rather than show them as live.
+  const aside = linkOpen ? (
+    <span className="panel-count">{devices.length}</span>
+  ) : (
+    <span className="panel-stale-note">last known · link down</span>
+  );
   return (
-    <Panel title="Devices" aside={<span className="panel-count">{devices.length}</span>} testId="devices-panel" scroll>
+    <Panel title="Devices" aside={aside} testId="devices-panel" scroll>
       {devices.length === 0 ? <p className="empty">No devices configured.</p> : null}
-      {devices.map((device) => (
-        <DeviceCard key={device.id} device={device} />
-      ))}
+      <div className={linkOpen ? 'device-list' : 'device-list stale'}>
+        {devices.map((device) => (
+          <DeviceCard key={device.id} device={device} />
+        ))}
+      </div>
     </Panel>
   );
 }
@@ -67,7 +76,7 @@ function DeviceCard({ device }: { device: DeviceSnapshot }) {
           label="clock offset"
           text={formatOffset(h.clockOffsetMs, h.clockUncertaintyMs)}
           value={h.clockOffsetMs}
-          title="device clock − host clock, ± half the best round trip"
+          title={`host clock − device clock${h.clockOffsetMs === null ? '' : ` = ${h.clockOffsetMs.toFixed(3)} ms`}, ± half the best round trip`}
         />
         <Metric
           label="latency sys / sw / transit"

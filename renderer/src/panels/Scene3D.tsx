@@ -11,7 +11,7 @@ export function Scene3D() {
       <SceneErrorBoundary>
         <Canvas
           data-testid="scene-canvas"
-          camera={{ position: [2.6, 2.7, 3.4], fov: 50, near: 0.01, far: 200 }}
+          camera={{ position: [2.4, 2.3, 3.1], fov: 50, near: 0.01, far: 200 }}
           dpr={[1, 2]}
           gl={{ antialias: true, powerPreference: 'high-performance' }}
         >

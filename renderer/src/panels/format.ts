@@ -23,10 +23,22 @@ export function formatAge(ms: number | null): string {
   return `${Math.floor(ms / 60_000)} min`;
 }
 
+/**
+ * A device clock that counts from its own epoch (Motive: seconds since it started) is decades off
+ * Unix time; the offset is still right, so it is shown in the unit that keeps it short.
+ */
 export function formatOffset(offsetMs: number | null, uncertaintyMs: number | null): string {
   if (offsetMs === null) return DASH;
-  const offset = `${offsetMs >= 0 ? '+' : ''}${offsetMs.toFixed(2)}`;
-  return uncertaintyMs === null ? `${offset} ms` : `${offset} ±${uncertaintyMs.toFixed(2)} ms`;
+  const sign = offsetMs >= 0 ? '+' : '−';
+  const spread = uncertaintyMs === null ? '' : ` ±${uncertaintyMs.toFixed(2)} ms`;
+  return `${sign}${formatSpan(Math.abs(offsetMs))}${spread}`;
+}
+
+function formatSpan(ms: number): string {
+  if (ms < 1000) return `${ms.toFixed(2)} ms`;
+  if (ms < 3_600_000) return `${(ms / 1000).toFixed(3)} s`;
+  if (ms < 172_800_000) return `${(ms / 3_600_000).toFixed(2)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
 }
 
 export { DASH };

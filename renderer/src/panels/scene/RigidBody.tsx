@@ -1,8 +1,7 @@
-import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
-import { SpriteMaterial, type Group, type LineSegments, type Mesh, type PerspectiveCamera } from 'three';
+import { useFrame } from '@react-three/fiber';
+import { useRef } from 'react';
+import type { Group, LineSegments, Mesh, SpriteMaterial } from 'three';
 import { poseStore } from '../../stores/pose-store';
-import { createLabelTexture } from './label-texture';
 import { deviceColour } from './palette';
 import {
   bodyAxesGeometry,
@@ -12,11 +11,10 @@ import {
   invalidBodyMaterial,
   invalidLineMaterial,
 } from './shared-resources';
+import { TextSprite } from './TextSprite';
 
 /** A device silent for this long is drawn as untracked: its last poses are history, not the room. */
 export const STALE_AFTER_MS = 1000;
-/** Label offset from the body's origin, in screen pixels (right, up). */
-const LABEL_OFFSET_PX = 8;
 
 /**
  * One rigid body: RGB axes, a small sphere and its name. Mounted when the body appears in the
@@ -27,29 +25,8 @@ export function RigidBody(props: { handle: number; id: number; name: string }) {
   const group = useRef<Group>(null);
   const sphere = useRef<Mesh>(null);
   const axes = useRef<LineSegments>(null);
+  const label = useRef<SpriteMaterial>(null);
   const drawnAsLive = useRef<boolean | null>(null);
-
-  const label = useMemo(() => createLabelTexture(name, deviceColour(handle)), [name, handle]);
-  const labelMaterial = useMemo(
-    () =>
-      new SpriteMaterial({
-        map: label.texture,
-        transparent: true,
-        depthTest: false,
-        depthWrite: false,
-        sizeAttenuation: false,
-      }),
-    [label],
-  );
-  useEffect(
-    () => () => {
-      label.texture.dispose();
-      labelMaterial.dispose();
-    },
-    [label, labelMaterial],
-  );
-
-  const labelScale = useLabelScale(label.width, label.height);
 
   useFrame(() => {
     const g = group.current;
@@ -68,10 +45,11 @@ export function RigidBody(props: { handle: number; id: number; name: string }) {
     }
     const live = body.valid && performance.now() - device.receivedAt < STALE_AFTER_MS;
     if (live !== drawnAsLive.current) {
-      drawnAsLive.current = live;
       sphere.current.material = live ? bodyMaterial(handle) : invalidBodyMaterial;
       axes.current.material = live ? bodyAxesMaterial : invalidLineMaterial;
-      labelMaterial.opacity = live ? 1 : 0.45;
+      // The label's material arrives in an effect after the first frames: retry until it is there.
+      if (label.current) label.current.opacity = live ? 1 : 0.45;
+      drawnAsLive.current = label.current ? live : null;
     }
   });
 
@@ -79,23 +57,7 @@ export function RigidBody(props: { handle: number; id: number; name: string }) {
     <group ref={group} visible={false}>
       <mesh ref={sphere} geometry={bodySphereGeometry} material={invalidBodyMaterial} />
       <lineSegments ref={axes} geometry={bodyAxesGeometry} material={invalidLineMaterial} />
-      <sprite
-        material={labelMaterial}
-        scale={labelScale}
-        center={[-LABEL_OFFSET_PX / label.width, -LABEL_OFFSET_PX / label.height]}
-        renderOrder={10}
-      />
+      <TextSprite text={name} accent={deviceColour(handle)} materialRef={label} />
     </group>
   );
-}
-
-/**
- * A sprite without size attenuation is sized in view-height units; this makes one texture pixel one
- * screen pixel, so labels stay readable and equal-sized at any zoom.
- */
-function useLabelScale(widthPx: number, heightPx: number): [number, number, number] {
-  const viewportHeight = useThree((s) => s.size.height);
-  const fov = useThree((s) => (s.camera as PerspectiveCamera).fov);
-  const perPixel = (2 * Math.tan(((fov / 2) * Math.PI) / 180)) / Math.max(1, viewportHeight);
-  return [widthPx * perPixel, heightPx * perPixel, 1];
 }

@@ -4,13 +4,14 @@ import { linkStats } from '../../stores/link-stats';
 import { useSceneStore } from '../../stores/scene-store';
 import { Markers } from './Markers';
 import { OrbitControls } from './OrbitControls';
+import { OriginAxes } from './OriginAxes';
 import { BACKGROUND_COLOUR } from './palette';
 import { RigidBody } from './RigidBody';
 
 /** Metres. Wide enough for a typical capture volume with room to spare. */
 const FLOOR_SIZE = 20;
 /** Motive's convention and three's agree (Y up, right-handed), so poses go in untransformed. */
-const ORBIT_TARGET = [0, 0.6, 0] as const;
+const ORBIT_TARGET = [0, 0.9, 0] as const;
 
 export function SceneContents() {
   return (
@@ -20,7 +21,7 @@ export function SceneContents() {
       <directionalLight position={[3, 6, 4]} intensity={1.6} />
       {/* 1 m cells; the centre lines are brighter so the origin reads at a glance. */}
       <gridHelper args={[FLOOR_SIZE, FLOOR_SIZE, '#46566b', '#232c38']} />
-      <axesHelper args={[0.5]} />
+      <OriginAxes />
       <AllBodies />
       <Markers />
       <FrameCounter />

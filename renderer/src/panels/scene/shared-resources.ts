@@ -13,7 +13,7 @@ import {
 import { INVALID_COLOUR, MARKER_COLOUR, deviceColour } from './palette';
 
 /** Axis length of a body's frame, in metres: visible at room scale without hiding neighbours. */
-export const BODY_AXIS_LENGTH = 0.15;
+export const BODY_AXIS_LENGTH = 0.18;
 
 function axesGeometry(length: number): BufferGeometry {
   const g = new BufferGeometry();
@@ -35,7 +35,7 @@ export const bodyAxesGeometry = axesGeometry(BODY_AXIS_LENGTH);
 export const bodyAxesMaterial = new LineBasicMaterial({ vertexColors: true });
 export const invalidLineMaterial = new LineBasicMaterial({ color: INVALID_COLOUR });
 
-export const bodySphereGeometry = new SphereGeometry(0.03, 20, 14);
+export const bodySphereGeometry = new SphereGeometry(0.035, 20, 14);
 export const invalidBodyMaterial = new MeshStandardMaterial({ color: INVALID_COLOUR, roughness: 0.8 });
 
 const bodyMaterials = new Map<number, MeshStandardMaterial>();
