@@ -1,0 +1,196 @@
+/**
+ * End to end: the built renderer in Debian's Chromium against headless mode in demo mode (a simulated
+ * Motive streaming moving bodies on loopback), and the same checks against the Electron app when its
+ * binary is installed.
+ *
+ *   npm run build && node --import tsx --test test/e2e/app.test.ts
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { DEMO_DEVICE_ID } from '../../main/demo';
+import { startHeadless, type HeadlessServer } from '../../main/headless';
+import {
+  checkDeviceHealth,
+  checkRecording,
+  checkSceneMoves,
+  debugBatches,
+  debugLatencies,
+  waitForStreaming,
+} from './checks';
+import {
+  ROOT,
+  VIEWPORT,
+  chromiumUnavailable,
+  electronBinary,
+  ensureBuilt,
+  launchChromium,
+  pageCspViolations,
+  waitFor,
+  watchPage,
+  withTimeout,
+  type LaunchedBrowser,
+  type PageProblems,
+} from './helpers';
+
+/** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
+const DEMO_RATE_HZ = 120;
+const SCREENSHOT = join(ROOT, 'docs/screenshot.png');
+
+describe('renderer in Debian Chromium, headless mode, demo', () => {
+  const skipReason = chromiumUnavailable();
+  let server: HeadlessServer | null = null;
+  let browser: LaunchedBrowser | null = null;
+  let page: Page | null = null;
+  let problems: PageProblems | null = null;
+
+  before(async () => {
+    if (skipReason) {
+      console.log(`skipping the Chromium suite: ${skipReason}`);
+      return;
+    }
+    ensureBuilt();
+    server = await withTimeout(
+      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {} }),
+      20_000,
+      'headless start',
+    );
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    problems = await watchPage(page);
+    await page.goto(server.url, { waitUntil: 'load', timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  function live(t: {
+    skip(reason: string): void;
+  }): { page: Page; server: HeadlessServer; problems: PageProblems } | null {
+    if (skipReason) {
+      t.skip(skipReason);
+      return null;
+    }
+    assert.ok(page && server && problems, 'set-up failed');
+    return { page, server, problems };
+  }
+
+  test('the page loads with no console errors and no CSP violations', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    await env.page.getByTestId('scene').waitFor({ timeout: 10_000 });
+    await waitFor('the first batches', async () => (await debugLatencies(env.page)).length > 10, 10_000);
+    await env.page.waitForTimeout(500);
+    const csp = [...env.problems.cspViolations, ...(await pageCspViolations(env.page))];
+    assert.deepEqual(csp, [], `CSP violations:\n${csp.join('\n')}`);
+    assert.deepEqual(env.problems.errors, [], `console errors:\n${env.problems.errors.join('\n')}`);
+    if (env.problems.warnings.length) t.diagnostic(`console warnings: ${env.problems.warnings.join(' | ')}`);
+    assert.equal(await env.page.getByTestId('header-transport').textContent(), 'WebSocket link');
+    await env.page.getByTestId('demo-badge').waitFor({ timeout: 5_000 });
+  });
+
+  test('the 3D view shows the bodies moving (pixels, not the DOM)', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { drawn, changed, total } = await checkSceneMoves(env.page);
+    t.diagnostic(`canvas ${total} px: ${drawn} drawn, ${changed} changed in 500 ms`);
+  });
+
+  test('the Devices panel shows live health', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const reading = await checkDeviceHealth(env.page, DEMO_DEVICE_ID, DEMO_RATE_HZ);
+    t.diagnostic(`rate ${reading.rateHz} Hz, samples ${reading.samplesBefore} → ${reading.samplesAfter}`);
+    const latencies = await debugLatencies(env.page);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    t.diagnostic(
+      `arrival→store latency over ${sorted.length} batches: p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(2)} ms`,
+    );
+  });
+
+  test('a screenshot of the whole window for the README', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    // Wait for a stats tick, so the Health panel shows measured numbers rather than zeros.
+    await waitFor(
+      'render fps in the Health panel',
+      async () => (await env.page.getByTestId('health-fps').getAttribute('data-value')) !== '0',
+      5_000,
+    );
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    await env.page.screenshot({ path: SCREENSHOT, timeout: 10_000 });
+    assert.deepEqual(env.page.viewportSize(), VIEWPORT);
+    t.diagnostic(`saved ${SCREENSHOT}`);
+  });
+
+  test('Record turns the simulator recording on and the indicator follows; Stop turns it off', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    // The simulated Motive itself, not what the client reports about it: the device side is the truth.
+    const simulator = env.server.devices?.demo?.motive;
+    assert.ok(simulator, 'the headless handle does not expose the demo simulator (server.devices.demo.motive)');
+    await checkRecording(env.page, DEMO_DEVICE_ID, () => simulator.recording);
+    assert.equal(simulator.recording, false);
+  });
+
+  test('the page shows a lost link and comes back when the server does', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const port = env.server.port;
+    await env.server.close();
+    server = null;
+    await env.page
+      .getByTestId('link-state')
+      .and(env.page.locator('[data-state="reconnecting"]'))
+      .waitFor({ timeout: 5_000 });
+    const before = await debugBatches(env.page);
+    server = await withTimeout(
+      startHeadless({ demo: true, port, host: '127.0.0.1', log: () => {} }),
+      20_000,
+      'headless restart',
+    );
+    // Backoff is capped at 5 s (+20 % jitter); then the new server replays devices and poses.
+    await env.page.getByTestId('link-state').and(env.page.locator('[data-state="open"]')).waitFor({ timeout: 10_000 });
+    await waitForStreaming(env.page, DEMO_DEVICE_ID);
+    await waitFor('batches from the new server', async () => (await debugBatches(env.page)) > before + 10, 10_000);
+  });
+});
+
+describe('the Electron app', () => {
+  const binary = electronBinary();
+  let app: ElectronApplication | null = null;
+
+  after(async () => {
+    await app?.close().catch(() => {});
+  });
+
+  test('the same checks in the Electron window (demo mode)', async (t) => {
+    if ('reason' in binary) {
+      console.log(`skipping the Electron suite: ${binary.reason}`);
+      t.skip(binary.reason);
+      return;
+    }
+    ensureBuilt();
+    app = await _electron.launch({
+      executablePath: binary.path,
+      args: [join(ROOT, 'dist/main/app.cjs'), '--demo'],
+      timeout: 30_000,
+    });
+    const window = await app.firstWindow({ timeout: 20_000 });
+    const problems = await watchPage(window);
+    await window.reload({ waitUntil: 'load', timeout: 15_000 });
+    await window.setViewportSize(VIEWPORT);
+    assert.equal(await window.getByTestId('header-transport').textContent({ timeout: 10_000 }), 'desktop link');
+    await checkSceneMoves(window);
+    await checkDeviceHealth(window, DEMO_DEVICE_ID, DEMO_RATE_HZ);
+    // The simulator runs in Electron's main process, out of reach: the UI has to follow the device flag.
+    await checkRecording(window, DEMO_DEVICE_ID, null);
+    const csp = [...problems.cspViolations, ...(await pageCspViolations(window))];
+    assert.deepEqual(csp, [], `CSP violations:\n${csp.join('\n')}`);
+    assert.deepEqual(problems.errors, [], `console errors:\n${problems.errors.join('\n')}`);
+  });
+});
