@@ -36,7 +36,9 @@ export function startLink(bridge: Bridge): () => void {
   });
   const offConnection = bridge.onConnection((connection) => {
     useAppStore.setState({ connection });
-    if (connection.state === 'open') void refreshDevices(bridge);
+    // A batch of the previous socket is not the new one's to acknowledge.
+    if (connection.state !== 'open') ack.forget();
+    else void refreshDevices(bridge);
   });
   const stopStats = startStatsReporting(bridge);
 
@@ -81,7 +83,7 @@ function noteLatency(ms: number): void {
  * requestAnimationFrame lets the display pace the link. A rAF of our own (not the 3D view's frame
  * loop) so that the ack goes out in the first frame even when nothing else is drawing.
  */
-function createAckPacer(bridge: Bridge): { received(seq: number | null): void } {
+function createAckPacer(bridge: Bridge): { received(seq: number | null): void; forget(): void } {
   let pendingSeq: number | null = null;
   let scheduled = false;
   const flush = (): void => {
@@ -98,6 +100,9 @@ function createAckPacer(bridge: Bridge): { received(seq: number | null): void } 
         scheduled = true;
         requestAnimationFrame(flush);
       }
+    },
+    forget() {
+      pendingSeq = null;
     },
   };
 }
