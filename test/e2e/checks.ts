@@ -6,38 +6,22 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { countChanged, countUnlike, decodePng } from './png';
 import { waitFor } from './helpers';
+import type { DebugBody, TestWindow } from './page-globals';
 
 /** renderer/src/panels/scene/palette.ts BACKGROUND_COLOUR, #0d1117. */
 const SCENE_BACKGROUND: readonly [number, number, number] = [0x0d, 0x11, 0x17];
 
-export interface DebugBody {
-  handle: number;
-  id: number;
-  name: string;
-  x: number;
-  y: number;
-  z: number;
-  valid: boolean;
-}
-
-/** The page's read-only test hooks (renderer/src/stores/debug-hooks.ts). */
-interface DebugHooks {
-  latencies(): number[];
-  batches(): number;
-  bodies(): DebugBody[];
-  fps(): number;
-}
-
+/** Empty until the page's scripts ran: a test polls these rather than failing on a page still loading. */
 export function debugBodies(page: Page): Promise<DebugBody[]> {
-  return page.evaluate(() => (window as unknown as { __sightlineDebug: DebugHooks }).__sightlineDebug.bodies());
+  return page.evaluate(() => (window as TestWindow).__sightlineDebug?.bodies() ?? []);
 }
 
 export function debugBatches(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __sightlineDebug: DebugHooks }).__sightlineDebug.batches());
+  return page.evaluate(() => (window as TestWindow).__sightlineDebug?.batches() ?? 0);
 }
 
 export function debugLatencies(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { __sightlineDebug: DebugHooks }).__sightlineDebug.latencies());
+  return page.evaluate(() => (window as TestWindow).__sightlineDebug?.latencies() ?? []);
 }
 
 /** Reads a number the panels publish in data-value (the displayed text is formatted). */

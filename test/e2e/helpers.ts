@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { TestWindow } from './page-globals';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -130,7 +131,7 @@ export async function watchPage(page: Page): Promise<PageProblems> {
 }
 
 export async function pageCspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])]);
+  return page.evaluate(() => [...((window as TestWindow).__cspViolations ?? [])]);
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
