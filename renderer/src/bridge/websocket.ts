@@ -109,12 +109,13 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): Bridge {
   }
 
   function dispatchText(text: string): void {
-    let message: WsServerMessage;
+    let message: WsServerMessage | null;
     try {
-      message = JSON.parse(text) as WsServerMessage;
+      message = JSON.parse(text) as WsServerMessage | null;
     } catch {
       return;
     }
+    if (typeof message !== 'object' || message === null) return;
     if (message.t === 'rpc' && typeof message.id === 'number' && isResponse(message.response)) {
       finish(message.id, message.response);
     } else if (message.t === 'event' && message.event && typeof message.event.type === 'string') {
