@@ -647,7 +647,13 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
   private onFrame(frame: FrameOfData, receivedNs: number, now: number): void {
     const hasParams = frame.params !== undefined;
     const flags = frameFlags(frame.params);
-    const verdict = this.sequencer.check(frame.frameNumber, frame.transmitTicks, flags.editMode);
+    const transmitS =
+      this.clockFrequency > 0 && frame.transmitTicks ? frame.transmitTicks / this.clockFrequency : undefined;
+    const verdict = this.sequencer.check(frame.frameNumber, {
+      transmitS,
+      timestampS: frame.timestamp,
+      editMode: flags.editMode,
+    });
     switch (verdict.kind) {
       case 'duplicate':
       case 'late':
@@ -655,7 +661,9 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
         return;
       case 'restart':
         // Its descriptions and clock may have changed too: the Hub reconnects to read them afresh.
-        this.reportDown(`Motive restarted: live frame numbers went back from ${verdict.from} to ${verdict.to}`);
+        this.reportDown(
+          `Motive restarted: its live frame numbering started again (frame ${verdict.to} after ${verdict.from})`,
+        );
         break;
       case 'accept':
         this.counts.dropped += verdict.missed;

@@ -91,11 +91,7 @@ function describe(server: ServerInfo, from: dgram.RemoteInfo): DiscoveredServer 
     name: server.name,
     appVersion: formatVersion(server.appVersion),
     natnetVersion: formatVersion(server.natnetVersion),
-    ...(c && {
-      dataPort: c.dataPort,
-      multicast: c.multicast,
-      multicastGroup: c.multicast ? c.multicastGroup : undefined,
-      clockFrequency: c.clockFrequency,
-    }),
+    ...(c && { dataPort: c.dataPort, multicast: c.multicast, clockFrequency: c.clockFrequency }),
+    ...(c?.multicast && { multicastGroup: c.multicastGroup }),
   };
 }

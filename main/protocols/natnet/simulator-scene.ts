@@ -7,15 +7,16 @@
  * Everything is a pure function of time, so any frame can be regenerated and a test can predict
  * where a body should be.
  */
-import type {
-  DataDescription,
-  LabeledMarkerData,
-  LegacyRigidBodyMarker,
-  MarkerSetData,
-  Point3,
-  RigidBodyData,
-  RigidBodyDescription,
-  SkeletonData,
+import {
+  NatNetLimits,
+  type DataDescription,
+  type LabeledMarkerData,
+  type LegacyRigidBodyMarker,
+  type MarkerSetData,
+  type Point3,
+  type RigidBodyData,
+  type RigidBodyDescription,
+  type SkeletonData,
 } from './types';
 
 type Quaternion = [number, number, number, number];
@@ -29,8 +30,9 @@ const MARKER_SIZE_M = 0.014;
 /** Labeled-marker params: point-cloud solved (bit 1) + has model (bit 3), as real Motive sends. */
 const MODEL_MARKER_PARAMS = 0x0a;
 /**
- * Keep a frame well under the 65,503-byte NatNet maximum: beyond this many bodies' markers the
- * scene stops streaming markers for the rest (as an operator would untick marker streaming).
+ * Keep a frame well under the 65,503-byte NatNet maximum, and the "all" marker set within the SDK's
+ * 200 markers per set: past either, the remaining bodies stream without markers (as if the operator
+ * had turned marker streaming off for them).
  */
 const MARKER_BYTES_BUDGET = 48_000;
 /** Labeled (26) + per-set (12) + "all" set (12) bytes per marker, NatNet ≥ 3.0. */
@@ -88,10 +90,12 @@ export class MotiveScene {
     const n = Math.max(0, Math.min(MAX_SIMULATED_BODIES, Math.floor(count)));
     this.bodies = Array.from({ length: n }, (_, i) => bodyModel(i));
     let budget = MARKER_BYTES_BUDGET;
+    let inAllSet = 0;
     this.markerBodies = 0;
     for (const body of this.bodies) {
       budget -= body.markers.length * BYTES_PER_STREAMED_MARKER + body.name.length + 1;
-      if (budget < 0) break;
+      inAllSet += body.markers.length;
+      if (budget < 0 || inAllSet > NatNetLimits.maxMarkersPerSet) break;
       this.markerBodies++;
     }
   }

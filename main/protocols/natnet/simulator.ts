@@ -75,7 +75,8 @@ export interface SimulatorEvents {
   warning: [string];
 }
 
-export type PauseScope = 'all' | 'commands' | 'frames';
+/** 'replies': requests are still acted on but every answer is lost, as on a one-way broken link. */
+export type PauseScope = 'all' | 'commands' | 'frames' | 'replies';
 
 interface ClientState extends SimulatorPeer {
   key: string;
@@ -89,7 +90,7 @@ interface ClientState extends SimulatorPeer {
 /** Frames that carry a flag after a one-off change, so that a client losing one datagram still sees it. */
 const FLAG_FRAMES = 3;
 /** The most frames sent in one catch-up burst after a stall; older due frames are skipped, as Motive drops frames. */
-const MAX_BURST_SECONDS = 0.25;
+const MAX_BURST_SECONDS = 0.1;
 const OLDEST_BITSTREAM: Version4 = [2, 0, 0, 0];
 /** Real Motive's QPC counts since boot; start the simulated machine an hour into its uptime. */
 const UPTIME_AT_START_S = 3600;
@@ -132,6 +133,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
   private nextFrameIndex = 0;
   private lastFrameNumber = 0;
   private commandsPaused = false;
+  private repliesPaused = false;
   private framesPaused = false;
   private isRecording = false;
   private editMode = false;
@@ -222,14 +224,16 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     this.faults.set(faults);
   }
 
-  /** Stops answering ('commands'), streaming ('frames') or both, as a hung Motive would. */
+  /** Stops handling commands, streaming, or both ('all'), as a hung Motive would; or loses every reply. */
   pause(scope: PauseScope = 'all'): void {
-    if (scope !== 'frames') this.commandsPaused = true;
-    if (scope !== 'commands') this.framesPaused = true;
+    if (scope === 'all' || scope === 'commands') this.commandsPaused = true;
+    if (scope === 'all' || scope === 'frames') this.framesPaused = true;
+    if (scope === 'replies') this.repliesPaused = true;
   }
 
   resume(): void {
     this.commandsPaused = false;
+    this.repliesPaused = false;
     if (this.framesPaused) {
       this.framesPaused = false;
       // Frames due while hung are gone, as the cameras kept counting.
@@ -285,7 +289,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private send(message: NatNetMessage, bitstream: Version4, to: SimulatorPeer): void {
-    if (!this.commandSocket) return;
+    if (!this.commandSocket || this.repliesPaused) return;
     sendUdpNoWait(this.commandSocket, encodeMessage(message, bitstream), to.port, to.address);
   }
 
