@@ -412,11 +412,16 @@ function readPoints(r: ByteReader, max: number, what: string): Point3[] {
   return out;
 }
 
-/** RB record ≥ 3.0 (also the 4.1 asset RB record): 38 bytes, one bounds check. */
-function readRigidBodyModern(r: ByteReader): RigidBodyData & { meanError: number; params: number } {
-  const p = r.take(RB_BYTES, 'rigid body');
-  const v = r.view;
-  const params = v.getInt16(p + 36, true);
+type ModernRigidBody = RigidBodyData & { meanError: number; params: number };
+type ModernLabeledMarker = LabeledMarkerData & { params: number; residual: number };
+
+/**
+ * The RB record's fixed 32-byte head (id, v3, q4) at p plus the fields read after it. One literal for
+ * every version, so all rigid bodies share a shape. Versions without params (< 2.6) count as valid.
+ */
+function rigidBodyAt(v: DataView, p: number, meanError: number, params: number): ModernRigidBody;
+function rigidBodyAt(v: DataView, p: number, meanError?: number, params?: number): RigidBodyData;
+function rigidBodyAt(v: DataView, p: number, meanError?: number, params?: number): RigidBodyData {
   return {
     id: v.getInt32(p, true),
     x: v.getFloat32(p + 4, true),
@@ -426,27 +431,22 @@ function readRigidBodyModern(r: ByteReader): RigidBodyData & { meanError: number
     qy: v.getFloat32(p + 20, true),
     qz: v.getFloat32(p + 24, true),
     qw: v.getFloat32(p + 28, true),
-    meanError: v.getFloat32(p + 32, true),
+    meanError,
     params,
-    valid: (params & 1) !== 0,
+    valid: params === undefined || (params & 1) !== 0,
   };
 }
 
-/** RB record < 3.0: carries its markers (positions, then ids, then sizes ≥ 2.0). */
+/** RB record ≥ 3.0 (also the 4.1 asset RB record): 38 bytes, one bounds check. */
+function readRigidBodyModern(r: ByteReader): ModernRigidBody {
+  const p = r.take(RB_BYTES, 'rigid body');
+  const v = r.view;
+  return rigidBodyAt(v, p, v.getFloat32(p + 32, true), v.getInt16(p + 36, true));
+}
+
+/** RB record < 3.0: its markers sit between the pose and the error (positions, then ids and sizes ≥ 2.0). */
 function readRigidBodyLegacy(r: ByteReader, l: Layout): RigidBodyData {
   const p = r.take(32, 'rigid body');
-  const v = r.view;
-  const rb: RigidBodyData = {
-    id: v.getInt32(p, true),
-    x: v.getFloat32(p + 4, true),
-    y: v.getFloat32(p + 8, true),
-    z: v.getFloat32(p + 12, true),
-    qx: v.getFloat32(p + 16, true),
-    qy: v.getFloat32(p + 20, true),
-    qz: v.getFloat32(p + 24, true),
-    qw: v.getFloat32(p + 28, true),
-    valid: true,
-  };
   const m = r.count(NatNetLimits.maxMarkersPerRigidBody, l.legacyMarkerBytes, 'rigid body marker');
   const markers: LegacyRigidBodyMarker[] = [];
   for (let i = 0; i < m; i++) markers.push(readPoint(r));
@@ -454,12 +454,10 @@ function readRigidBodyLegacy(r: ByteReader, l: Layout): RigidBodyData {
     for (let i = 0; i < m; i++) markers[i]!.id = r.i32();
     for (let i = 0; i < m; i++) markers[i]!.size = r.f32();
   }
+  const meanError = l.meanError ? r.f32() : undefined;
+  const params = l.rbParams ? r.i16() : undefined;
+  const rb = rigidBodyAt(r.view, p, meanError, params);
   rb.markers = markers;
-  if (l.meanError) rb.meanError = r.f32();
-  if (l.rbParams) {
-    rb.params = r.i16();
-    rb.valid = (rb.params & 1) !== 0;
-  }
   return rb;
 }
 
@@ -476,10 +474,10 @@ function readRigidBodies(r: ByteReader, l: Layout, max: number, what: string): R
   return out;
 }
 
-/** Labeled-marker record ≥ 3.0 (also the 4.1 asset marker record): 26 bytes, one bounds check. */
-function readLabeledMarkerModern(r: ByteReader): LabeledMarkerData & { params: number; residual: number } {
-  const p = r.take(LM_BYTES, 'labeled marker');
-  const v = r.view;
+/** The labeled-marker record's 20-byte head (id, v3, size) at p plus the fields that follow it. */
+function labeledMarkerAt(v: DataView, p: number, params: number, residual: number): ModernLabeledMarker;
+function labeledMarkerAt(v: DataView, p: number, params?: number, residual?: number): LabeledMarkerData;
+function labeledMarkerAt(v: DataView, p: number, params?: number, residual?: number): LabeledMarkerData {
   const id = v.getInt32(p, true);
   return {
     id,
@@ -489,26 +487,21 @@ function readLabeledMarkerModern(r: ByteReader): LabeledMarkerData & { params: n
     y: v.getFloat32(p + 8, true),
     z: v.getFloat32(p + 12, true),
     size: v.getFloat32(p + 16, true),
-    params: v.getInt16(p + 20, true),
-    residual: v.getFloat32(p + 22, true),
+    params,
+    residual,
   };
 }
 
-function readLabeledMarkerLegacy(r: ByteReader, l: Layout): LabeledMarkerData {
-  const p = r.take(20, 'labeled marker');
+/** Labeled-marker record ≥ 3.0 (also the 4.1 asset marker record): 26 bytes, one bounds check. */
+function readLabeledMarkerModern(r: ByteReader): ModernLabeledMarker {
+  const p = r.take(LM_BYTES, 'labeled marker');
   const v = r.view;
-  const id = v.getInt32(p, true);
-  const m: LabeledMarkerData = {
-    id,
-    modelId: id >>> 16,
-    markerId: id & 0xffff,
-    x: v.getFloat32(p + 4, true),
-    y: v.getFloat32(p + 8, true),
-    z: v.getFloat32(p + 12, true),
-    size: v.getFloat32(p + 16, true),
-  };
-  if (l.lmParams) m.params = r.i16();
-  return m;
+  return labeledMarkerAt(v, p, v.getInt16(p + 20, true), v.getFloat32(p + 22, true));
+}
+
+function readLabeledMarkerLegacy(r: ByteReader, l: Layout): LabeledMarkerData {
+  const p = r.take(l.lmBytes, 'labeled marker');
+  return labeledMarkerAt(r.view, p, l.lmParams ? r.view.getInt16(p + 20, true) : undefined);
 }
 
 function readAnalogList(r: ByteReader, l: Layout, max: number, what: string): AnalogData[] {
@@ -686,17 +679,18 @@ function readFloats(r: ByteReader, n: number, what: string): number[] {
   return out;
 }
 
+/** Description types 0–6 have a layout we know; 4.1+ lets anything else be skipped by its size. */
 const KNOWN_DESCRIPTION_TYPES = 7;
 
 function readDescriptionBody(r: ByteReader, l: Layout, type: number): DataDescription {
   switch (type) {
     case 0: {
+      const name = r.cstring(NAME_MAX, 'marker set name');
       const d: MarkerSetDescription = {
         type: 'markerSet',
-        name: r.cstring(NAME_MAX, 'marker set name'),
-        markerNames: [],
+        name,
+        markerNames: readNames(r, NatNetLimits.maxMarkersPerSet, 'marker name'),
       };
-      d.markerNames = readNames(r, NatNetLimits.maxMarkersPerSet, 'marker name');
       return d;
     }
     case 1:
@@ -858,10 +852,6 @@ function writeServerInfo(w: ByteWriter, s: ServerInfo): void {
   for (const p of parts) w.u8(Number(p));
 }
 
-function writeText(w: ByteWriter, s: string): void {
-  w.cstring(s);
-}
-
 /** Encodes a message for `bitstream`, with nDataBytes set exactly; throws RangeError on unencodable input. */
 export function encodeMessage(message: NatNetMessage, bitstream: Version4): Uint8Array {
   if (message.type === 'frameOfData') return encodeFrame(message.frame, layoutFor(bitstream));
@@ -878,10 +868,10 @@ export function encodeMessage(message: NatNetMessage, bitstream: Version4): Uint
       writeServerInfo(w, message.server);
       break;
     case 'request':
-      writeText(w, message.command);
+      w.cstring(message.command);
       break;
     case 'messageString':
-      writeText(w, message.text);
+      w.cstring(message.text);
       break;
     case 'response':
     case 'unrecognizedRequest':
@@ -1176,6 +1166,7 @@ function encodeFrame(f: FrameOfData, l: Layout): Uint8Array {
   if (l.forcePlates) writeAnalogList(w, l, f.forcePlates);
   if (l.devices) writeAnalogList(w, l, f.devices);
 
+  // Motive 1.x filled the 2.x "latency" float with the frame timestamp; do the same when none is given.
   if (l.latency) w.f32(f.latency ?? f.timestamp ?? 0);
   w.u32(f.timecode);
   w.u32(f.timecodeSubframe);
