@@ -911,3 +911,26 @@ test('the encoder refuses what the decoder would refuse', () => {
   };
   assert.throws(() => encodeMessage({ type: 'frameOfData', frame: huge }, DEFAULT_BITSTREAM), /nDataBytes/);
 });
+
+test('empty control messages round-trip; a payload on them is kept as an unknown message, not an error', () => {
+  for (const [type, id] of [
+    ['disconnect', 9],
+    ['disconnectByTimeout', 11],
+    ['requestFrameOfData', 6],
+  ] as const) {
+    const bytes = encodeMessage({ type }, DEFAULT_BITSTREAM);
+    assert.deepEqual(bytes, datagram(id, new Uint8Array(0)));
+    assert.deepEqual(decodeMessage(bytes, DEFAULT_BITSTREAM), { type });
+    const withPayload = datagram(id, new Uint8Array([1, 2]));
+    assert.deepEqual(decodeMessage(withPayload, DEFAULT_BITSTREAM), {
+      type: 'unknown',
+      messageId: id,
+      payload: new Uint8Array([1, 2]),
+    });
+  }
+  // Motive answers unknown requests with id 100 and an opaque body: kept byte for byte.
+  const opaque = datagram(100, new Uint8Array(264).fill(7));
+  const m = decodeAs(opaque, [3, 0, 0, 0], 'unrecognizedRequest');
+  assert.equal(m.payload.length, 264);
+  assert.deepEqual(encodeMessage(m, [3, 0, 0, 0]), opaque);
+});
