@@ -28,7 +28,6 @@ import type {
   ConnectionState,
   LatencyFigures,
   PosesSample,
-  RecordingControl,
   Source,
   SourceCapabilities,
   SourceCounters,
@@ -49,8 +48,10 @@ import {
   versionAtLeast,
 } from './codec';
 import { CommandQueue, NatNetCommandError } from './command-queue';
+import { frameTiming, ticksToNs } from './frame-timing';
 import { FrameSequencer } from './frame-sequencer';
 import { sightlineSender } from './identity';
+import { natnetRecordingControl } from './recording-control';
 import type { DataDescription, FrameOfData, NatNetMessage, ServerInfo, Version4 } from './types';
 
 export { NatNetCommandError } from './command-queue';
@@ -196,10 +197,14 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     this.staleAfterMs = options.staleAfterMs ?? 1000;
     this.echoIntervalMs = Math.max(10, options.echoIntervalMs ?? 250);
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? Math.max(1000, 4 * this.echoIntervalMs);
-    const recording: RecordingControl = {
-      start: (takeName?: string) => this.changeRecording(true, takeName),
-      stop: () => this.changeRecording(false),
-    };
+    const recording = natnetRecordingControl({
+      sendCommand: (command, opts) => this.sendCommand(command, opts),
+      recordingFlag: () => this.recordingFlag,
+      editMode: () => this.editModeFlag,
+      watchRecordingFlag: (on) => this.watchRecordingFlag(on),
+      commandTimeoutMs: this.commandTimeoutMs,
+      flagGraceMs: Math.max(this.commandTimeoutMs, this.staleAfterMs),
+    });
     this.capabilities = { recording };
   }
 
@@ -628,7 +633,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     }
     this.echoes.delete(stamp);
     this.lastHeardAtMs = now;
-    this.clock.addRoundTrip(sentNs, this.ticksToNs(serverTicks), receivedNs);
+    this.clock.addRoundTrip(sentNs, ticksToNs(serverTicks, this.clockFrequency), receivedNs);
     const jumps = this.clock.discontinuityCount();
     if (jumps > this.clockJumps) {
       this.clockJumps = jumps;
@@ -674,7 +679,8 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     if (flags.modelsChanged && !this.modelsChangedFlag) void this.requestModelDefinitions();
     this.modelsChangedFlag = flags.modelsChanged;
 
-    const deviceTimeNs = this.measureTimes(frame, receivedNs);
+    const timing = frameTiming(frame, this.clockFrequency, this.clock, receivedNs);
+    if (timing) this.latency = timing.latency;
     const sample: PosesSample = {
       kind: 'poses',
       hostTimeNs: receivedNs,
@@ -693,7 +699,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
       markers: markerArray(frame),
       raw: frame,
     };
-    if (deviceTimeNs !== undefined) sample.deviceTimeNs = deviceTimeNs;
+    if (timing?.deviceTimeNs !== undefined) sample.deviceTimeNs = timing.deviceTimeNs;
     if (hasParams) sample.recording = flags.recording;
 
     let changed = false;
@@ -709,29 +715,6 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     this.counts.samples++;
     this.emit('sample', sample);
     if (changed) this.emitStatus();
-  }
-
-  /** Latency per the official formulas (§8); returns the sample's device time in host ns. */
-  private measureTimes(frame: FrameOfData, receivedNs: number): number | undefined {
-    const f = this.clockFrequency;
-    const transmit = frame.transmitTicks;
-    if (f <= 0 || transmit === undefined || transmit === 0) return undefined;
-    const mid = frame.cameraMidExposureTicks ?? 0;
-    const received = frame.cameraDataReceivedTicks ?? 0;
-    const latency: LatencyFigures = {};
-    if (received !== 0) latency.softwareMs = ((transmit - received) / f) * 1e3;
-    if (mid !== 0) latency.systemMs = ((transmit - mid) / f) * 1e3;
-    const transmitHostNs = this.clock.toHostNs(this.ticksToNs(transmit));
-    if (transmitHostNs !== undefined) latency.transitMs = (receivedNs - transmitHostNs) / 1e6;
-    this.latency = latency;
-    return this.clock.toHostNs(this.ticksToNs(mid !== 0 ? mid : transmit));
-  }
-
-  private ticksToNs(ticks: number): number {
-    // Whole seconds first: ticks × 1e9 would leave the exact range of a double after ~10 days at 10 MHz.
-    const f = this.clockFrequency;
-    const seconds = Math.floor(ticks / f);
-    return seconds * 1e9 + ((ticks - seconds * f) * 1e9) / f;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -767,61 +750,6 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     this.lastError = reason;
     this.emitStatus();
     this.emit('down', reason);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // recording (§7 "Recommended operator flow")
-
-  /**
-   * SetRecordTakeName, LiveMode if Motive is in Edit mode, then Start/StopRecording. Confirmed by the
-   * response or by frame params bit 0, whichever comes first. Start/Stop is resent once, and only when
-   * neither arrived: a blind resend could stop a recording that had in fact started.
-   */
-  private async changeRecording(on: boolean, takeName?: string): Promise<void> {
-    const verb = on ? 'StartRecording' : 'StopRecording';
-    if (takeName !== undefined) {
-      if (/[,\0]/.test(takeName)) throw new Error(`take name ${JSON.stringify(takeName)} cannot contain commas or NUL`);
-      // Naming is idempotent, so retrying it is safe.
-      await this.sendCommand(`SetRecordTakeName,${takeName}`, { retries: 2 });
-    }
-    if (this.recordingFlag === on) return;
-    if (on && this.editModeFlag) await this.sendCommand('LiveMode', { retries: 2 });
-
-    const flagGraceMs = Math.max(this.commandTimeoutMs, this.staleAfterMs);
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      const flag = this.watchRecordingFlag(on);
-      const outcome = await Promise.race([
-        this.sendCommand(verb).then(
-          (payload) => ({ kind: 'response' as const, status: responseAsInt32(payload) }),
-          (error: unknown) => ({ kind: 'error' as const, error }),
-        ),
-        flag.reached.then((reached) => ({ kind: reached ? ('flag' as const) : ('closed' as const) })),
-      ]);
-      switch (outcome.kind) {
-        case 'flag':
-          return;
-        case 'closed':
-          throw new Error(`connection to Motive closed before it confirmed ${verb}`);
-        case 'response':
-          flag.stop();
-          // A non-int32 answer is not a refusal: the header documents no payload for these.
-          if (outcome.status === undefined || outcome.status === 0) return;
-          throw new Error(`Motive refused ${verb} (status ${outcome.status})`);
-        case 'error':
-          if (!(outcome.error instanceof NatNetCommandError) || outcome.error.failure !== 'timeout') {
-            flag.stop();
-            throw outcome.error;
-          }
-      }
-      // No answer: the request or its reply may have been lost; the flag tells whether it worked.
-      const reached = await Promise.race([flag.reached, delay(flagGraceMs).then(() => false)]);
-      flag.stop();
-      if (reached) return;
-    }
-    throw new Error(
-      `Motive did not confirm ${verb}: no response and the recording flag did not change (sent twice, ` +
-        `${this.commandTimeoutMs} ms for the response and ${flagGraceMs} ms for the flag each time)`,
-    );
   }
 
   /** `reached` resolves true when frames show the wanted recording state, false if the connection closes first. */
@@ -881,10 +809,6 @@ async function resolveAddress(host: string): Promise<string> {
   } catch (error) {
     throw new Error(`cannot resolve Motive host ${JSON.stringify(host)}: ${(error as Error).message}`);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function formatFrequency(hz: number): string {
