@@ -407,6 +407,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     return versionAtLeast(this.nativeBitstream, requested[0], requested[1]) ? requested : this.nativeBitstream;
   }
 
+  /** The type mask is read as bit n = description type n (libNatNet sends 0xFFFFFFFF; others send none). */
   private descriptions(typeMask: number | undefined): DataDescription[] {
     const all = this.scene.descriptions();
     if (typeMask === undefined) return all;
