@@ -37,6 +37,7 @@ test('recording: start (with take name) sets the flag in samples, stop clears it
 
   await recording.start('session_01');
   assert.equal(sim.recording, true);
+  assert.equal(sim.takeName, 'session_01');
   assert.deepEqual(commands, ['SetRecordTakeName,session_01', 'StartRecording']);
   await waitFor(() => samples.at(-1)?.recording === true, 1000, 'recording flag in samples');
   assert.equal(client.status().recording, true);

@@ -15,7 +15,7 @@
 import type dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_BITSTREAM, decodeMessage, encodeMessage, formatVersion, parseVersion, versionAtLeast } from './codec';
-import { FaultInjector, type SimulatorFaults } from './simulator-faults';
+import { FaultInjector, seededRandom, type SimulatorFaults } from './simulator-faults';
 import { MotiveScene, MAX_SIMULATED_BODIES } from './simulator-scene';
 import {
   FrameParams,
@@ -137,9 +137,10 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
   private framesPaused = false;
   private isRecording = false;
   private editMode = false;
-  private takeName = '';
+  private recordTakeName = '';
   private modelsChangedFrames = 0;
-  private jitter = 0;
+  /** Seeded, so a run's latency figures are reproducible. */
+  private readonly pipelineJitter = seededRandom(0x5eed);
 
   constructor(options: MotiveSimulatorOptions = {}) {
     super();
@@ -167,6 +168,11 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
 
   get recording(): boolean {
     return this.isRecording;
+  }
+
+  /** The name the next take gets (SetRecordTakeName). */
+  get takeName(): string {
+    return this.recordTakeName;
   }
 
   /** The number of the last frame sent (0 before the first). */
@@ -430,7 +436,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
         return float32Response(1000);
       case 'SetRecordTakeName':
         if (argument === undefined) return int32Response(1);
-        this.takeName = argument;
+        this.recordTakeName = argument;
         return ok;
       case 'StartRecording':
         // Motive records live data only.
@@ -535,8 +541,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
       (!this.multicast && [...this.clients.values()].some((c) => !versionAtLeast(c.bitstream, 3, 0)));
     const transmitTicks = this.ticks();
     // A little deterministic jitter so latency figures look like a real pipeline, not constants.
-    this.jitter = (this.jitter * 1103515245 + 12345) % 2147483648;
-    const wobble = (this.jitter / 2147483648 - 0.5) * 0.2e-3;
+    const wobble = (this.pipelineJitter() - 0.5) * 0.2e-3;
     const receivedTicks = transmitTicks - Math.round((RECEIVED_TO_TRANSMIT_S + wobble) * this.clockFrequency);
     const midTicks = receivedTicks - Math.round((CAMERA_TO_RECEIVED_S - wobble) * this.clockFrequency);
     const baseParams =
