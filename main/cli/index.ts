@@ -48,7 +48,10 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
       return 0;
     }
     if (command === 'record') {
-      say(io, 'sightline record: not available yet (recording to MCAP comes with the recorder); use `probe … > file.jsonl` meanwhile');
+      say(
+        io,
+        'sightline record: not available yet (recording to MCAP comes with the recorder); use `probe … > file.jsonl` meanwhile',
+      );
       return 2;
     }
     const byDevice = commands[command];
@@ -57,7 +60,9 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
     const run = byDevice[device];
     if (!run) {
       throw new UsageError(
-        PLANNED.has(device) ? `${command} ${device}: not available yet (planned)` : `unknown device ${JSON.stringify(device)}`,
+        PLANNED.has(device)
+          ? `${command} ${device}: not available yet (planned)`
+          : `unknown device ${JSON.stringify(device)}`,
       );
     }
     return await run(rest, io, signal);

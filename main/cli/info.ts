@@ -26,6 +26,8 @@ export function infoReport() {
       teleport: { status: 'planned' },
     },
     config: process.env.SIGHTLINE_CONFIG ?? join(os.homedir(), '.config', 'sightline', 'devices.json'),
-    configExists: existsSync(process.env.SIGHTLINE_CONFIG ?? join(os.homedir(), '.config', 'sightline', 'devices.json')),
+    configExists: existsSync(
+      process.env.SIGHTLINE_CONFIG ?? join(os.homedir(), '.config', 'sightline', 'devices.json'),
+    ),
   };
 }

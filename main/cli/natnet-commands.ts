@@ -45,8 +45,17 @@ export async function simNatNet(argv: string[], io: CliIo, signal?: AbortSignal)
     multicast: values.multicast ? { group: values.group, interfaceAddress: values.host } : false,
   });
   const ports = await sim.start();
-  printJson(io, { type: 'listening', device: 'natnet', host: values.host, ...ports, multicast: values.multicast ? values.group : null });
-  say(io, `Motive simulator on ${values.host}: command port ${ports.commandPort}, data port ${ports.dataPort}. Ctrl+C stops it.`);
+  printJson(io, {
+    type: 'listening',
+    device: 'natnet',
+    host: values.host,
+    ...ports,
+    multicast: values.multicast ? values.group : null,
+  });
+  say(
+    io,
+    `Motive simulator on ${values.host}: command port ${ports.commandPort}, data port ${ports.dataPort}. Ctrl+C stops it.`,
+  );
   sim.on('command', (command: string) => say(io, `command: ${command}`));
   await untilStopped(signal);
   await sim.stop();
@@ -116,8 +125,12 @@ export async function probeNatNet(argv: string[], io: CliIo, signal?: AbortSigna
     return 1;
   }
   const info = client.serverInfo;
-  if (info) say(io, `connected to ${info.name} ${formatVersion(info.appVersion)}, NatNet ${formatVersion(client.bitstream)}`);
-  await Promise.race([untilStopped(stop.signal), new Promise<void>((r) => stop.signal.addEventListener('abort', () => r()))]);
+  if (info)
+    say(io, `connected to ${info.name} ${formatVersion(info.appVersion)}, NatNet ${formatVersion(client.bitstream)}`);
+  await Promise.race([
+    untilStopped(stop.signal),
+    new Promise<void>((r) => stop.signal.addEventListener('abort', () => r())),
+  ]);
   stop.abort();
   await client.close();
   return 0;
@@ -188,11 +201,22 @@ export async function decodeNatNet(argv: string[], io: CliIo): Promise<number> {
     const hasParams = versionAtLeast(decoded.version, 2, 6);
     printJson(
       io,
-      frameLine('natnet', f.frameNumber, udp.timestampNs, undefined, hasParams ? frameFlags(f.params).recording : undefined, f.rigidBodies, names),
+      frameLine(
+        'natnet',
+        f.frameNumber,
+        udp.timestampNs,
+        undefined,
+        hasParams ? frameFlags(f.params).recording : undefined,
+        f.rigidBodies,
+        names,
+      ),
     );
     frames++;
   }
-  say(io, `${frames} frames${bitstream ? ` (NatNet ${formatVersion(bitstream)})` : ''}, ${malformed} malformed datagrams`);
+  say(
+    io,
+    `${frames} frames${bitstream ? ` (NatNet ${formatVersion(bitstream)})` : ''}, ${malformed} malformed datagrams`,
+  );
   return 0;
 }
 

@@ -2,17 +2,18 @@
  * RendererLink: what one renderer (a window, or a browser tab in headless mode) gets from the Hub, over
  * either transport. One contract, two transports (main/app/ipc.ts, main/link/ws-transport.ts).
  *
- * Pose batches are paced by credit, not by a timer:
+ * Pose batches are paced by credit and by a minimum interval, never by a free-running timer:
  *  - the latest PosesSample of each device is kept (older ones are coalesced away, but counted);
- *  - when a sample arrives and no batch is unacknowledged, a batch goes out at once (within the same
- *    task, after a microtask that gathers samples arriving together), so an idle renderer waits for nothing;
- *  - otherwise the link is marked dirty and the next batch goes out the moment the ack comes;
- *  - at most one batch is ever unacknowledged. The renderer acks from requestAnimationFrame, so the
- *    display paces the link: one batch per displayed frame, whatever the device rate.
- *  - If no ack comes for ackTimeoutMs (1 s), the batch is presumed lost or the renderer hidden
- *    (browsers stop requestAnimationFrame in hidden tabs and minimised windows), and the next batch is
- *    sent anyway: a hidden window still gets about one update per second, and a lost ack cannot stall
- *    the link for good.
+ *  - a batch goes out when a sample arrives, if no batch is unacknowledged and the previous one left at
+ *    least minIntervalMs ago (~83 Hz: above any display rate, below the device rates that would
+ *    otherwise flood the renderer). Sending on arrival, not on a timer, means the newest pose in every
+ *    batch is as fresh as it can be: an idle renderer waits for nothing;
+ *  - a sample held back by the interval goes out with the next sample after it, or at the latest
+ *    holdMs after the previous batch if none comes (the stream paused or stopped);
+ *  - at most one batch is ever unacknowledged. The renderer acks as soon as it has stored a batch, so
+ *    a busy renderer (slow machine, software GL) slows the link down instead of queueing behind it;
+ *  - if no ack comes for ackTimeoutMs (1 s), the batch is presumed lost and the next one is sent
+ *    anyway: a lost ack cannot stall the link for good.
  *
  * Low-rate traffic is LinkEvents: 'devices' (the Hub's change events and its ~2 Hz health tick),
  * 'catalog' on change, 'notice' for errors; all replayed to a renderer that (re)connects.
@@ -48,6 +49,10 @@ export interface LinkTransport {
 export interface RendererLinkOptions {
   /** Send the next batch anyway after this long without an ack (hidden window, lost ack). */
   ackTimeoutMs?: number;
+  /** No two batches closer than this; default 12 ms. */
+  minIntervalMs?: number;
+  /** A held-back sample is sent at the latest this long after the previous batch; default 2 × minIntervalMs. */
+  holdMs?: number;
 }
 
 export interface RendererStats {
@@ -82,6 +87,10 @@ export class RendererLink {
   private flushQueued = false;
   private closed = false;
   private readonly ackTimeoutMs: number;
+  private readonly minIntervalMs: number;
+  private readonly holdMs: number;
+  private lastSentAt = -Infinity;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
   private readonly counts: LinkStats = {
@@ -99,6 +108,8 @@ export class RendererLink {
     options: RendererLinkOptions = {},
   ) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 1_000;
+    this.minIntervalMs = options.minIntervalMs ?? 12;
+    this.holdMs = options.holdMs ?? 2 * this.minIntervalMs;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -146,6 +157,8 @@ export class RendererLink {
     this.closed = true;
     for (const d of this.detach) d();
     this.clearInFlight();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
     this.pending.clear();
   }
 
@@ -164,14 +177,32 @@ export class RendererLink {
     } else {
       this.pending.set(device.handle, { sample, count: 1 });
     }
-    if (this.inFlight === null && !this.flushQueued) {
-      this.flushQueued = true;
-      // A microtask, not a timer: samples of other devices decoded in the same task join this batch at no delay.
-      queueMicrotask(() => {
-        this.flushQueued = false;
-        if (this.inFlight === null) this.flush();
-      });
+    this.flushSoon();
+  }
+
+  /** Sends now if credit and the interval allow; otherwise makes sure the held poses go by holdMs at the latest. */
+  private flushSoon(now = false): void {
+    if (this.inFlight !== null || this.flushQueued || this.pending.size === 0) return;
+    if (performance.now() - this.lastSentAt < this.minIntervalMs) {
+      this.holdTimer ??= setTimeout(
+        () => {
+          this.holdTimer = null;
+          if (this.inFlight === null) this.flush();
+        },
+        Math.max(0, this.lastSentAt + this.holdMs - performance.now()),
+      );
+      return;
     }
+    if (now) {
+      this.flush();
+      return;
+    }
+    this.flushQueued = true;
+    // A microtask, not a timer: samples of other devices decoded in the same task join this batch at no delay.
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      if (this.inFlight === null) this.flush();
+    });
   }
 
   private onAck(seq: number): void {
@@ -179,7 +210,8 @@ export class RendererLink {
     if (this.closed || this.inFlight === null || seq !== this.inFlight) return;
     this.counts.acks++;
     this.clearInFlight();
-    if (this.pending.size > 0) this.flush();
+    // Samples waiting for this ack were gathered already: no microtask needed.
+    this.flushSoon(true);
   }
 
   private flush(): void {
@@ -188,6 +220,9 @@ export class RendererLink {
     for (const [handle, { sample, count }] of this.pending) poses.push(toPosesInput(handle, sample, count));
     this.pending.clear();
     const seq = ++this.seq;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    this.lastSentAt = performance.now();
     const batch = packBatch(seq, hostTimeMs(), poses);
     try {
       this.transport.sendBatch(batch);
@@ -205,7 +240,7 @@ export class RendererLink {
     if (this.inFlight !== seq) return;
     this.counts.ackTimeouts++;
     this.inFlight = null;
-    if (this.pending.size > 0) this.flush();
+    this.flushSoon();
   }
 
   private clearInFlight(): void {

@@ -24,7 +24,19 @@ export async function benchHubThroughput(rateHz = 1000, bodies = 100, seconds = 
   const root = join(__dirname, '..', '..');
   const child = spawn(
     process.execPath,
-    [join(root, 'dist/main/cli.cjs'), 'sim', 'natnet', '--port', '0', '--data-port', '0', '--bodies', String(bodies), '--rate', String(rateHz)],
+    [
+      join(root, 'dist/main/cli.cjs'),
+      'sim',
+      'natnet',
+      '--port',
+      '0',
+      '--data-port',
+      '0',
+      '--bodies',
+      String(bodies),
+      '--rate',
+      String(rateHz),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {

@@ -5,7 +5,7 @@ import { RendererLink } from '../../main/link/renderer-link';
 import { FakeSource, waitFor } from '../helpers/fake-source';
 import { FakeTransport, settle } from '../helpers/fake-transport';
 
-async function setup(options: { ackTimeoutMs?: number } = {}) {
+async function setup(options: { ackTimeoutMs?: number; minIntervalMs?: number; holdMs?: number } = {}) {
   const hub = new Hub({ healthTickMs: 60_000 });
   const a = new FakeSource({ id: 'a', recording: true });
   const b = new FakeSource({ id: 'b' });
@@ -53,7 +53,7 @@ test('a new renderer gets the devices at once; the first sample goes out immedia
 });
 
 test('never more than one unacknowledged batch; samples meanwhile coalesce to the latest, counted', async () => {
-  const t = await setup();
+  const t = await setup({ minIntervalMs: 0 });
   try {
     t.a.emitPoses(1);
     await settle();
@@ -81,7 +81,7 @@ test('never more than one unacknowledged batch; samples meanwhile coalesce to th
 });
 
 test('acks for other sequence numbers are ignored', async () => {
-  const t = await setup();
+  const t = await setup({ minIntervalMs: 0 });
   try {
     t.a.emitPoses(1);
     await settle();
@@ -202,6 +202,47 @@ test('Hub events (devices, catalog, notice) are forwarded; close() detaches', as
     t.a.emitPoses(1);
     await settle();
     assert.equal(t.transport.events.length, count);
+  } finally {
+    await t.done();
+  }
+});
+
+test('batches are at least minIntervalMs apart; a held sample goes with the next one after the interval, at once', async () => {
+  const t = await setup({ minIntervalMs: 40, holdMs: 5_000 });
+  try {
+    t.a.emitPoses(1);
+    await settle();
+    assert.equal(t.transport.batches.length, 1);
+    t.transport.ackLatest();
+    t.a.emitPoses(1);
+    await settle();
+    assert.equal(t.transport.batches.length, 1, 'acknowledged, but within the interval: held');
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(t.transport.batches.length, 1, 'the hold timer (5 s) has not fired; nothing went on a timer');
+    t.a.emitPoses(3);
+    // Sample-aligned: the first sample after the interval leaves in the same turn, carrying both.
+    await Promise.resolve();
+    assert.equal(t.transport.batches.length, 2);
+    assert.equal(t.transport.batches[1]!.poses[0]!.samples, 2, 'the held sample is counted in this batch');
+    assert.equal(t.transport.batches[1]!.poses[0]!.bodies.length, 3, 'and the newest poses are sent');
+  } finally {
+    await t.done();
+  }
+});
+
+test('a held sample is sent after holdMs when no newer sample comes (the stream stopped)', async () => {
+  const t = await setup({ minIntervalMs: 30, holdMs: 60 });
+  try {
+    t.a.emitPoses(1);
+    await settle();
+    t.transport.ackLatest();
+    t.a.emitPoses(2);
+    await settle();
+    assert.equal(t.transport.batches.length, 1, 'held by the interval');
+    const deadline = Date.now() + 2_000;
+    while (t.transport.batches.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(t.transport.batches.length, 2, 'sent by the hold timer');
+    assert.equal(t.transport.batches[1]!.poses[0]!.bodies.length, 2);
   } finally {
     await t.done();
   }

@@ -1,6 +1,6 @@
 /**
  * Wires the bridge to the stores: events into the reactive store, batches into the transient pose
- * store, acks paced by the display, and the renderer's own stats back to main once a second.
+ * store, acks once stored, and the renderer's own stats back to main once a second.
  */
 import { BATCH_HEADER_LENGTH, BATCH_MAGIC, unpackBatch, type DeviceSnapshot } from '../../../preload/api';
 import type { Bridge } from '../bridge';
@@ -24,11 +24,13 @@ export function linkBridge(): Bridge {
 export function startLink(bridge: Bridge): () => void {
   current = bridge;
   useAppStore.setState({ transport: bridge.transport, connection: bridge.connection() });
-  const ack = createAckPacer(bridge);
-
   const offBatch = bridge.onBatch((buffer) => {
     ingestBatch(buffer);
-    ack.received(readSeq(buffer));
+    // Main sends the next batch only after this ack, and never faster than about one per display
+    // frame. Acking once stored (not from requestAnimationFrame) keeps the link from adding a display
+    // frame of waiting; a busy page still slows the link down, because its acks come later.
+    const seq = readSeq(buffer);
+    if (seq !== null) bridge.ack(seq);
   });
   const offEvent = bridge.onEvent((event) => {
     applyLinkEvent(event);
@@ -36,9 +38,7 @@ export function startLink(bridge: Bridge): () => void {
   });
   const offConnection = bridge.onConnection((connection) => {
     useAppStore.setState({ connection });
-    // A batch of the previous socket is not the new one's to acknowledge.
-    if (connection.state !== 'open') ack.forget();
-    else void refreshDevices(bridge);
+    if (connection.state === 'open') void refreshDevices(bridge);
   });
   const stopStats = startStatsReporting(bridge);
 
@@ -76,35 +76,6 @@ function ingestBatch(buffer: ArrayBuffer): void {
 /** Beyond ±1000 s the two sides are not on one time line (a stub, a replayed file): not a latency. */
 function noteLatency(ms: number): void {
   if (Number.isFinite(ms) && Math.abs(ms) < 1e6) linkStats.noteLatency(ms);
-}
-
-/**
- * Main sends the next batch only after the previous one is acked, so acking from
- * requestAnimationFrame lets the display pace the link. A rAF of our own (not the 3D view's frame
- * loop) so that the ack goes out in the first frame even when nothing else is drawing.
- */
-function createAckPacer(bridge: Bridge): { received(seq: number | null): void; forget(): void } {
-  let pendingSeq: number | null = null;
-  let scheduled = false;
-  const flush = (): void => {
-    scheduled = false;
-    if (pendingSeq === null) return;
-    bridge.ack(pendingSeq);
-    pendingSeq = null;
-  };
-  return {
-    received(seq) {
-      if (seq === null) return;
-      pendingSeq = seq;
-      if (!scheduled) {
-        scheduled = true;
-        requestAnimationFrame(flush);
-      }
-    },
-    forget() {
-      pendingSeq = null;
-    },
-  };
 }
 
 /** The seq even of a batch that failed to unpack: not acking it would stall the link for good. */
