@@ -37,7 +37,7 @@ export async function benchHubThroughput(rateHz = 1000, bodies = 100, seconds = 
       '--rate',
       String(rateHz),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   try {
     const lines = createInterface({ input: child.stdout! });
