@@ -14,7 +14,9 @@ export default tseslint.config(
     // Only main/app/ may import electron: everything else runs in plain Node.
     files: ['main/**/*.ts'],
     ignores: ['main/app/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only main/app/ imports electron' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only main/app/ imports electron' }] }],
+    },
   },
   {
     // The renderer never touches Node or Electron.

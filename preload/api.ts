@@ -113,8 +113,7 @@ export interface RpcResults {
 export const RPC_METHODS = Object.keys(RpcSchemas) as RpcMethod[];
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =
-  | { ok: true; value: RpcResults[M] }
-  | { ok: false; error: string };
+  { ok: true; value: RpcResults[M] } | { ok: false; error: string };
 
 /** Validates an untrusted RPC call; returns the typed params or a message saying what is wrong. */
 export function validateRpc(
@@ -127,7 +126,10 @@ export function validateRpc(
   const m = method as RpcMethod;
   const parsed = RpcSchemas[m].params.safeParse(params ?? {});
   if (!parsed.success) {
-    return { ok: false, error: `${m}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'} ${i.message}`).join('; ')}` };
+    return {
+      ok: false,
+      error: `${m}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'} ${i.message}`).join('; ')}`,
+    };
   }
   return { ok: true, method: m, params: parsed.data };
 }
@@ -159,15 +161,22 @@ export const IpcChannels = {
 } as const;
 
 /** WebSocket transport: text frames are JSON of these; binary frames are batches. */
-export type WsClientMessage =
-  | { t: 'rpc'; id: number; method: string; params: unknown }
-  | { t: 'ack'; seq: number };
-export type WsServerMessage =
-  | { t: 'rpc'; id: number; response: RpcResponse }
-  | { t: 'event'; event: LinkEvent };
+export type WsClientMessage = { t: 'rpc'; id: number; method: string; params: unknown } | { t: 'ack'; seq: number };
+export type WsServerMessage = { t: 'rpc'; id: number; response: RpcResponse } | { t: 'event'; event: LinkEvent };
 
 export const WsClientMessageSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('rpc'), id: z.number().int().min(0).max(2 ** 31), method: z.string().max(64), params: z.unknown() }).strict(),
+  z
+    .object({
+      t: z.literal('rpc'),
+      id: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31),
+      method: z.string().max(64),
+      params: z.unknown(),
+    })
+    .strict(),
   z.object({ t: z.literal('ack'), seq: z.number().int().min(0) }).strict(),
 ]);
 

@@ -22,11 +22,32 @@ const node = {
 };
 
 await Promise.all([
-  build({ ...node, entryPoints: { app: join(root, 'main/app/main.ts') }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' } }),
-  build({ ...node, entryPoints: { headless: join(root, 'main/headless.ts') }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' } }),
-  build({ ...node, entryPoints: { cli: join(root, 'main/cli/index.ts') }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' } }),
+  build({
+    ...node,
+    entryPoints: { app: join(root, 'main/app/main.ts') },
+    outdir: join(dist, 'main'),
+    outExtension: { '.js': '.cjs' },
+  }),
+  build({
+    ...node,
+    entryPoints: { headless: join(root, 'main/headless.ts') },
+    outdir: join(dist, 'main'),
+    outExtension: { '.js': '.cjs' },
+  }),
+  build({
+    ...node,
+    entryPoints: { cli: join(root, 'main/cli/index.ts') },
+    outdir: join(dist, 'main'),
+    outExtension: { '.js': '.cjs' },
+  }),
   // A sandboxed preload may require only 'electron' (and a few builtins): bundle it into one file.
-  build({ ...node, platform: 'browser', entryPoints: { index: join(root, 'preload/index.ts') }, outdir: join(dist, 'preload'), outExtension: { '.js': '.cjs' } }),
+  build({
+    ...node,
+    platform: 'browser',
+    entryPoints: { index: join(root, 'preload/index.ts') },
+    outdir: join(dist, 'preload'),
+    outExtension: { '.js': '.cjs' },
+  }),
   build({
     bundle: true,
     platform: 'browser',

@@ -30,7 +30,8 @@ function fetchElectronOnce() {
 
 const args = process.argv.slice(2);
 const electron = electronBinary() ?? fetchElectronOnce();
-if (!electron) console.log('Electron binary not installed here; starting headless mode instead: open the URL below in a browser.');
+if (!electron)
+  console.log('Electron binary not installed here; starting headless mode instead: open the URL below in a browser.');
 const child = electron
   ? spawn(electron, [root, ...args], { stdio: 'inherit' })
   : spawn(process.execPath, [join(root, 'dist/main/headless.cjs'), ...args], { stdio: 'inherit' });

@@ -14,7 +14,9 @@ function line(name: string, value: string, target: string, met: boolean | null):
 }
 
 async function main(): Promise<void> {
-  console.log(`Sightline benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.versions.node}`);
+  console.log(
+    `Sightline benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.versions.node}`,
+  );
 
   const decode = await benchNatNetDecode();
   line(

@@ -43,7 +43,11 @@ async function waitFor<T>(get: () => T | undefined, timeoutMs: number, what: str
 test('sim natnet + probe natnet --frames: JSON lines with bodies, names, host and device time', async () => {
   const sim = capture();
   const stopSim = new AbortController();
-  const simDone = runCli(['sim', 'natnet', '--port', '0', '--data-port', '0', '--bodies', '2', '--rate', '200'], sim.io, stopSim.signal);
+  const simDone = runCli(
+    ['sim', 'natnet', '--port', '0', '--data-port', '0', '--bodies', '2', '--rate', '200'],
+    sim.io,
+    stopSim.signal,
+  );
   try {
     const listening = JSON.parse(await waitFor(() => sim.lines[0], 5000, 'the listening line')) as {
       type: string;
@@ -54,7 +58,10 @@ test('sim natnet + probe natnet --frames: JSON lines with bodies, names, host an
     assert.ok(listening.commandPort > 0 && listening.dataPort > 0);
 
     const probe = capture();
-    const code = await runCli(['probe', 'natnet', '127.0.0.1', '--port', String(listening.commandPort), '--frames', '40'], probe.io);
+    const code = await runCli(
+      ['probe', 'natnet', '127.0.0.1', '--port', String(listening.commandPort), '--frames', '40'],
+      probe.io,
+    );
     assert.equal(code, 0, probe.err());
     assert.equal(probe.lines.length, 40);
     const frames = probe.lines.map((l) => JSON.parse(l) as FrameLine);
@@ -74,10 +81,14 @@ test('sim natnet + probe natnet --frames: JSON lines with bodies, names, host an
       ['type', 'device', 'frame', 'hostTimeNs', 'deviceTimeNs', 'recording', 'bodies'],
       'field order is part of the documented output',
     );
-    for (let i = 1; i < frames.length; i++) assert.ok(frames[i]!.frame! > frames[i - 1]!.frame!, 'frame numbers increase');
+    for (let i = 1; i < frames.length; i++)
+      assert.ok(frames[i]!.frame! > frames[i - 1]!.frame!, 'frame numbers increase');
     // Names come from the model definitions, so they are not the "Body <id>" fallback once defined.
     const last = frames.at(-1)!;
-    assert.ok(last.bodies.every((b) => !b.name.startsWith('Body ')), JSON.stringify(last.bodies.map((b) => b.name)));
+    assert.ok(
+      last.bodies.every((b) => !b.name.startsWith('Body ')),
+      JSON.stringify(last.bodies.map((b) => b.name)),
+    );
     // By the 40th frame (200 ms at 200 Hz) echo-based clock sync has produced device times close to host times.
     assert.ok(last.deviceTimeNs !== null, 'device time known once the clock is synced');
     assert.ok(Math.abs(last.deviceTimeNs! - last.hostTimeNs) < 50e6, 'device time within 50 ms of arrival');

@@ -7,7 +7,15 @@ const body = (id: number) => ({ id, x: id, y: 2, z: 3, qx: 0, qy: 0, qz: 0, qw: 
 
 test('a packed batch survives structured clone and unpacks to the same values', () => {
   const packed = packBatch(7, 1234.5, [
-    { handle: 3, frameNumber: 99, hostTimeMs: 1000.25, recording: true, samples: 4, bodies: [body(1), body(2)], markers: [1, 2, 3, 4, 5, 6] },
+    {
+      handle: 3,
+      frameNumber: 99,
+      hostTimeMs: 1000.25,
+      recording: true,
+      samples: 4,
+      bodies: [body(1), body(2)],
+      markers: [1, 2, 3, 4, 5, 6],
+    },
     { handle: 4, hostTimeMs: 1001, samples: 1, bodies: [] },
   ]);
   const cloned = deserialize(serialize(packed)) as Float64Array;
