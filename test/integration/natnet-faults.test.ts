@@ -24,18 +24,31 @@ test('10% loss: frames keep coming and the gaps are counted as dropped', async (
   const sim = await startSimulator(t, { rateHz: 250, faults: { lossRate: 0.1, seed: 42 } });
   const { client, samples } = clientFor(t, sim);
   await client.connect();
+  await waitFor(() => samples.length >= 1, 3000, 'first sample');
+  const before = { sim: sim.stats(), dropped: client.counters().dropped };
   await waitFor(() => samples.length >= 600, 5000, '600 samples');
-  const { dropped, malformed } = client.counters();
+  const after = { sim: sim.stats(), dropped: client.counters().dropped };
+  const { malformed } = client.counters();
   const first = samples[0]!.frameNumber!;
   const last = samples.at(-1)!.frameNumber!;
-  const span = last - first + 1;
   // Every frame number in the span was either emitted or counted missing.
-  assert.equal(samples.length + dropped, span);
-  const rate = dropped / span;
-  assert.ok(rate > 0.06 && rate < 0.14, `dropped ${dropped} of ${span} (${(rate * 100).toFixed(1)}%)`);
+  assert.equal(samples.length + client.counters().dropped, last - first + 1);
+  // What the client counted matches what the simulator lost or (when the machine is overloaded and
+  // the simulator falls more than a burst behind) never sent — up to the frames in flight at either end.
+  const lost = after.sim.faults.lost - before.sim.faults.lost;
+  const skipped = after.sim.framesSkipped - before.sim.framesSkipped;
+  const counted = after.dropped - before.dropped;
+  assert.ok(
+    Math.abs(counted - (lost + skipped)) <= 5,
+    `client counted ${counted}, simulator lost ${lost} + skipped ${skipped}`,
+  );
+  const sent = after.sim.framesSent - before.sim.framesSent;
+  assert.ok(lost / sent > 0.06 && lost / sent < 0.14, `the injector lost ${lost} of ${sent}`);
   assert.equal(malformed, 0);
   assertStrictlyIncreasing(samples.map((s) => s.frameNumber!));
-  t.diagnostic(`10% loss: dropped ${dropped} of ${span} frames (${(rate * 100).toFixed(1)}%)`);
+  t.diagnostic(
+    `10% loss: the simulator lost ${lost} of ${sent} frames (skipped ${skipped}); the client counted ${counted} dropped`,
+  );
 });
 
 test('duplicates and reordering: discarded, counted, frame numbers strictly increasing', async (t) => {

@@ -47,6 +47,16 @@ test('the same seed gives the same pattern', () => {
 test('rates come out close to what was asked', () => {
   const lost = 2000 - run({ lossRate: 0.1, seed: 1 }).length;
   assert.ok(lost > 150 && lost < 250, `lost ${lost}`);
+  const injector = new FaultInjector({ lossRate: 0.1, seed: 1 });
+  for (let i = 0; i < 2000; i++) injector.apply(datagram(i), 'a');
+  assert.deepEqual(injector.stats(), {
+    passed: 2000 - lost,
+    lost,
+    duplicated: 0,
+    reordered: 0,
+    truncated: 0,
+    garbage: 0,
+  });
   const dup = run({ duplicateRate: 0.1, seed: 2 }).length - 2000;
   assert.ok(dup > 150 && dup < 250, `duplicated ${dup}`);
   const truncated = run({ truncateRate: 0.1, seed: 3 }).filter((d) => d.length < 8).length;

@@ -17,6 +17,16 @@ export interface SimulatorFaults {
   seed: number;
 }
 
+/** What the injector did so far: lets a test compare what a client counted with what really happened. */
+export interface FaultCounts {
+  passed: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  truncated: number;
+  garbage: number;
+}
+
 export const NO_FAULTS: SimulatorFaults = {
   lossRate: 0,
   duplicateRate: 0,
@@ -43,6 +53,7 @@ export class FaultInjector {
   private random = seededRandom(NO_FAULTS.seed);
   /** Per destination, the datagram waiting to be sent after the next one. */
   private readonly held = new Map<string, Uint8Array>();
+  private readonly counts: FaultCounts = { passed: 0, lost: 0, duplicated: 0, reordered: 0, truncated: 0, garbage: 0 };
 
   constructor(initial: Partial<SimulatorFaults> = {}) {
     this.set(initial);
@@ -63,6 +74,10 @@ export class FaultInjector {
     return { ...this.faults };
   }
 
+  stats(): FaultCounts {
+    return { ...this.counts };
+  }
+
   get active(): boolean {
     const f = this.faults;
     return f.lossRate + f.duplicateRate + f.reorderRate + f.truncateRate + f.garbageRate > 0;
@@ -70,7 +85,10 @@ export class FaultInjector {
 
   /** The datagrams to put on the wire, in order, for one datagram meant for `destination`. */
   apply(datagram: Uint8Array, destination: string): Uint8Array[] {
-    if (!this.active) return [datagram];
+    if (!this.active) {
+      this.counts.passed++;
+      return [datagram];
+    }
     const f = this.faults;
     // One draw per fault, always in the same order, so a given seed gives the same pattern
     // whatever the rates are.
@@ -79,12 +97,22 @@ export class FaultInjector {
     const truncate = this.random() < f.truncateRate;
     const duplicate = this.random() < f.duplicateRate;
     const reorder = this.random() < f.reorderRate;
-    if (lost) return [];
+    if (lost) {
+      this.counts.lost++;
+      return [];
+    }
 
     let wire = datagram;
-    if (garbage) wire = this.garbageLike(datagram);
-    else if (truncate && datagram.length > 1)
+    if (garbage) {
+      this.counts.garbage++;
+      wire = this.garbageLike(datagram);
+    } else if (truncate && datagram.length > 1) {
+      this.counts.truncated++;
       wire = datagram.subarray(0, 1 + Math.floor(this.random() * (datagram.length - 1)));
+    } else {
+      this.counts.passed++;
+    }
+    if (duplicate) this.counts.duplicated++;
 
     const out: Uint8Array[] = duplicate ? [wire, wire] : [wire];
     const waiting = this.held.get(destination);
@@ -92,6 +120,7 @@ export class FaultInjector {
       this.held.delete(destination);
       out.push(waiting);
     } else if (reorder) {
+      this.counts.reordered++;
       this.held.set(destination, wire);
       return duplicate ? [wire] : [];
     }

@@ -15,7 +15,7 @@
 import type dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_BITSTREAM, decodeMessage, encodeMessage, formatVersion, parseVersion, versionAtLeast } from './codec';
-import { FaultInjector, seededRandom, type SimulatorFaults } from './simulator-faults';
+import { FaultInjector, seededRandom, type FaultCounts, type SimulatorFaults } from './simulator-faults';
 import { MotiveScene, MAX_SIMULATED_BODIES } from './simulator-scene';
 import {
   FrameParams,
@@ -27,7 +27,16 @@ import {
 } from './types';
 import { closeUdpSocket, openUdpSocket, sendUdpNoWait } from '../../net/udp';
 
-export type { SimulatorFaults } from './simulator-faults';
+export type { FaultCounts, SimulatorFaults } from './simulator-faults';
+
+export interface SimulatorStats {
+  /** Frames built and handed to the sockets (once per frame, whatever the number of clients). */
+  framesSent: number;
+  /** Frames never sent: due while paused, or while the process was stalled for longer than a catch-up burst. */
+  framesSkipped: number;
+  /** What the fault injector did to data datagrams. */
+  faults: FaultCounts;
+}
 
 export interface MotiveSimulatorOptions {
   /** Address both sockets bind to. Default 127.0.0.1. */
@@ -131,6 +140,8 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
   /** hrtime of frame index 0 of this "process". */
   private streamOrigin = 0n;
   private nextFrameIndex = 0;
+  private framesSent = 0;
+  private framesSkipped = 0;
   private lastFrameNumber = 0;
   private commandsPaused = false;
   private repliesPaused = false;
@@ -188,6 +199,10 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     return this.clients.size;
   }
 
+  stats(): SimulatorStats {
+    return { framesSent: this.framesSent, framesSkipped: this.framesSkipped, faults: this.faults.stats() };
+  }
+
   /** The names of the rigid bodies as the model definitions announce them. */
   bodyNames(): { id: number; name: string }[] {
     return this.scene.bodyNames();
@@ -243,7 +258,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     if (this.framesPaused) {
       this.framesPaused = false;
       // Frames due while hung are gone, as the cameras kept counting.
-      this.nextFrameIndex = this.dueFrameIndex() + 1;
+      this.skipTo(this.dueFrameIndex() + 1);
     }
   }
 
@@ -519,10 +534,9 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
       if (!this.running) return;
       const due = this.dueFrameIndex();
       if (this.framesPaused) {
-        this.nextFrameIndex = due + 1;
+        this.skipTo(due + 1);
       } else {
-        const oldestSent = due - Math.max(1, Math.ceil(this.rateHz * MAX_BURST_SECONDS)) + 1;
-        if (this.nextFrameIndex < oldestSent) this.nextFrameIndex = oldestSent;
+        this.skipTo(due - Math.max(1, Math.ceil(this.rateHz * MAX_BURST_SECONDS)) + 1);
         for (; this.nextFrameIndex <= due; this.nextFrameIndex++) this.sendFrame(this.nextFrameIndex);
       }
       const nextDueNs = (this.nextFrameIndex * 1e9) / this.rateHz;
@@ -532,9 +546,17 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     tick();
   }
 
+  /** Moves the schedule forward to `index` (never back), counting the frames passed over. */
+  private skipTo(index: number): void {
+    if (index <= this.nextFrameIndex) return;
+    this.framesSkipped += index - this.nextFrameIndex;
+    this.nextFrameIndex = index;
+  }
+
   private sendFrame(index: number): void {
     const frameNumber = index + 1;
     this.lastFrameNumber = frameNumber;
+    this.framesSent++;
     const timestamp = frameNumber / this.rateHz;
     const needsLegacyMarkers =
       !versionAtLeast(this.nativeBitstream, 3, 0) ||
