@@ -94,8 +94,11 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   }
   const client = new NatNetClient({ id: DEMO_DEVICE_ID, label: 'Motive (demo)', host: '127.0.0.1', commandPort });
   hub.add(client, { simulated: true });
-  const why = options.demo ? 'demo mode was asked for' : 'no device is configured';
-  hub.notice('info', `Demo mode: ${why}, so a simulated Motive is streaming on this computer.`);
+  const why = options.demo ? 'started with --demo' : 'no device is configured';
+  hub.notice(
+    'info',
+    `Demo mode (${why}): a simulated Motive is streaming on this computer. See the README to add a real one.`,
+  );
   try {
     await hub.connect(DEMO_DEVICE_ID);
   } catch (error) {
