@@ -3,7 +3,7 @@
  *
  *   { "devices": [ { "id": "motive", "kind": "natnet", "host": "192.168.1.20" } ] }
  *
- * Where: `--config FILE`, else $SIGHTLINE_CONFIG, else <userData>/devices.json (Electron) or
+ * Where: `--config FILE`, else $SIGHTLINE_CONFIG, else the default path (defaultConfigPath: the same for the app, headless and the CLI) or
  * $XDG_CONFIG_HOME/sightline/devices.json, i.e. ~/.config/sightline/devices.json (headless).
  * A bad entry is reported and skipped, never fatal: the operator still gets the others.
  */
@@ -81,8 +81,19 @@ export interface LoadedConfig {
   notices: ConfigNotice[];
 }
 
-/** The headless default: $XDG_CONFIG_HOME/sightline/devices.json, i.e. ~/.config/sightline/devices.json. */
-export function headlessConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The one default place for the device list, shared by the app, headless mode and the CLI, so an
+ * operator has one file whichever way Sightline runs: $XDG_CONFIG_HOME/sightline (~/.config/sightline)
+ * on Linux, ~/Library/Application Support/Sightline on macOS, %APPDATA%\Sightline on Windows.
+ */
+export function defaultConfigPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Sightline', 'devices.json');
+  if (platform === 'win32') {
+    return join(env.APPDATA || join(homedir(), 'AppData', 'Roaming'), 'Sightline', 'devices.json');
+  }
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'sightline', 'devices.json');
 }
 

@@ -15,7 +15,7 @@ import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { COMMON_ARG_OPTIONS, headlessConfigPath } from './config';
+import { COMMON_ARG_OPTIONS, defaultConfigPath } from './config';
 import { setupDevices, type DeviceSetup } from './demo';
 import { Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
@@ -204,7 +204,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       devices = await setupDevices(hub, {
         demo: options.demo,
         configPath: options.configPath,
-        defaultConfigPath: options.defaultConfigPath ?? headlessConfigPath(options.env),
+        defaultConfigPath: options.defaultConfigPath ?? defaultConfigPath(options.env),
         env: options.env,
       });
     }

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
-import { parseCommonArgs } from '../config';
+import { defaultConfigPath, parseCommonArgs } from '../config';
 import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
 import { RendererLink } from '../link/renderer-link';
@@ -138,7 +138,7 @@ async function start(): Promise<void> {
   devices = await setupDevices(hub, {
     demo: args.demo,
     configPath: args.configPath,
-    defaultConfigPath: join(app.getPath('userData'), 'devices.json'),
+    defaultConfigPath: defaultConfigPath(),
   });
   mainWindow = createWindow();
 }

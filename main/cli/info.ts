@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { defaultConfigPath, resolveConfigPath } from '../config';
 
 function packageVersion(): string {
   try {
@@ -13,6 +14,7 @@ function packageVersion(): string {
 }
 
 export function infoReport() {
+  const config = resolveConfigPath(undefined, defaultConfigPath());
   return {
     type: 'info',
     name: 'sightline',
@@ -25,9 +27,7 @@ export function infoReport() {
       vrpn: { status: 'planned' },
       teleport: { status: 'planned' },
     },
-    config: process.env.SIGHTLINE_CONFIG ?? join(os.homedir(), '.config', 'sightline', 'devices.json'),
-    configExists: existsSync(
-      process.env.SIGHTLINE_CONFIG ?? join(os.homedir(), '.config', 'sightline', 'devices.json'),
-    ),
+    config: config.path,
+    configExists: existsSync(config.path),
   };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  headlessConfigPath,
+  defaultConfigPath,
   loadDeviceConfig,
   parseCommonArgs,
   parseDeviceConfig,
@@ -108,8 +108,13 @@ test('where the config comes from: --config, then SIGHTLINE_CONFIG, then the def
     origin: 'env',
   });
   assert.deepEqual(resolveConfigPath(undefined, '/d.json', {}), { path: '/d.json', origin: 'default' });
-  assert.equal(headlessConfigPath({ XDG_CONFIG_HOME: '/xdg' }), join('/xdg', 'sightline', 'devices.json'));
-  assert.match(headlessConfigPath({}), /\.config[/\\]sightline[/\\]devices\.json$/);
+  assert.equal(defaultConfigPath({ XDG_CONFIG_HOME: '/xdg' }, 'linux'), join('/xdg', 'sightline', 'devices.json'));
+  assert.match(defaultConfigPath({}, 'linux'), /\.config[/\\]sightline[/\\]devices\.json$/);
+  assert.match(defaultConfigPath({}, 'darwin'), /Library[/\\]Application Support[/\\]Sightline[/\\]devices\.json$/);
+  assert.equal(
+    defaultConfigPath({ APPDATA: 'C:\\Users\\op\\AppData\\Roaming' }, 'win32'),
+    join('C:\\Users\\op\\AppData\\Roaming', 'Sightline', 'devices.json'),
+  );
 });
 
 test('common arguments ignore the switches Electron and Chromium add', () => {
