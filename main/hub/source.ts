@@ -28,7 +28,11 @@ export interface SourceCounters {
   samples: number;
   /** Packets that failed to decode (short, long, garbage, hostile counts). */
   malformed: number;
-  /** Samples missing by sequence number (e.g. NatNet frame-number gaps), plus duplicates/late ones discarded. */
+  /**
+   * Samples the device sent that never reached the app: gaps in its sequence numbers (NatNet frame
+   * numbers). A late datagram is discarded and stays counted in its gap; duplicates are not losses.
+   * So samples + dropped = what the device sent.
+   */
   dropped: number;
 }
 

@@ -934,3 +934,33 @@ test('empty control messages round-trip; a payload on them is kept as an unknown
   assert.equal(m.payload.length, 264);
   assert.deepEqual(encodeMessage(m, [3, 0, 0, 0]), opaque);
 });
+
+test('an "all" marker set larger than 200 markers (a busy lab) decodes: it is bounded like labeled markers', () => {
+  const markers = Array.from({ length: 300 }, (_, i) => ({ x: i, y: i / 2, z: -i }));
+  const frame: FrameOfData = {
+    frameNumber: 7,
+    markerSets: [{ name: 'all', markers }],
+    legacyMarkers: [],
+    rigidBodies: [],
+    skeletons: [],
+    assets: [],
+    labeledMarkers: [],
+    forcePlates: [],
+    devices: [],
+    timecode: 0,
+    timecodeSubframe: 0,
+    timestamp: 1,
+    cameraMidExposureTicks: 1,
+    cameraDataReceivedTicks: 2,
+    transmitTicks: 3,
+    precisionTimestampSeconds: 0,
+    precisionTimestampFraction: 0,
+    params: 0,
+  };
+  const bytes = encodeMessage({ type: 'frameOfData', frame }, [4, 1, 0, 0]);
+  const decoded = decodeMessage(bytes, [4, 1, 0, 0]);
+  assert.equal(decoded.type, 'frameOfData');
+  if (decoded.type !== 'frameOfData') return;
+  assert.equal(decoded.frame.markerSets[0]!.markers.length, 300);
+  assert.equal(decoded.frame.markerSets[0]!.markers[299]!.x, 299);
+});

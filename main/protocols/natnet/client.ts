@@ -13,7 +13,8 @@
  * when the cameras give no mid-exposure stamp (USB cameras report 0).
  *
  * Failure: nothing thrown out of socket handlers. Undecodable datagrams count as malformed; frame
- * gaps, duplicates and late frames count as dropped. Silence (no frames and no echo replies), a
+ * gaps count as dropped (a late frame is discarded and stays counted in its gap; duplicates are only
+ * diagnostics), so samples + dropped = the frames Motive sent. Silence (no frames and no echo replies), a
  * server clock jump or live frame numbers starting over emit `down`; the Hub then closes and
  * connects again with backoff.
  */
@@ -98,6 +99,10 @@ export interface NatNetDiagnostics {
   foreignDatagrams: number;
   /** Responses with no request outstanding (late answers after a timeout). */
   unmatchedResponses: number;
+  /** Frames received twice; the copy is discarded. */
+  duplicates: number;
+  /** Frames that arrived after a newer one; discarded, and already counted as dropped in their gap. */
+  lateFrames: number;
   /** NAT_CONNECTs resent because frames stopped while the server still answered. */
   reRegistrations: number;
   /** Why the last malformed datagram was rejected. */
@@ -147,6 +152,8 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     foreignDatagrams: 0,
     unmatchedResponses: 0,
     reRegistrations: 0,
+    duplicates: 0,
+    lateFrames: 0,
   };
   private state: ConnectionState = 'idle';
   private lastError: string | undefined;
@@ -661,8 +668,11 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     });
     switch (verdict.kind) {
       case 'duplicate':
+        this.diag.duplicates++;
+        return;
       case 'late':
-        this.counts.dropped++;
+        // Discarded: poses only move forward. It was counted as dropped when its gap was seen.
+        this.diag.lateFrames++;
         return;
       case 'restart':
         // Its descriptions and clock may have changed too: the Hub reconnects to read them afresh.

@@ -330,7 +330,11 @@ export const NatNetLimits = {
   maxRigidBodies: 1000,
   maxAssets: 1000,
   maxNameLength: 256,
-  maxMarkersPerSet: 200,
+  /**
+   * NatNetTypes.h says 200 markers per set, but Motive's "all" set lists every labeled marker of the
+   * frame, so a busy lab exceeds 200 there: bound it like the labeled markers themselves.
+   */
+  maxMarkersPerSet: 1000,
   /** 20 in the header; we allow more for legacy RB marker arrays but still bounded. */
   maxMarkersPerRigidBody: 20,
   maxSkeletons: 100,
