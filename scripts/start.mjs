@@ -7,8 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-if (built.status !== 0) process.exit(built.status ?? 1);
+// SIGHTLINE_SKIP_BUILD=1: dist/ is already built (the tests build once and must not race a rebuild).
+if (!process.env.SIGHTLINE_SKIP_BUILD) {
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 
 const electronDir = join(root, 'node_modules', 'electron');
 

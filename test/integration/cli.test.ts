@@ -1,34 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { runCli } from '../../main/cli/index';
-import type { CliIo } from '../../main/cli/output';
+import { captureIo } from '../helpers/cli-capture';
 import type { FrameLine } from '../../main/cli/frame-line';
-
-/** Collects what a command prints, line by line, and lets a test wait for a line. */
-function capture() {
-  const lines: string[] = [];
-  let errText = '';
-  let partial = '';
-  const io: CliIo = {
-    out: new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        partial += chunk.toString();
-        const parts = partial.split('\n');
-        partial = parts.pop()!;
-        lines.push(...parts);
-        cb();
-      },
-    }),
-    err: new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        errText += chunk.toString();
-        cb();
-      },
-    }),
-  };
-  return { io, lines, err: () => errText };
-}
 
 async function waitFor<T>(get: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -41,7 +15,7 @@ async function waitFor<T>(get: () => T | undefined, timeoutMs: number, what: str
 }
 
 test('sim natnet + probe natnet --frames: JSON lines with bodies, names, host and device time', async () => {
-  const sim = capture();
+  const sim = captureIo();
   const stopSim = new AbortController();
   const simDone = runCli(
     ['sim', 'natnet', '--port', '0', '--data-port', '0', '--bodies', '2', '--rate', '200'],
@@ -57,7 +31,7 @@ test('sim natnet + probe natnet --frames: JSON lines with bodies, names, host an
     assert.equal(listening.type, 'listening');
     assert.ok(listening.commandPort > 0 && listening.dataPort > 0);
 
-    const probe = capture();
+    const probe = captureIo();
     const code = await runCli(
       ['probe', 'natnet', '127.0.0.1', '--port', String(listening.commandPort), '--frames', '40'],
       probe.io,
@@ -99,7 +73,7 @@ test('sim natnet + probe natnet --frames: JSON lines with bodies, names, host an
 });
 
 test('probe with no Motive answering fails with a clear message and exit code 1', async () => {
-  const probe = capture();
+  const probe = captureIo();
   // A port nothing listens on: the OS picks it for a socket we close at once.
   const dgram = await import('node:dgram');
   const s = dgram.createSocket('udp4');
@@ -123,14 +97,14 @@ test('usage mistakes exit with code 2 and say what is wrong', async () => {
     [['sim', 'natnet', '--bogus'], /bogus/],
   ];
   for (const [argv, message] of cases) {
-    const c = capture();
+    const c = captureIo();
     assert.equal(await runCli(argv, c.io), 2, argv.join(' '));
     assert.match(c.err(), message, argv.join(' '));
   }
 });
 
 test('info prints one JSON object naming what is supported', async () => {
-  const c = capture();
+  const c = captureIo();
   assert.equal(await runCli(['info'], c.io), 0);
   assert.equal(c.lines.length, 1);
   const info = JSON.parse(c.lines[0]!) as { type: string; devices: Record<string, { status: string }> };
