@@ -211,7 +211,8 @@ export const BatchLimits = { maxSections: 64, maxBodies: 2000, maxMarkers: 10000
 
 export const PosesFlags = { Recording: 1, RecordingKnown: 2 } as const;
 
-export interface PackedBody {
+/** One tracked body's pose, flat for speed: metres, quaternion (qx, qy, qz, qw). Sources emit it, batches carry it. */
+export interface BodyPose {
   id: number;
   x: number;
   y: number;
@@ -222,6 +223,8 @@ export interface PackedBody {
   qw: number;
   valid: boolean;
 }
+
+export type PackedBody = BodyPose;
 
 export interface PosesSection {
   type: 'poses';

@@ -7,6 +7,9 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
+import type { BodyPose } from '../../preload/api';
+
+export type { BodyPose };
 
 export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
 
@@ -66,19 +69,6 @@ export interface SourceStatus {
   latency?: LatencyFigures;
   /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
   recording?: boolean;
-}
-
-/** One tracked body's pose, flat for speed. Units: metres; quaternion (qx, qy, qz, qw). */
-export interface BodyPose {
-  id: number;
-  x: number;
-  y: number;
-  z: number;
-  qx: number;
-  qy: number;
-  qz: number;
-  qw: number;
-  valid: boolean;
 }
 
 interface SampleBase {

@@ -261,3 +261,13 @@ export function writePcapng(sections: PcapngSection[]): Uint8Array {
   }
   return out;
 }
+
+/** A hexdump in the form text2pcap reads (offset, then bytes), to make captures with a third-party tool. */
+export function hexdump(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = Array.from(bytes.subarray(at, at + 16), (b) => b.toString(16).padStart(2, '0'));
+    lines.push(`${at.toString(16).padStart(6, '0')}  ${row.join(' ')}`);
+  }
+  return lines.join('\n') + '\n';
+}

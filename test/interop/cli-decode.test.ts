@@ -11,19 +11,10 @@ import { join } from 'node:path';
 import { runCli } from '../../main/cli/index';
 import type { FrameLine } from '../../main/cli/frame-line';
 import { captureIo } from '../helpers/cli-capture';
-import { ethernet, ipv4Udp, writePcap } from '../helpers/pcap-writer';
+import { ethernet, hexdump, ipv4Udp, writePcap } from '../helpers/pcap-writer';
 
 const FIXTURES = join(__dirname, '../../../shared/fixtures/natnet');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, name)));
-
-function hexdump(bytes: Uint8Array): string {
-  const lines: string[] = [];
-  for (let at = 0; at < bytes.length; at += 16) {
-    const row = Array.from(bytes.subarray(at, at + 16), (b) => b.toString(16).padStart(2, '0'));
-    lines.push(`${at.toString(16).padStart(6, '0')}  ${row.join(' ')}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 test('decode natnet: a text2pcap pcapng of a Motive 2.1 session gives one frame line per frame, names from the model definitions', async (t) => {
   const probe = spawnSync('text2pcap', ['--version'], { encoding: 'utf8', timeout: 20_000 });

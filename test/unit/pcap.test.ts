@@ -17,6 +17,7 @@ import {
   writePcap,
   writePcapng,
   type UdpSpec,
+  hexdump,
 } from '../helpers/pcap-writer';
 
 const FIXTURES = path.join(__dirname, '../../../shared/fixtures/natnet');
@@ -304,15 +305,6 @@ function haveTool(name: string): string | undefined {
   const r = spawnSync(name, ['--version'], { encoding: 'utf8', timeout: 20_000 });
   if (r.error) return `${name} not installed: ${r.error.message}`;
   return undefined;
-}
-
-function hexdump(bytes: Uint8Array): string {
-  const lines: string[] = [];
-  for (let at = 0; at < bytes.length; at += 16) {
-    const row = Array.from(bytes.subarray(at, at + 16), (b) => b.toString(16).padStart(2, '0'));
-    lines.push(`${at.toString(16).padStart(6, '0')}  ${row.join(' ')}`);
-  }
-  return lines.join('\n') + '\n';
 }
 
 test('text2pcap captures of NatNet datagrams (pcap, pcapng, Ethernet/IPv4, raw IPv4, IPv6) decode', (t) => {

@@ -1297,6 +1297,11 @@ const DESCRIPTION_TYPE_IDS = {
   asset: 6,
 } as const;
 
+/** The wire type id of a description (NAT_MODELDEF, and the bit it has in a NAT_REQUEST_MODELDEF type mask). */
+export function descriptionTypeId(d: DataDescription): number {
+  return d.type === 'unknown' ? d.typeId : DESCRIPTION_TYPE_IDS[d.type];
+}
+
 function writeDescriptions(w: ByteWriter, list: readonly DataDescription[], l: Layout): void {
   checkCount(list.length, NatNetLimits.maxModels, 'data description');
   w.i32(list.length);

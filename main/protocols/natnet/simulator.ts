@@ -14,7 +14,15 @@
  */
 import type dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { DEFAULT_BITSTREAM, decodeMessage, encodeMessage, formatVersion, parseVersion, versionAtLeast } from './codec';
+import {
+  DEFAULT_BITSTREAM,
+  decodeMessage,
+  descriptionTypeId,
+  encodeMessage,
+  formatVersion,
+  parseVersion,
+  versionAtLeast,
+} from './codec';
 import { FaultInjector, seededRandom, type FaultCounts, type SimulatorFaults } from './simulator-faults';
 import { MotiveScene, MAX_SIMULATED_BODIES } from './simulator-scene';
 import {
@@ -106,16 +114,6 @@ const UPTIME_AT_START_S = 3600;
 /** Simulated camera pipeline: mid-exposure → data received → transmit. */
 const CAMERA_TO_RECEIVED_S = 4.6e-3;
 const RECEIVED_TO_TRANSMIT_S = 0.8e-3;
-const DESCRIPTION_TYPE_IDS: Record<DataDescription['type'], number> = {
-  markerSet: 0,
-  rigidBody: 1,
-  skeleton: 2,
-  forcePlate: 3,
-  device: 4,
-  camera: 5,
-  asset: 6,
-  unknown: -1,
-};
 
 export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
   private readonly host: string;
@@ -433,7 +431,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     const all = this.scene.descriptions();
     if (typeMask === undefined) return all;
     return all.filter((d) => {
-      const id = DESCRIPTION_TYPE_IDS[d.type];
+      const id = descriptionTypeId(d);
       return id >= 0 && id < 32 && (typeMask & (1 << id)) !== 0;
     });
   }
