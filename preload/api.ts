@@ -42,6 +42,8 @@ export interface DeviceHealth {
   nextRetryMs: number | null;
   clockOffsetMs: number | null;
   clockUncertaintyMs: number | null;
+  /** Device clock rate relative to the host's, parts per million (positive: the device runs fast). */
+  clockDriftPpm: number | null;
   latency: { systemMs?: number; softwareMs?: number; transitMs?: number } | null;
 }
 

@@ -93,6 +93,7 @@ export class HealthTracker {
         hub.state === 'reconnecting' && hub.nextRetryAtMs !== null ? Math.max(0, hub.nextRetryAtMs - nowMs) : null,
       clockOffsetMs: clock ? clock.offsetNs / 1e6 : null,
       clockUncertaintyMs: clock ? clock.uncertaintyNs / 1e6 : null,
+      clockDriftPpm: clock && clock.samples > 0 ? clock.driftPpm : null,
       latency: status.latency ? { ...status.latency } : null,
     };
   }

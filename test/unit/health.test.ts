@@ -40,7 +40,7 @@ test('DeviceHealth carries counters, age, clock in ms, retry time and the most r
   const status: SourceStatus = {
     state: 'streaming',
     lastError: 'source-side',
-    clock: { offsetNs: 2_500_000, uncertaintyNs: 150_000, driftPpm: 0, samples: 10 },
+    clock: { offsetNs: 2_500_000, uncertaintyNs: 150_000, driftPpm: 1.5, samples: 10 },
     latency: { systemMs: 4.2 },
   };
   const before = h.snapshot(
@@ -67,6 +67,7 @@ test('DeviceHealth carries counters, age, clock in ms, retry time and the most r
   assert.equal(after.nextRetryMs, 500);
   assert.equal(after.clockOffsetMs, 2.5);
   assert.equal(after.clockUncertaintyMs, 0.15);
+  assert.equal(after.clockDriftPpm, status.clock!.driftPpm);
   assert.deepEqual(after.latency, { systemMs: 4.2 });
   const noClock = h.snapshot(
     counters,
@@ -75,6 +76,7 @@ test('DeviceHealth carries counters, age, clock in ms, retry time and the most r
     400,
   );
   assert.equal(noClock.clockOffsetMs, null);
+  assert.equal(noClock.clockDriftPpm, null);
   assert.equal(noClock.nextRetryMs, null, 'no retry time unless reconnecting');
   assert.equal(noClock.latency, null);
 });

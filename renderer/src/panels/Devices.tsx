@@ -1,7 +1,7 @@
 import type { DeviceHealth, DeviceSnapshot } from '../../../preload/api';
 import { useAppStore } from '../stores/app-store';
 import { connectDevice, disconnectDevice } from '../stores/device-actions';
-import { DASH, formatAge, formatCount, formatHz, formatOffset } from './format';
+import { DASH, formatAge, formatCount, formatHz, formatClockSync } from './format';
 import { Metric } from './Metric';
 import { Panel } from './Panel';
 import { StateBadge } from './StateBadge';
@@ -73,10 +73,10 @@ function DeviceCard({ device }: { device: DeviceSnapshot }) {
           tone={h.reconnects ? 'warn' : undefined}
         />
         <Metric
-          label="clock offset"
-          text={formatOffset(h.clockOffsetMs, h.clockUncertaintyMs)}
-          value={h.clockOffsetMs}
-          title={`host clock − device clock${h.clockOffsetMs === null ? '' : ` = ${h.clockOffsetMs.toFixed(3)} ms`}, ± half the best round trip`}
+          label="clock sync"
+          text={formatClockSync(h.clockUncertaintyMs, h.clockDriftPpm)}
+          value={h.clockUncertaintyMs}
+          title={`± half the best echo round trip, and the device clock's drift against the host's${h.clockOffsetMs === null ? '' : `; offset host − device = ${h.clockOffsetMs.toFixed(3)} ms`}`}
         />
         <Metric
           label="latency sys / sw / transit"

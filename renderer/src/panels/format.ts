@@ -24,21 +24,17 @@ export function formatAge(ms: number | null): string {
 }
 
 /**
- * A device clock that counts from its own epoch (Motive: seconds since it started) is decades off
- * Unix time; the offset is still right, so it is shown in the unit that keeps it short.
+ * What an operator needs from clock sync is how good it is, not the offset itself: a device clock
+ * counts from its own epoch (Motive: since it started), so the offset is decades and means nothing
+ * at a glance. Shown: the uncertainty (half the best round trip) and the drift.
  */
-export function formatOffset(offsetMs: number | null, uncertaintyMs: number | null): string {
-  if (offsetMs === null) return DASH;
-  const sign = offsetMs >= 0 ? '+' : '−';
-  const spread = uncertaintyMs === null ? '' : ` ±${uncertaintyMs.toFixed(2)} ms`;
-  return `${sign}${formatSpan(Math.abs(offsetMs))}${spread}`;
-}
-
-function formatSpan(ms: number): string {
-  if (ms < 1000) return `${ms.toFixed(2)} ms`;
-  if (ms < 3_600_000) return `${(ms / 1000).toFixed(3)} s`;
-  if (ms < 172_800_000) return `${(ms / 3_600_000).toFixed(2)} h`;
-  return `${(ms / 86_400_000).toFixed(1)} d`;
+export function formatClockSync(uncertaintyMs: number | null, driftPpm: number | null): string {
+  if (uncertaintyMs === null) return DASH;
+  const drift =
+    driftPpm === null || !Number.isFinite(driftPpm)
+      ? ''
+      : ` · ${driftPpm >= 0 ? '+' : '−'}${Math.abs(driftPpm).toFixed(1)} ppm`;
+  return `±${uncertaintyMs < 1 ? uncertaintyMs.toFixed(2) : uncertaintyMs.toFixed(1)} ms${drift}`;
 }
 
 export { DASH };
