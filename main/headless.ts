@@ -15,6 +15,7 @@ import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { guardProcess } from './crash-guard';
 import { COMMON_ARG_OPTIONS, defaultConfigPath } from './config';
 import { setupDevices, type DeviceSetup } from './demo';
 import { Hub, type HubOptions } from './hub/hub';
@@ -73,6 +74,8 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
+/** `npm run serve`'s port unless --port says otherwise; 0 lets the system pick. */
+export const DEFAULT_PORT = 8717;
 const TOKEN_COOKIE = 'sightline_token';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -275,9 +278,9 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-const HELP = `usage: node dist/main/headless.cjs [--port 0] [--host 127.0.0.1] [--demo] [--config FILE]
+const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE]
 
-  --port N       HTTP/WebSocket port (0: the OS picks one; the URL is printed)
+  --port N       HTTP/WebSocket port (default 8717, or one the OS picks if that is taken; 0: the OS picks)
   --host ADDR    bind address; anything but loopback requires the printed ?token=…
   --demo         demo mode (a simulated Motive on loopback) whatever the config says
   --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)`;
@@ -303,12 +306,22 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     process.stderr.write(`--port: expected 0..65535, got ${JSON.stringify(values.port)}\n`);
     process.exit(2);
   }
-  const server = await startHeadless({ port, host: values.host, demo: values.demo, configPath: values.config });
+  const options = { host: values.host, demo: values.demo, configPath: values.config };
+  let server: HeadlessServer;
+  try {
+    server = await startHeadless({ ...options, port: port ?? DEFAULT_PORT });
+  } catch (error) {
+    // The default port is a convenience (a bookmark on the lab's tablet), not a requirement.
+    if (port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    process.stderr.write(`Port ${DEFAULT_PORT} is in use; letting the system pick one.\n`);
+    server = await startHeadless({ ...options, port: 0 });
+  }
+  guardProcess((message) => server.hub.notice('error', message));
   process.stdout.write(`Sightline headless: ${server.url}\n`);
   let stopping = false;
   const stop = (): void => {

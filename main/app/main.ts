@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
 import { defaultConfigPath, parseCommonArgs } from '../config';
+import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
 import { RendererLink } from '../link/renderer-link';
@@ -133,6 +134,8 @@ async function start(): Promise<void> {
   protocol.handle('app', serveRenderer);
   Menu.setApplicationMenu(buildMenu());
   hub = new Hub();
+  const liveHub = hub;
+  guardProcess((message) => liveHub.notice('error', message));
   hub.on('notice', (n) => console.log(`[${n.level}] ${n.message}`));
   const args = parseCommonArgs(process.argv.slice(1));
   devices = await setupDevices(hub, {
