@@ -158,6 +158,7 @@ export interface SightlineApi {
 export const IpcChannels = {
   rpc: 'sightline:rpc',
   batch: 'sightline:batch',
+  video: 'sightline:video',
   event: 'sightline:event',
   ack: 'sightline:ack',
 } as const;
@@ -196,6 +197,7 @@ export const WsClientMessageSchema = z.discriminatedUnion('t', [
 //     then bodyCount × BODY_STRIDE: id, x, y, z, qx, qy, qz, qw, valid(0|1)
 //     then markerCount × 3: x, y, z
 //   GAZE section (type 2, Pupil): [3] count, then count × GAZE_STRIDE: hostTimeMs, deviceTimeMs, x, y, worn
+//     (every gaze sample since the last batch, not just the newest: the video panel matches them to frames)
 //   ANALOG section (type 3, VRPN analog/buttons): [3] channelCount, then channelCount values
 // Sections of an unknown type are skipped by their length.
 // ---------------------------------------------------------------------------------------------
@@ -208,6 +210,7 @@ export const POSES_FIXED_LENGTH = 10;
 export const BODY_STRIDE = 9;
 export const MARKER_STRIDE = 3;
 export const GAZE_STRIDE = 5;
+export const GAZE_FIXED_LENGTH = 4;
 /** Bounds the renderer enforces before trusting counts. */
 export const BatchLimits = { maxSections: 64, maxBodies: 2000, maxMarkers: 10000, maxGaze: 1000 } as const;
 
@@ -241,10 +244,25 @@ export interface PosesSection {
   markers: Float64Array;
 }
 
+/** Gaze samples since the previous batch (Pupil, ~200 Hz): all of them, for matching to video frames by time. */
+export interface GazeSection {
+  type: 'gaze';
+  handle: number;
+  count: number;
+  /** count × GAZE_STRIDE: hostTimeMs, deviceTimeMs (NaN if unknown), x, y (normalised 0..1), worn (0|1). A view. */
+  samples: Float64Array;
+}
+
+export interface GazeInput {
+  handle: number;
+  samples: readonly { hostTimeMs: number; deviceTimeMs?: number; x: number; y: number; worn: boolean }[];
+}
+
 export interface UnpackedBatch {
   seq: number;
   sentAtMs: number;
   poses: PosesSection[];
+  gaze: GazeSection[];
 }
 
 export interface PosesInput {
@@ -260,17 +278,23 @@ export interface PosesInput {
 }
 
 /** Packs one batch. Main side; the result's buffer is owned whole (safe to transfer or send). */
-export function packBatch(seq: number, sentAtMs: number, poses: readonly PosesInput[]): Float64Array {
+export function packBatch(
+  seq: number,
+  sentAtMs: number,
+  poses: readonly PosesInput[],
+  gaze: readonly GazeInput[] = [],
+): Float64Array {
   let length = BATCH_HEADER_LENGTH;
   for (const p of poses) {
     length += SECTION_HEADER_LENGTH + POSES_FIXED_LENGTH - SECTION_HEADER_LENGTH;
     length += p.bodies.length * BODY_STRIDE + (p.markers ? p.markers.length - (p.markers.length % 3) : 0);
   }
+  for (const g of gaze) length += GAZE_FIXED_LENGTH + g.samples.length * GAZE_STRIDE;
   const out = new Float64Array(length);
   out[0] = BATCH_MAGIC;
   out[1] = seq;
   out[2] = sentAtMs;
-  out[3] = poses.length;
+  out[3] = poses.length + gaze.length;
   let o = BATCH_HEADER_LENGTH;
   for (const p of poses) {
     const markerCount = p.markers ? Math.floor(p.markers.length / 3) : 0;
@@ -301,6 +325,23 @@ export function packBatch(seq: number, sentAtMs: number, poses: readonly PosesIn
     if (p.markers) for (let i = 0; i < markerCount * 3; i++) out[b + i] = p.markers[i]!;
     o += sectionLength;
   }
+  for (const g of gaze) {
+    const sectionLength = GAZE_FIXED_LENGTH + g.samples.length * GAZE_STRIDE;
+    out[o] = SectionType.Gaze;
+    out[o + 1] = g.handle;
+    out[o + 2] = sectionLength;
+    out[o + 3] = g.samples.length;
+    let at = o + GAZE_FIXED_LENGTH;
+    for (const sample of g.samples) {
+      out[at] = sample.hostTimeMs;
+      out[at + 1] = sample.deviceTimeMs ?? NaN;
+      out[at + 2] = sample.x;
+      out[at + 3] = sample.y;
+      out[at + 4] = sample.worn ? 1 : 0;
+      at += GAZE_STRIDE;
+    }
+    o += sectionLength;
+  }
   return out;
 }
 
@@ -319,6 +360,7 @@ export function unpackBatch(buffer: ArrayBuffer | Float64Array): UnpackedBatch {
   if (a.length < BATCH_HEADER_LENGTH || a[0] !== BATCH_MAGIC) throw new BatchFormatError('not a Sightline batch');
   const sections = count(a[3], BatchLimits.maxSections, 'section count');
   const poses: PosesSection[] = [];
+  const gaze: GazeSection[] = [];
   let o = BATCH_HEADER_LENGTH;
   for (let s = 0; s < sections; s++) {
     if (o + SECTION_HEADER_LENGTH > a.length) throw new BatchFormatError('section header past end');
@@ -361,8 +403,90 @@ export function unpackBatch(buffer: ArrayBuffer | Float64Array): UnpackedBatch {
         bodies,
         markers: a.subarray(b, b + markerCount * MARKER_STRIDE),
       });
+    } else if (type === SectionType.Gaze) {
+      if (len < GAZE_FIXED_LENGTH) throw new BatchFormatError('gaze section too short');
+      const n = count(a[o + 3], BatchLimits.maxGaze, 'gaze sample count');
+      if (GAZE_FIXED_LENGTH + n * GAZE_STRIDE !== len)
+        throw new BatchFormatError('gaze section length does not match its count');
+      const start = o + GAZE_FIXED_LENGTH;
+      gaze.push({ type: 'gaze', handle: a[o + 1]!, count: n, samples: a.subarray(start, start + n * GAZE_STRIDE) });
     }
     o += len;
   }
-  return { seq: a[1]!, sentAtMs: a[2]!, poses };
+  return { seq: a[1]!, sentAtMs: a[2]!, poses, gaze };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Video: one binary message per H.264 access unit, as it comes (~30/s), never batched or coalesced
+// (a decoder needs every frame of a GOP). Same transports as batches; the first f64 tells them apart.
+//
+//   header: Float64Array(VIDEO_HEADER_LENGTH):
+//     [0] VIDEO_MAGIC  [1] device handle  [2] flags (bit 0: key frame, SPS/PPS prepended)
+//     [3] ptsUs (device clock, RTP timestamp unwrapped)  [4] hostTimeMs (arrival)  [5] deviceTimeMs (NaN if unknown)
+//     [6] width (0 if unknown)  [7] height (0 if unknown)
+//   then the access unit, Annex B (start codes), byteLength − VIDEO_HEADER_LENGTH × 8 bytes.
+// ---------------------------------------------------------------------------------------------
+
+export const VIDEO_MAGIC = 0x51_6e_4c_56; // "SLnV"
+export const VIDEO_HEADER_LENGTH = 8;
+/** A 1088×1080 I-frame at high quality is well under 1 MiB; anything past this is refused before copying. */
+export const MAX_ACCESS_UNIT_BYTES = 8 * 1024 * 1024;
+
+export interface VideoAccessUnit {
+  handle: number;
+  key: boolean;
+  ptsUs: number;
+  hostTimeMs: number;
+  deviceTimeMs: number | null;
+  width: number;
+  height: number;
+  /** Annex B bytes; a view into the message when unpacked. */
+  data: Uint8Array;
+}
+
+/** Packs one access unit into a buffer it owns whole (safe to send or transfer). */
+export function packVideoAccessUnit(au: VideoAccessUnit): Uint8Array {
+  if (au.data.byteLength > MAX_ACCESS_UNIT_BYTES)
+    throw new RangeError(`access unit of ${au.data.byteLength} bytes is too large`);
+  const out = new Uint8Array(VIDEO_HEADER_LENGTH * 8 + au.data.byteLength);
+  const header = new Float64Array(out.buffer, 0, VIDEO_HEADER_LENGTH);
+  header[0] = VIDEO_MAGIC;
+  header[1] = au.handle;
+  header[2] = au.key ? 1 : 0;
+  header[3] = au.ptsUs;
+  header[4] = au.hostTimeMs;
+  header[5] = au.deviceTimeMs ?? NaN;
+  header[6] = au.width;
+  header[7] = au.height;
+  out.set(au.data, VIDEO_HEADER_LENGTH * 8);
+  return out;
+}
+
+/** What a binary message from main is, by its first f64. */
+export function binaryMessageKind(buffer: ArrayBuffer): 'batch' | 'video' | 'unknown' {
+  if (buffer.byteLength < 8) return 'unknown';
+  const magic = new Float64Array(buffer, 0, 1)[0];
+  return magic === BATCH_MAGIC ? 'batch' : magic === VIDEO_MAGIC ? 'video' : 'unknown';
+}
+
+/** Unpacks and bounds-checks a video message; throws BatchFormatError on anything inconsistent. */
+export function unpackVideoAccessUnit(buffer: ArrayBuffer): VideoAccessUnit {
+  if (buffer.byteLength < VIDEO_HEADER_LENGTH * 8) throw new BatchFormatError('video message shorter than its header');
+  const h = new Float64Array(buffer, 0, VIDEO_HEADER_LENGTH);
+  if (h[0] !== VIDEO_MAGIC) throw new BatchFormatError('not a Sightline video message');
+  const size = buffer.byteLength - VIDEO_HEADER_LENGTH * 8;
+  if (size === 0 || size > MAX_ACCESS_UNIT_BYTES) throw new BatchFormatError(`bad access unit size ${size}`);
+  const width = count(h[6], 16384, 'video width');
+  const height = count(h[7], 16384, 'video height');
+  const deviceTime = h[5]!;
+  return {
+    handle: h[1]!,
+    key: h[2] === 1,
+    ptsUs: h[3]!,
+    hostTimeMs: h[4]!,
+    deviceTimeMs: Number.isNaN(deviceTime) ? null : deviceTime,
+    width,
+    height,
+    data: new Uint8Array(buffer, VIDEO_HEADER_LENGTH * 8, size),
+  };
 }
