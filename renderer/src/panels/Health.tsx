@@ -1,4 +1,5 @@
 import { useAppStore } from '../stores/app-store';
+import { useRenderQuality, type RenderQualityState } from '../stores/render-quality-store';
 import { formatMs } from './format';
 import { Metric } from './Metric';
 import { Panel } from './Panel';
@@ -6,6 +7,7 @@ import { Panel } from './Panel';
 /** The link between main and this window, as the renderer measures it. */
 export function Health() {
   const transport = useAppStore((s) => s.transport);
+  const quality = useRenderQuality();
   const connection = useAppStore((s) => s.connection);
   const stats = useAppStore((s) => s.stats);
   const open = connection.state === 'open';
@@ -40,10 +42,23 @@ export function Health() {
           value={stats.latencyP99Ms}
           testId="health-p99"
         />
+        <Metric
+          label="3D view · GL"
+          title={`${quality.glRenderer ?? 'WebGL renderer unknown'}${quality.maxFps ? `; at most ${quality.maxFps} frames/s` : ''}`}
+          text={describeQuality(quality)}
+          value={quality.dpr}
+          testId="health-gl"
+          wide
+        />
         {stats.badBatches > 0 ? (
           <Metric label="bad batches" text={String(stats.badBatches)} value={stats.badBatches} tone="bad" />
         ) : null}
       </div>
     </Panel>
   );
+}
+
+/** "SwiftShader (software) · dpr 0.75 · AA off": what the view draws with, at a glance (the cap is in the title). */
+function describeQuality(q: RenderQualityState): string {
+  return [q.gl ?? 'unknown', `dpr ${Math.round(q.dpr * 100) / 100}`, q.antialias ? 'AA on' : 'AA off'].join(' · ');
 }

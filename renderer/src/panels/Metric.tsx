@@ -6,9 +6,12 @@ export function Metric(props: {
   testId?: string;
   tone?: 'warn' | 'bad';
   title?: string;
+  /** Spans the whole row (longer text). */
+  wide?: boolean;
 }) {
+  const classes = `metric${props.tone ? ` metric-${props.tone}` : ''}${props.wide ? ' metric-wide' : ''}`;
   return (
-    <div className={`metric${props.tone ? ` metric-${props.tone}` : ''}`} title={props.title}>
+    <div className={classes} title={props.title}>
       <span className="metric-label">{props.label}</span>
       <span className="metric-value" data-testid={props.testId} data-value={props.value ?? ''}>
         {props.text}

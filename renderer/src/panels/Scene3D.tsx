@@ -1,21 +1,49 @@
 import { Canvas } from '@react-three/fiber';
-import { Component, type ReactNode } from 'react';
+import { Component, useEffect, useState, type ReactNode } from 'react';
 import { useAppStore } from '../stores/app-store';
+import { useRenderQuality } from '../stores/render-quality-store';
 import { toggleDeviceVisible, useSceneStore } from '../stores/scene-store';
+import { FrameGate } from './scene/FrameGate';
+import { probeGl } from './scene/gl-probe';
 import { deviceColour } from './scene/palette';
+import { qualityProfile, type GlInfo, type QualityProfile } from './scene/render-quality';
 import { SceneContents } from './scene/SceneContents';
 
+/** Probes the GL renderer once, before the canvas exists (MSAA is fixed when a context is created). */
+function decideQuality(): { gl: GlInfo | null; profile: QualityProfile } {
+  const gl = probeGl();
+  return { gl, profile: qualityProfile(gl, window.devicePixelRatio) };
+}
+
+/** What the view draws with, for the Health panel (the pixel ratio then follows FrameGate). */
+function publishQuality(gl: GlInfo | null, profile: QualityProfile): void {
+  useRenderQuality.setState({
+    gl: gl ? `${gl.label}${gl.software ? ' (software)' : ''}` : null,
+    glRenderer: gl?.renderer ?? null,
+    software: gl?.software ?? false,
+    antialias: profile.antialias,
+    dpr: profile.maxDpr,
+    minDpr: profile.minDpr,
+    maxDpr: profile.maxDpr,
+    maxFps: profile.maxFps,
+  });
+}
+
 export function Scene3D() {
+  const [{ gl, profile }] = useState(decideQuality);
+  useEffect(() => publishQuality(gl, profile), [gl, profile]);
   return (
     <div className="scene" data-testid="scene">
       <SceneErrorBoundary>
         <Canvas
           data-testid="scene-canvas"
           camera={{ position: [2.4, 2.3, 3.1], fov: 50, near: 0.01, far: 200 }}
-          dpr={[1, 2]}
-          gl={{ antialias: true, powerPreference: 'high-performance' }}
+          // The starting point; FrameGate steps it between minDpr and maxDpr from measured frame times.
+          dpr={profile.maxDpr}
+          gl={{ antialias: profile.antialias, powerPreference: 'high-performance' }}
         >
           <SceneContents />
+          <FrameGate maxFps={profile.maxFps} minDpr={profile.minDpr} maxDpr={profile.maxDpr} />
         </Canvas>
       </SceneErrorBoundary>
       <SceneLegend />

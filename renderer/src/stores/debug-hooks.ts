@@ -5,6 +5,7 @@
 import { bodyName, useAppStore } from './app-store';
 import { linkStats } from './link-stats';
 import { poseStore } from './pose-store';
+import { useRenderQuality } from './render-quality-store';
 
 export interface DebugBody {
   handle: number;
@@ -24,6 +25,16 @@ export interface SightlineDebugHooks {
   bodies(): DebugBody[];
   /** Render frames per second over the last stats interval. */
   fps(): number;
+  /** What the 3D view draws with (GL renderer, MSAA, pixel ratio, frame cap). */
+  quality(): DebugQuality;
+}
+
+export interface DebugQuality {
+  gl: string | null;
+  software: boolean;
+  antialias: boolean;
+  dpr: number;
+  maxFps: number | null;
 }
 
 export function installDebugHooks(win: Window): void {
@@ -49,6 +60,10 @@ export function installDebugHooks(win: Window): void {
       return out;
     },
     fps: () => useAppStore.getState().stats.fps,
+    quality: () => {
+      const { gl, software, antialias, dpr, maxFps } = useRenderQuality.getState();
+      return { gl, software, antialias, dpr, maxFps };
+    },
   };
   Object.defineProperty(win, '__sightlineDebug', { value: Object.freeze(hooks), configurable: false, writable: false });
 }

@@ -2,8 +2,12 @@
  * The latest poses of every device, outside React. Batches arrive at display rate; copying them into
  * long-lived objects here (instead of setState) lets the 3D view read them in useFrame without a
  * single React render per batch, and without garbage per batch beyond what unpackBatch makes.
+ *
+ * Two feeds: batches unpacked on this thread (Electron, and the headless fallback), or, with the link
+ * in a worker, the worker's shared buffer copied in by shared-pose-mirror.ts when a frame is drawn.
  */
-import type { PosesSection } from '../../../preload/api';
+import { BODY_STRIDE, type PosesSection } from '../../../preload/api';
+import type { PoseSlotCopy } from './shared-poses';
 
 export interface LiveBody {
   id: number;
@@ -42,40 +46,79 @@ export interface IngestResult {
 }
 
 const devices = new Map<number, DevicePoses>();
+let updates = 0;
+
+function deviceFor(handle: number): DevicePoses {
+  let device = devices.get(handle);
+  if (!device) {
+    device = {
+      handle,
+      frameNumber: null,
+      hostTimeMs: 0,
+      receivedAt: 0,
+      recording: null,
+      bodies: [],
+      bodyCount: 0,
+      byId: new Map(),
+      markers: new Float32Array(64 * 3),
+      markerCount: 0,
+    };
+    devices.set(handle, device);
+  }
+  return device;
+}
 
 export const poseStore = {
   devices: devices as ReadonlyMap<number, DevicePoses>,
 
+  /** Changes whenever any device's poses do: the render loop draws a new frame only then. */
+  version: (): number => updates,
+
+  /** A batch section unpacked on this thread (the main-thread link). */
   ingest(section: PosesSection, receivedAt: number): IngestResult {
-    let device = devices.get(section.handle);
-    if (!device) {
-      device = {
-        handle: section.handle,
-        frameNumber: null,
-        hostTimeMs: 0,
-        receivedAt: 0,
-        recording: null,
-        bodies: [],
-        bodyCount: 0,
-        byId: new Map(),
-        markers: new Float32Array(64 * 3),
-        markerCount: 0,
-      };
-      devices.set(section.handle, device);
-    }
-    const bodySetChanged = copyBodies(device, section);
-    copyMarkers(device, section.markers);
-    const recordingChanged = device.recording !== section.recording;
-    device.frameNumber = section.frameNumber;
-    device.hostTimeMs = section.hostTimeMs;
-    device.receivedAt = receivedAt;
-    device.recording = section.recording;
-    return { device, bodySetChanged, recordingChanged };
+    const device = deviceFor(section.handle);
+    const bodies = section.bodies;
+    const bodySetChanged = copyBodies(device, bodies.length, (i, to) => {
+      const from = bodies[i]!;
+      to.id = from.id;
+      to.x = from.x;
+      to.y = from.y;
+      to.z = from.z;
+      to.qx = from.qx;
+      to.qy = from.qy;
+      to.qz = from.qz;
+      to.qw = from.qw;
+      to.valid = from.valid;
+    });
+    copyMarkers(device, section.markers, section.markers.length / 3);
+    return finishIngest(device, section, receivedAt, bodySetChanged);
+  },
+
+  /** A device's slot as copied out of the worker's shared buffer (the worker link). */
+  ingestCopy(copy: PoseSlotCopy, receivedAt: number): IngestResult {
+    const device = deviceFor(copy.handle);
+    const b = copy.bodies;
+    const bodySetChanged = copyBodies(device, copy.bodyCount, (i, to) => {
+      const o = i * BODY_STRIDE;
+      to.id = b[o]!;
+      to.x = b[o + 1]!;
+      to.y = b[o + 2]!;
+      to.z = b[o + 3]!;
+      to.qx = b[o + 4]!;
+      to.qy = b[o + 5]!;
+      to.qz = b[o + 6]!;
+      to.qw = b[o + 7]!;
+      to.valid = b[o + 8] === 1;
+    });
+    copyMarkers(device, copy.markers, copy.markerCount);
+    return finishIngest(device, copy, receivedAt, bodySetChanged);
   },
 
   /** Drops a device that is gone or closed, so its last poses do not linger in the view. */
   forget(handle: number): boolean {
-    return devices.delete(handle);
+    if (!devices.delete(handle)) return false;
+    updates++;
+    return true;
   },
 
   bodyIds(handle: number): number[] {
@@ -90,28 +133,35 @@ export const poseStore = {
   },
 };
 
-function copyBodies(device: DevicePoses, section: PosesSection): boolean {
-  const incoming = section.bodies;
-  let changed = incoming.length !== device.bodyCount;
-  for (let i = 0; i < incoming.length; i++) {
-    const from = incoming[i]!;
+function finishIngest(
+  device: DevicePoses,
+  from: Pick<PosesSection, 'frameNumber' | 'hostTimeMs' | 'recording'>,
+  receivedAt: number,
+  bodySetChanged: boolean,
+): IngestResult {
+  const recordingChanged = device.recording !== from.recording;
+  device.frameNumber = from.frameNumber;
+  device.hostTimeMs = from.hostTimeMs;
+  device.receivedAt = receivedAt;
+  device.recording = from.recording;
+  updates++;
+  return { device, bodySetChanged, recordingChanged };
+}
+
+/** Copies `count` bodies into the pool via `fill`; true when the set of ids changed. */
+function copyBodies(device: DevicePoses, count: number, fill: (i: number, to: LiveBody) => void): boolean {
+  let changed = count !== device.bodyCount;
+  for (let i = 0; i < count; i++) {
     let to = device.bodies[i];
     if (!to) {
       to = { id: NaN, x: 0, y: 0, z: 0, qx: 0, qy: 0, qz: 0, qw: 1, valid: false };
       device.bodies.push(to);
     }
-    if (to.id !== from.id) changed = true;
-    to.id = from.id;
-    to.x = from.x;
-    to.y = from.y;
-    to.z = from.z;
-    to.qx = from.qx;
-    to.qy = from.qy;
-    to.qz = from.qz;
-    to.qw = from.qw;
-    to.valid = from.valid;
+    const previousId = to.id;
+    fill(i, to);
+    if (to.id !== previousId) changed = true;
   }
-  device.bodyCount = incoming.length;
+  device.bodyCount = count;
   if (changed) {
     device.byId.clear();
     for (let i = 0; i < device.bodyCount; i++) device.byId.set(device.bodies[i]!.id, device.bodies[i]!);
@@ -119,12 +169,14 @@ function copyBodies(device: DevicePoses, section: PosesSection): boolean {
   return changed;
 }
 
-function copyMarkers(device: DevicePoses, markers: Float64Array): void {
-  if (markers.length > device.markers.length) {
+/** `markers` holds at least markerCount × 3 values (xyz interleaved). */
+function copyMarkers(device: DevicePoses, markers: Float64Array | Float32Array, markerCount: number): void {
+  const length = markerCount * 3;
+  if (length > device.markers.length) {
     let size = device.markers.length;
-    while (size < markers.length) size *= 2;
+    while (size < length) size *= 2;
     device.markers = new Float32Array(size);
   }
-  device.markers.set(markers);
-  device.markerCount = markers.length / 3;
+  device.markers.set(markers.subarray(0, length));
+  device.markerCount = markerCount;
 }

@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { Matrix4, type InstancedMesh } from 'three';
 import { poseStore } from '../../stores/pose-store';
 import { useSceneStore } from '../../stores/scene-store';
+import { frameGate } from './FrameGate';
 import { markerGeometry, markerMaterial } from './shared-resources';
 
 const scratch = new Matrix4();
@@ -15,7 +16,8 @@ export function Markers() {
 
   useFrame(() => {
     const m = mesh.current;
-    if (!m) return;
+    // Thousands of matrices: not for a display frame that is not drawn.
+    if (!m || !frameGate.drawing) return;
     let n = 0;
     for (const device of poseStore.devices.values()) {
       if (hidden[device.handle]) continue;

@@ -1,8 +1,9 @@
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useRef } from 'react';
 import { OrbitControls as ThreeOrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { frameGate } from './FrameGate';
 
-/** three's OrbitControls bound to R3F's camera and canvas; damping needs an update every frame. */
+/** three's OrbitControls bound to R3F's camera and canvas; damping needs an update every display frame. */
 export function OrbitControls(props: { target: readonly [number, number, number] }) {
   const camera = useThree((s) => s.camera);
   const domElement = useThree((s) => s.gl.domElement);
@@ -19,13 +20,19 @@ export function OrbitControls(props: { target: readonly [number, number, number]
     c.minDistance = 0.3;
     c.maxDistance = 60;
     c.update();
+    // Dragging moves the camera from pointer events, between display frames: ask for a frame.
+    c.addEventListener('change', frameGate.request);
     controls.current = c;
     return () => {
+      c.removeEventListener('change', frameGate.request);
       c.dispose();
       controls.current = null;
     };
   }, [camera, domElement, tx, ty, tz]);
 
-  useFrame(() => controls.current?.update());
+  // Before the frame gate decides (-1): a camera still gliding (damping) is something new to draw.
+  useFrame(() => {
+    if (controls.current?.update()) frameGate.request();
+  }, -2);
   return null;
 }

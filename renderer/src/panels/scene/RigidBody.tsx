@@ -2,6 +2,7 @@ import { useFrame } from '@react-three/fiber';
 import { useRef } from 'react';
 import type { Group, LineSegments, Mesh, SpriteMaterial } from 'three';
 import { poseStore } from '../../stores/pose-store';
+import { frameGate } from './FrameGate';
 import { deviceColour } from './palette';
 import {
   bodyAxesGeometry,
@@ -30,7 +31,7 @@ export function RigidBody(props: { handle: number; id: number; name: string }) {
 
   useFrame(() => {
     const g = group.current;
-    if (!g || !sphere.current || !axes.current) return;
+    if (!g || !sphere.current || !axes.current || !frameGate.drawing) return;
     const device = poseStore.devices.get(handle);
     const body = device?.byId.get(id);
     if (!device || !body) {

@@ -1,6 +1,4 @@
-import { useFrame } from '@react-three/fiber';
 import { bodyName, useAppStore } from '../../stores/app-store';
-import { linkStats } from '../../stores/link-stats';
 import { useSceneStore } from '../../stores/scene-store';
 import { Markers } from './Markers';
 import { OrbitControls } from './OrbitControls';
@@ -24,7 +22,6 @@ export function SceneContents() {
       <OriginAxes />
       <AllBodies />
       <Markers />
-      <FrameCounter />
       <OrbitControls target={ORBIT_TARGET} />
     </>
   );
@@ -49,10 +46,4 @@ function AllBodies() {
       })}
     </>
   );
-}
-
-/** Counts frames the 3D view actually renders: the Health panel's fps. */
-function FrameCounter() {
-  useFrame(() => linkStats.noteFrame());
-  return null;
 }
