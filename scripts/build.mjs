@@ -61,7 +61,22 @@ await Promise.all([
     outdir: join(dist, 'renderer'),
     logLevel: 'warning',
   }),
+  // The headless link's worker: its own file, served from the page's origin (a worker script must
+  // be same-origin, and under COEP it gets the page's headers). A classic script, not a module:
+  // one self-contained bundle needs no module loading inside the worker.
+  build({
+    bundle: true,
+    platform: 'browser',
+    target: ['chrome120'],
+    format: 'iife',
+    minify: production,
+    sourcemap: true,
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    entryPoints: { 'link-worker': join(root, 'renderer/src/bridge/link.worker.ts') },
+    outdir: join(dist, 'renderer'),
+    logLevel: 'warning',
+  }),
 ]);
 cpSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
 cpSync(join(root, 'renderer/styles.css'), join(dist, 'renderer/styles.css'));
-console.log('built dist/ (main, preload, renderer)');
+console.log('built dist/ (main, preload, renderer, link worker)');

@@ -32,7 +32,8 @@ export function contentTypeFor(path: string): string {
 /**
  * The renderer's Content-Security-Policy. `connectSrc` adds the WebSocket origin in headless mode
  * ('self' covers ws: only in newer CSP implementations). 'unsafe-inline' styles: React's style props.
- * blob: workers and images: decoders and snapshots created in the page.
+ * 'self' workers: the headless link's worker (link-worker.js); blob: workers and images: decoders and
+ * snapshots created in the page.
  */
 export function rendererCsp(connectSrc: readonly string[] = []): string {
   return [
@@ -50,7 +51,12 @@ export function rendererCsp(connectSrc: readonly string[] = []): string {
   ].join('; ');
 }
 
-/** Headers every renderer response carries, besides Content-Type. */
+/**
+ * Headers every renderer response carries, besides Content-Type. COOP same-origin + COEP require-corp
+ * make the page cross-origin isolated, which is what gives it SharedArrayBuffer: the headless link's
+ * worker stores poses in one (renderer/src/stores/shared-poses.ts). The worker script needs them on
+ * its own response too, hence on every response. Everything the page loads is its own origin.
+ */
 export function securityHeaders(csp: string): Record<string, string> {
   return {
     'Content-Security-Policy': csp,
@@ -58,6 +64,8 @@ export function securityHeaders(csp: string): Record<string, string> {
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': 'no-cache',
   };
 }

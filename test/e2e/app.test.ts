@@ -17,6 +17,7 @@ import {
   checkRecording,
   checkSceneMoves,
   debugBatches,
+  debugBodies,
   debugLatencies,
   waitForStreaming,
 } from './checks';
@@ -34,6 +35,7 @@ import {
   type LaunchedBrowser,
   type PageProblems,
 } from './helpers';
+import type { TestWindow } from './page-globals';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
@@ -112,6 +114,54 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     );
   });
 
+  test('the link runs in a worker: cross-origin isolated, stored off the main thread, software GL detected', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const state = await env.page.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      path: (window as TestWindow).__sightlineDebug?.linkPath(),
+      quality: (window as TestWindow).__sightlineDebug?.quality(),
+    }));
+    assert.equal(state.isolated, true, 'the page is not cross-origin isolated (COOP/COEP headers)');
+    assert.equal(state.path, 'worker');
+    assert.match((await env.page.getByTestId('health-link-path').textContent()) ?? '', /worker thread/);
+    // CHROMIUM_ARGS force SwiftShader: the view must have noticed before creating its canvas.
+    assert.ok(state.quality, 'no quality() debug hook');
+    assert.match(state.quality.gl ?? '', /SwiftShader \(software\)/);
+    assert.equal(state.quality.antialias, false);
+    assert.ok(state.quality.dpr >= 0.5 && state.quality.dpr <= 1, `dpr ${state.quality.dpr}`);
+    assert.match(
+      (await env.page.getByTestId('health-gl').textContent()) ?? '',
+      /^SwiftShader \(software\) · dpr [0-9.]+ · AA off$/,
+    );
+
+    // Block the page's main thread for a second. Batches keep being stored and acked by the worker,
+    // so none of them waits for the page: on the main-thread path the batch that arrived during the
+    // stall would show ~1000 ms.
+    const before = await debugBatches(env.page);
+    await env.page.evaluate(() => {
+      const until = performance.now() + 1000;
+      while (performance.now() < until) {
+        // busy: this is what a software-rendered frame does to the main thread, only longer
+      }
+    });
+    // Let the worker's ~4 Hz figures reach the page.
+    await waitFor('batches stored during the stall', async () => (await debugBatches(env.page)) >= before + 20, 5_000);
+    const stored = (await debugBatches(env.page)) - before;
+    const latencies = (await debugLatencies(env.page)).slice(-stored);
+    const worst = Math.max(...latencies);
+    t.diagnostic(`${stored} batches across a 1 s main-thread stall, worst arrival→store ${worst.toFixed(1)} ms`);
+    assert.ok(worst < 500, `a batch waited ${worst.toFixed(0)} ms: the main thread's stall delayed the link`);
+    // Leave the page as found: the next tests (the README screenshot) should not show the stall's
+    // one-second render-fps dip. Best effort; a busy machine may stay slower.
+    await waitFor(
+      'render fps after the stall',
+      () => env.page.evaluate(() => ((window as TestWindow).__sightlineDebug?.fps() ?? 0) >= 20),
+      4_000,
+      250,
+    ).catch(() => t.diagnostic('render fps still below 20 after the stall'));
+  });
+
   test('a screenshot of the whole window for the README', async (t) => {
     const env = live(t);
     if (!env) return;
@@ -137,6 +187,44 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     assert.equal(simulator.recording, false);
   });
 
+  test('without cross-origin isolation, or without the worker script, the link runs on the main thread', async (t) => {
+    const env = live(t);
+    if (!env || !browser) return;
+    const context = browser.context;
+    const variants: { name: string; setUp(page: Page): Promise<unknown> }[] = [
+      {
+        // As if served without COOP/COEP. (Stripping the real header needs request interception, and a
+        // document fulfilled by the test counts as a public page that may not open a loopback socket.)
+        name: 'not cross-origin isolated',
+        setUp: (page) =>
+          page.addInitScript(() => Object.defineProperty(window, 'crossOriginIsolated', { value: false })),
+      },
+      { name: 'worker script missing', setUp: (page) => page.route('**/link-worker.js', (route) => route.abort()) },
+    ];
+    for (const variant of variants) {
+      const page: Page = await context.newPage();
+      try {
+        const problems = await watchPage(page);
+        await variant.setUp(page);
+        await page.goto(env.server.url, { waitUntil: 'load', timeout: 15_000 });
+        await waitFor(
+          `${variant.name}: main-thread path`,
+          () => page.evaluate(() => (window as TestWindow).__sightlineDebug?.linkPath() === 'main-thread'),
+          10_000,
+        );
+        await waitFor(`${variant.name}: batches`, async () => (await debugBatches(page)) > 20, 10_000);
+        await waitFor(`${variant.name}: bodies`, async () => (await debugBodies(page)).length > 0, 10_000);
+        assert.deepEqual(problems.errors, [], `${variant.name}: console errors:\n${problems.errors.join('\n')}`);
+        const csp: string[] = [...problems.cspViolations, ...(await pageCspViolations(page))];
+        assert.deepEqual(csp, [], `${variant.name}: CSP violations:\n${csp.join('\n')}`);
+      } finally {
+        await page.close();
+      }
+    }
+    // The suite's own page was a background tab meanwhile (rAF throttled): make it the active one again.
+    await env.page.bringToFront();
+  });
+
   test('the page shows a lost link and comes back when the server does', async (t) => {
     const env = live(t);
     if (!env) return;
@@ -157,6 +245,8 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     await env.page.getByTestId('link-state').and(env.page.locator('[data-state="open"]')).waitFor({ timeout: 10_000 });
     await waitForStreaming(env.page, DEMO_DEVICE_ID);
     await waitFor('batches from the new server', async () => (await debugBatches(env.page)) > before + 10, 10_000);
+    // The worker reconnected on its own: the link did not fall back to the main thread.
+    assert.equal(await env.page.evaluate(() => (window as TestWindow).__sightlineDebug?.linkPath()), 'worker');
   });
 });
 

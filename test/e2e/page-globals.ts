@@ -21,6 +21,18 @@ export interface SightlineDebugHooks {
   bodies(): DebugBody[];
   /** Render frames per second over the last stats interval. */
   fps(): number;
+  /** Where batches are stored: the link worker, or the page's main thread. */
+  linkPath(): 'worker' | 'main-thread';
+  /** What the 3D view draws with. */
+  quality(): DebugQuality;
+}
+
+export interface DebugQuality {
+  gl: string | null;
+  software: boolean;
+  antialias: boolean;
+  dpr: number;
+  maxFps: number | null;
 }
 
 /** The page's window as the e2e tests see it. */

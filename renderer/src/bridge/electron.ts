@@ -1,7 +1,12 @@
 import type { SightlineApi } from '../../../preload/api';
 import { OPEN, type Bridge } from './types';
 
-/** The preload's API as a Bridge. IPC has no connection to lose, so it is open for the page's life. */
+/**
+ * The preload's API as a Bridge. IPC has no connection to lose, so it is open for the page's life.
+ * Batches stay on the main thread: they arrive through the preload's ipcRenderer, which only this
+ * thread has, and a desktop window draws with a real GPU (moving them to a worker would need a
+ * MessagePort from main, i.e. changes to main/app/ipc.ts and the preload).
+ */
 export function bridgeFromPreload(api: SightlineApi): Bridge {
   return {
     transport: api.transport,
@@ -14,5 +19,7 @@ export function bridgeFromPreload(api: SightlineApi): Bridge {
       listener(OPEN);
       return () => {};
     },
+    linkPath: () => 'main-thread',
+    onPoseFeed: () => () => {},
   };
 }

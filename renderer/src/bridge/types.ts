@@ -1,4 +1,5 @@
 import type { SightlineApi } from '../../../preload/api';
+import type { PoseFeedMessage } from './worker-protocol';
 
 /**
  * Health of the transport itself (not of any device). The Electron IPC transport is always open;
@@ -13,10 +14,23 @@ export interface LinkConnection {
   lastError: string | null;
 }
 
+/**
+ * Where batches are unpacked and stored: in the link worker (headless mode, cross-origin isolated
+ * page), or on the page's main thread (Electron IPC, and the headless fallback).
+ */
+export type LinkPath = 'worker' | 'main-thread';
+
 /** The contract the renderer codes against, plus the transport's own state. */
 export interface Bridge extends SightlineApi {
   connection(): LinkConnection;
   onConnection(listener: (connection: LinkConnection) => void): () => void;
+  linkPath(): LinkPath;
+  /**
+   * With the link in a worker, pose batches never reach this thread (onBatch carries only the other
+   * binary messages, video): poses are in the shared buffer, and this feed says which buffer, what
+   * changed structurally, and the figures.
+   */
+  onPoseFeed(listener: (message: PoseFeedMessage) => void): () => void;
 }
 
 export const OPEN: LinkConnection = Object.freeze({ state: 'open', attempt: 0, retryAt: null, lastError: null });

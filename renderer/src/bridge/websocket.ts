@@ -166,6 +166,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): Bridge {
       listener(connection);
       return connections.add(listener);
     },
+    // Runs on the main thread as the headless fallback, and inside the link worker, where batches are
+    // stored before anything reaches the page: either way, batches come out of onBatch here.
+    linkPath: () => 'main-thread',
+    onPoseFeed: () => () => {},
   };
 }
 

@@ -1,12 +1,19 @@
+import type { LinkPath } from '../bridge';
 import { useAppStore } from '../stores/app-store';
 import { useRenderQuality, type RenderQualityState } from '../stores/render-quality-store';
 import { formatMs } from './format';
 import { Metric } from './Metric';
 import { Panel } from './Panel';
 
+const LINK_PATH_TEXT: Record<LinkPath, string> = {
+  worker: 'a worker thread (shared memory)',
+  'main-thread': 'the main thread',
+};
+
 /** The link between main and this window, as the renderer measures it. */
 export function Health() {
   const transport = useAppStore((s) => s.transport);
+  const linkPath = useAppStore((s) => s.linkPath);
   const quality = useRenderQuality();
   const connection = useAppStore((s) => s.connection);
   const stats = useAppStore((s) => s.stats);
@@ -41,6 +48,13 @@ export function Health() {
           text={formatMs(stats.latencyP99Ms, 2)}
           value={stats.latencyP99Ms}
           testId="health-p99"
+        />
+        <Metric
+          label="batches stored by"
+          title="the worker thread keeps the link independent of how long this window takes to draw"
+          text={linkPath ? LINK_PATH_TEXT[linkPath] : '—'}
+          testId="health-link-path"
+          wide
         />
         <Metric
           label="3D view · GL"

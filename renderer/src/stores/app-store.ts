@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { DeviceSnapshot, LinkEvent } from '../../../preload/api';
-import type { LinkConnection } from '../bridge';
+import type { LinkConnection, LinkPath } from '../bridge';
 
 export interface Notice {
   id: number;
@@ -28,6 +28,8 @@ export type RecordingRequest = 'starting' | 'stopping';
 
 export interface AppState {
   transport: 'electron' | 'websocket' | null;
+  /** Which thread stores the batches (bridge/types.ts). */
+  linkPath: LinkPath | null;
   connection: LinkConnection;
   devices: DeviceSnapshot[];
   /** performance.now() when `devices` arrived: ages and countdowns in it are relative to this. */
@@ -45,6 +47,7 @@ const MAX_NOTICES = 50;
 
 export const useAppStore = create<AppState>()(() => ({
   transport: null,
+  linkPath: null,
   connection: { state: 'connecting', attempt: 1, retryAt: null, lastError: null },
   devices: [],
   devicesAt: 0,

@@ -2,7 +2,9 @@
  * Read-only hooks for the end-to-end tests and the benchmark (window.__sightlineDebug). They expose
  * only what the screen already shows (poses, names, rates); nothing here can act on a device.
  */
+import type { LinkPath } from '../bridge';
 import { bodyName, useAppStore } from './app-store';
+import { linkBridge, refreshPoses } from './link';
 import { linkStats } from './link-stats';
 import { poseStore } from './pose-store';
 import { useRenderQuality } from './render-quality-store';
@@ -25,6 +27,8 @@ export interface SightlineDebugHooks {
   bodies(): DebugBody[];
   /** Render frames per second over the last stats interval. */
   fps(): number;
+  /** Where batches are stored: the link worker, or this page's main thread. */
+  linkPath(): LinkPath;
   /** What the 3D view draws with (GL renderer, MSAA, pixel ratio, frame cap). */
   quality(): DebugQuality;
 }
@@ -42,6 +46,9 @@ export function installDebugHooks(win: Window): void {
     latencies: () => linkStats.latencies(),
     batches: () => linkStats.batches(),
     bodies: () => {
+      // With the link in a worker, the pose store is brought up to date when a frame is drawn;
+      // a test asks between frames (or with the view hidden).
+      refreshPoses();
       const state = useAppStore.getState();
       const out: DebugBody[] = [];
       for (const device of poseStore.devices.values()) {
@@ -60,6 +67,7 @@ export function installDebugHooks(win: Window): void {
       return out;
     },
     fps: () => useAppStore.getState().stats.fps,
+    linkPath: () => linkBridge().linkPath(),
     quality: () => {
       const { gl, software, antialias, dpr, maxFps } = useRenderQuality.getState();
       return { gl, software, antialias, dpr, maxFps };

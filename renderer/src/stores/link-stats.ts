@@ -7,10 +7,12 @@ import { SampleRing } from './sample-ring';
 /** ~10 s of batches at 60 Hz: long enough for a stable p99, short enough to show a change quickly. */
 const LATENCY_WINDOW = 600;
 
-const latencies = new SampleRing(LATENCY_WINDOW);
+let latencies = new SampleRing(LATENCY_WINDOW);
 let batchesTotal = 0;
 let framesTotal = 0;
 let badBatches = 0;
+/** performance.now() the batch count was taken at, when it came from the worker; null: live here. */
+let batchesCountedAt: number | null = null;
 
 /**
  * Unix ms on the same time line main stamps hostTimeMs with (performance.timeOrigin + now in both
@@ -33,8 +35,22 @@ export const linkStats = {
   noteFrame(): void {
     framesTotal++;
   },
+  /**
+   * The link worker's own figures (it stores batches and measures their latency; this thread only
+   * draws). Replaces the counts, which then read as if measured here.
+   */
+  adopt(figures: { batches: number; badBatches: number; latencies: readonly number[]; atUnixMs: number }): void {
+    batchesTotal = figures.batches;
+    batchesCountedAt = figures.atUnixMs - performance.timeOrigin;
+    badBatches = figures.badBatches;
+    const ring = new SampleRing(LATENCY_WINDOW);
+    for (const ms of figures.latencies.slice(-LATENCY_WINDOW)) ring.push(ms);
+    latencies = ring;
+  },
   latencies: (): number[] => latencies.toArray(),
   batches: (): number => batchesTotal,
+  /** When batches() was counted (performance.now() ms): rates must use it, not the time of reading. */
+  batchesAt: (): number => batchesCountedAt ?? performance.now(),
   frames: (): number => framesTotal,
   badBatches: (): number => badBatches,
   latencyPercentiles(): { p50: number | null; p99: number | null } {
@@ -43,13 +59,13 @@ export const linkStats = {
   },
 };
 
-/** Rates over the interval since the previous call. */
-export function createRateMeter(read: () => number): () => number {
+/** Rates over the interval since the previous call; `readAt`: when the count was taken, if not now. */
+export function createRateMeter(read: () => number, readAt: () => number = () => performance.now()): () => number {
   let lastCount = read();
-  let lastAt = performance.now();
+  let lastAt = readAt();
   return () => {
     const count = read();
-    const at = performance.now();
+    const at = readAt();
     const rate = at > lastAt ? ((count - lastCount) * 1000) / (at - lastAt) : 0;
     lastCount = count;
     lastAt = at;

@@ -1,19 +1,26 @@
 /**
- * Wires the bridge to the stores: events into the reactive store, batches into the transient pose
- * store, acks once stored, and the renderer's own stats back to main once a second.
+ * Wires the bridge to the stores: events into the reactive store, poses into the transient pose
+ * store, and the renderer's own stats back to main once a second.
+ *
+ * Poses come one of two ways. With the link in a worker (headless mode), the worker stores and acks
+ * every batch itself; this thread gets the shared buffer, structural changes (bodies, recording,
+ * gone devices) and the figures, and copies poses in when a frame is drawn (refreshPoses). Otherwise
+ * (Electron, the headless fallback) batches arrive here, are stored and acked at once.
  */
-import { BATCH_HEADER_LENGTH, BATCH_MAGIC, unpackBatch, type DeviceSnapshot } from '../../../preload/api';
+import { unpackBatch, type DeviceSnapshot } from '../../../preload/api';
 import type { Bridge } from '../bridge';
+import type { PoseFeedMessage } from '../bridge/worker-protocol';
 import { addNotice, applyLinkEvent, useAppStore } from './app-store';
+import { isPlausibleLatency, liveHandles, readBatchSeq } from './link-common';
 import { createRateMeter, linkStats, unixNowMs } from './link-stats';
 import { poseStore } from './pose-store';
 import { ensureMarkerCapacity, removeDevice, setBodyIds } from './scene-store';
+import { SharedPoseMirror } from './shared-pose-mirror';
 
 const STATS_INTERVAL_MS = 1000;
-/** States in which a device's last poses are no longer worth drawing. */
-const GONE_STATES: ReadonlySet<DeviceSnapshot['health']['state']> = new Set(['idle', 'closed']);
 
 let current: Bridge | null = null;
+let mirror: SharedPoseMirror | null = null;
 
 /** The bridge the stores were started with; panels send commands through the actions that use it. */
 export function linkBridge(): Bridge {
@@ -21,34 +28,77 @@ export function linkBridge(): Bridge {
   return current;
 }
 
+/**
+ * Brings the pose store up to date with the link worker's shared buffer (a no-op on the main-thread
+ * path, where batches are stored as they come). The render loop calls it before each frame; true
+ * when something changed.
+ */
+export function refreshPoses(): boolean {
+  return mirror?.sync() ?? false;
+}
+
 export function startLink(bridge: Bridge): () => void {
   current = bridge;
-  useAppStore.setState({ transport: bridge.transport, connection: bridge.connection() });
+  useAppStore.setState({
+    transport: bridge.transport,
+    linkPath: bridge.linkPath(),
+    connection: bridge.connection(),
+  });
   const offBatch = bridge.onBatch((buffer) => {
     ingestBatch(buffer);
     // Main sends the next batch only after this ack, and never faster than about one per display
     // frame. Acking once stored (not from requestAnimationFrame) keeps the link from adding a display
     // frame of waiting; a busy page still slows the link down, because its acks come later.
-    const seq = readSeq(buffer);
+    const seq = readBatchSeq(buffer);
     if (seq !== null) bridge.ack(seq);
   });
+  const offFeed = bridge.onPoseFeed(applyPoseFeed);
   const offEvent = bridge.onEvent((event) => {
     applyLinkEvent(event);
-    if (event.type === 'devices') forgetGoneDevices(event.devices);
+    // The worker frees its own slots and says so ('forgotten'); only batches stored here are ours.
+    if (event.type === 'devices' && bridge.linkPath() === 'main-thread') forgetGoneDevices(event.devices);
   });
   const offConnection = bridge.onConnection((connection) => {
-    useAppStore.setState({ connection });
+    // A worker that failed to start hands over to the main thread with a connection change.
+    useAppStore.setState({ connection, linkPath: bridge.linkPath() });
     if (connection.state === 'open') void refreshDevices(bridge);
   });
   const stopStats = startStatsReporting(bridge);
 
   return () => {
     offBatch();
+    offFeed();
     offEvent();
     offConnection();
     stopStats();
     current = null;
+    mirror = null;
   };
+}
+
+function applyPoseFeed(message: PoseFeedMessage): void {
+  switch (message.t) {
+    case 'poses-buffer':
+      if (mirror) mirror.replaceBuffer(message.buffer);
+      else mirror = new SharedPoseMirror(message.buffer);
+      break;
+    case 'bodies':
+      setBodyIds(message.handle, message.ids);
+      break;
+    case 'recording':
+      setStreamRecording(message.handle, message.recording);
+      break;
+    case 'forgotten':
+      poseStore.forget(message.handle);
+      removeDevice(message.handle);
+      break;
+    case 'markers':
+      ensureMarkerCapacity(message.total);
+      break;
+    case 'stats':
+      linkStats.adopt(message);
+      break;
+  }
 }
 
 function ingestBatch(buffer: ArrayBuffer): void {
@@ -64,30 +114,22 @@ function ingestBatch(buffer: ArrayBuffer): void {
   for (const section of batch.poses) {
     const { device, bodySetChanged, recordingChanged } = poseStore.ingest(section, receivedAt);
     // A section repeated without new samples would measure how long the device has been quiet, not the link.
-    if (section.samples > 0) noteLatency(unixNowMs() - section.hostTimeMs);
-    if (bodySetChanged) setBodyIds(device.handle, poseStore.bodyIds(device.handle));
-    if (recordingChanged) {
-      useAppStore.setState((s) => ({ streamRecording: { ...s.streamRecording, [device.handle]: device.recording } }));
+    if (section.samples > 0) {
+      const ms = unixNowMs() - section.hostTimeMs;
+      if (isPlausibleLatency(ms)) linkStats.noteLatency(ms);
     }
+    if (bodySetChanged) setBodyIds(device.handle, poseStore.bodyIds(device.handle));
+    if (recordingChanged) setStreamRecording(device.handle, device.recording);
   }
   ensureMarkerCapacity(poseStore.totalMarkers());
 }
 
-/** Beyond ±1000 s the two sides are not on one time line (a stub, a replayed file): not a latency. */
-function noteLatency(ms: number): void {
-  if (Number.isFinite(ms) && Math.abs(ms) < 1e6) linkStats.noteLatency(ms);
-}
-
-/** The seq even of a batch that failed to unpack: not acking it would stall the link for good. */
-function readSeq(buffer: ArrayBuffer): number | null {
-  if (buffer.byteLength < BATCH_HEADER_LENGTH * 8) return null;
-  const header = new Float64Array(buffer, 0, BATCH_HEADER_LENGTH);
-  const seq = header[1]!;
-  return header[0] === BATCH_MAGIC && Number.isInteger(seq) && seq >= 0 ? seq : null;
+function setStreamRecording(handle: number, recording: boolean | null): void {
+  useAppStore.setState((s) => ({ streamRecording: { ...s.streamRecording, [handle]: recording } }));
 }
 
 function forgetGoneDevices(devices: readonly DeviceSnapshot[]): void {
-  const live = new Set(devices.filter((d) => !GONE_STATES.has(d.health.state)).map((d) => d.handle));
+  const live = liveHandles(devices);
   for (const handle of [...poseStore.devices.keys()]) {
     if (!live.has(handle)) {
       poseStore.forget(handle);
@@ -103,7 +145,7 @@ async function refreshDevices(bridge: Bridge): Promise<void> {
 }
 
 function startStatsReporting(bridge: Bridge): () => void {
-  const batchRate = createRateMeter(linkStats.batches);
+  const batchRate = createRateMeter(linkStats.batches, linkStats.batchesAt);
   const frameRate = createRateMeter(linkStats.frames);
   const timer = setInterval(() => {
     const { p50, p99 } = linkStats.latencyPercentiles();

@@ -5,12 +5,13 @@
  * times a second: there a frame costs CPU time the rest of the machine needs. It also measures frame
  * times and steps the pixel ratio (render-quality.ts).
  *
- * Priorities: the camera controls update at -2, this gate decides at -1, the scene's objects follow
- * at 0 and skip their work when nothing is drawn, and the draw itself is at 1 (a positive priority
- * turns R3F's own rendering off).
+ * Priorities: the camera controls update at -2, this gate decides at -1 (after copying the link
+ * worker's poses in), the scene's objects follow at 0 and skip their work when nothing is drawn, and
+ * the draw itself is at 1 (a positive priority turns R3F's own rendering off).
  */
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef } from 'react';
+import { refreshPoses } from '../../stores/link';
 import { linkStats } from '../../stores/link-stats';
 import { poseStore } from '../../stores/pose-store';
 import { useRenderQuality } from '../../stores/render-quality-store';
@@ -56,6 +57,7 @@ export function FrameGate(props: { maxFps: number | null; minDpr: number; maxDpr
       }
     }
     l.lastTickAt = now;
+    refreshPoses();
     // R3F's own invalidations (a resize, including a pixel-ratio step just above, a mounted object,
     // a store change) are drawn at once, cap or not: a resized canvas stays blank until drawn again.
     const urgent = state.internal.frames > 0;

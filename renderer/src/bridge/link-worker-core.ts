@@ -1,0 +1,142 @@
+/**
+ * The headless link inside a dedicated worker: owns the WebSocket (the same bridge, reconnect and RPC
+ * timeouts as on the main thread), unpacks each batch, stores its poses in the shared buffer, measures
+ * arrival-to-store latency and acks, all without waiting for the page's main thread. With software
+ * GL that thread is blocked for most of every frame; here a batch is stored the moment it arrives.
+ *
+ * Everything low-rate goes to the page as messages: events, RPC answers, connection state, body-set
+ * and recording changes, and the figures (~4 Hz).
+ */
+import {
+  BatchFormatError,
+  binaryMessageKind,
+  unpackBatch,
+  type LinkEvent,
+  type PosesSection,
+} from '../../../preload/api';
+import { SampleRing } from '../stores/sample-ring';
+import { SharedPoseWriter } from '../stores/shared-poses';
+import { isPlausibleLatency, liveHandles, readBatchSeq } from '../stores/link-common';
+import { unixNowMs } from '../stores/link-stats';
+import type { Bridge, LinkConnection } from './types';
+import { createWebSocketBridge } from './websocket';
+import type { FromLinkWorker, ToLinkWorker } from './worker-protocol';
+
+/** The parts of a DedicatedWorkerGlobalScope used here (the renderer is typed against the DOM lib). */
+export interface LinkWorkerScope {
+  postMessage(message: FromLinkWorker, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToLinkWorker>) => void): void;
+}
+
+/** Same window as the page's link-stats: ~10 s of batches at 60 Hz. */
+const LATENCY_WINDOW = 600;
+/** Often enough that the debug hooks and the bench see fresh counts, rare enough to cost nothing. */
+const STATS_INTERVAL_MS = 250;
+
+export function runLinkWorker(scope: LinkWorkerScope): void {
+  let started = false;
+  let bridge: Bridge | null = null;
+  scope.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message.t === 'start' && !started) {
+      started = true;
+      bridge = startLink(scope, message.url);
+    } else if (message.t === 'rpc' && bridge) {
+      const { id, method } = message;
+      // The page's call() was typed; the params are forwarded as given, and main validates them.
+      void bridge
+        .call(method, message.params as never)
+        .then((response) => scope.postMessage({ t: 'rpc', id, response }));
+    }
+  });
+  scope.postMessage({ t: 'hello' });
+}
+
+function startLink(scope: LinkWorkerScope, url: string): Bridge {
+  const post = (message: FromLinkWorker): void => scope.postMessage(message);
+  const bridge = createWebSocketBridge({ url });
+  const writer = new SharedPoseWriter();
+  const latencies = new SampleRing(LATENCY_WINDOW);
+  let batches = 0;
+  let badBatches = 0;
+  let markersHigh = 0;
+  const fullNoticeSent = new Set<number>();
+
+  post({ t: 'poses-buffer', buffer: writer.buffer as SharedArrayBuffer });
+
+  function store(section: PosesSection): void {
+    const result = writer.write(section, unixNowMs());
+    if (result.status === 'full') {
+      if (!fullNoticeSent.has(section.handle)) {
+        fullNoticeSent.add(section.handle);
+        const message = `Device ${section.handle}: more than ${writer.capacity.slots} pose devices at once; its poses are not shown`;
+        post({ t: 'event', event: { type: 'notice', level: 'warn', message } });
+      }
+      return;
+    }
+    if (result.status !== 'stored') return;
+    // Measured at store time, as on the main thread: a section repeated without new samples would
+    // measure how long the device has been quiet, not the link.
+    if (section.samples > 0) {
+      const ms = unixNowMs() - section.hostTimeMs;
+      if (isPlausibleLatency(ms)) latencies.push(ms);
+    }
+    if (result.reallocated) post({ t: 'poses-buffer', buffer: writer.buffer as SharedArrayBuffer });
+    if (result.bodySetChanged) post({ t: 'bodies', handle: section.handle, ids: writer.bodyIds(section.handle) });
+    if (result.recordingChanged) post({ t: 'recording', handle: section.handle, recording: section.recording });
+  }
+
+  bridge.onBatch((buffer) => {
+    // Other binary messages (video access units) are the page's business, exactly as on the
+    // main-thread path: handed over whole, without a copy.
+    if (binaryMessageKind(buffer) === 'video') return scope.postMessage({ t: 'binary', buffer }, [buffer]);
+    try {
+      const batch = unpackBatch(buffer);
+      batches++;
+      for (const section of batch.poses) store(section);
+      const markers = writer.totalMarkers();
+      if (markers > markersHigh) {
+        markersHigh = markers;
+        post({ t: 'markers', total: markers });
+      }
+    } catch (error) {
+      badBatches++;
+      if (!(error instanceof BatchFormatError)) console.error('link worker: storing a batch failed', error);
+    } finally {
+      // Main sends the next batch only after this ack: acking here, as soon as the batch is stored,
+      // keeps the link independent of how long the page takes to draw.
+      const seq = readBatchSeq(buffer);
+      if (seq !== null) bridge.ack(seq);
+    }
+  });
+
+  bridge.onEvent((event: LinkEvent) => {
+    post({ t: 'event', event });
+    if (event.type !== 'devices') return;
+    const live = liveHandles(event.devices);
+    for (const handle of writer.handles()) {
+      if (live.has(handle) || !writer.forget(handle)) continue;
+      fullNoticeSent.delete(handle);
+      post({ t: 'forgotten', handle });
+    }
+  });
+
+  bridge.onConnection((connection: LinkConnection) => {
+    const { retryAt, ...rest } = connection;
+    post({
+      t: 'connection',
+      connection: { ...rest, retryAtUnixMs: retryAt === null ? null : performance.timeOrigin + retryAt },
+    });
+  });
+
+  let postedBatches = -1;
+  let postedBad = -1;
+  setInterval(() => {
+    if (batches === postedBatches && badBatches === postedBad) return;
+    postedBatches = batches;
+    postedBad = badBatches;
+    post({ t: 'stats', batches, badBatches, latencies: latencies.toArray(), atUnixMs: unixNowMs() });
+  }, STATS_INTERVAL_MS);
+
+  return bridge;
+}
