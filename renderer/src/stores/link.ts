@@ -7,7 +7,7 @@
  * gone devices) and the figures, and copies poses in when a frame is drawn (refreshPoses). Otherwise
  * (Electron, the headless fallback) batches arrive here, are stored and acked at once.
  */
-import { unpackBatch, type DeviceSnapshot } from '../../../preload/api';
+import { binaryMessageKind, unpackBatch, type DeviceSnapshot } from '../../../preload/api';
 import type { Bridge } from '../bridge';
 import type { PoseFeedMessage } from '../bridge/worker-protocol';
 import { addNotice, applyLinkEvent, useAppStore } from './app-store';
@@ -45,6 +45,9 @@ export function startLink(bridge: Bridge): () => void {
     connection: bridge.connection(),
   });
   const offBatch = bridge.onBatch((buffer) => {
+    // Video access units share the binary channel; they are not batches, and the video panel that
+    // decodes them comes with the Pupil device. Not a bad batch, nothing to ack.
+    if (binaryMessageKind(buffer) === 'video') return;
     ingestBatch(buffer);
     // Main sends the next batch only after this ack, and never faster than about one per display
     // frame. Acking once stored (not from requestAnimationFrame) keeps the link from adding a display
