@@ -8,6 +8,7 @@ import { startHeadless } from '../../main/headless';
 import { NatNetClient } from '../../main/protocols/natnet/client';
 import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
 import { chromiumUnavailable, ensureBuilt, launchChromium, waitFor } from '../e2e/helpers';
+import type { TestWindow } from '../e2e/page-globals';
 
 export interface LinkLatencyResult {
   rateHz: number;
@@ -17,17 +18,6 @@ export interface LinkLatencyResult {
   p50Ms: number;
   p99Ms: number;
   renderFps: number;
-}
-
-interface DebugHooks {
-  batches(): number;
-  latencies(): number[];
-  fps(): number;
-}
-declare global {
-  interface Window {
-    __sightlineDebug?: DebugHooks;
-  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -50,16 +40,20 @@ export async function benchLinkLatency(
   try {
     const page = await browser.context.newPage();
     await page.goto(server.url);
-    await waitFor('first batches', () => page.evaluate(() => (window.__sightlineDebug?.batches() ?? 0) > 20), 20_000);
-    const b0 = await page.evaluate(() => window.__sightlineDebug!.batches());
+    await waitFor(
+      'first batches',
+      () => page.evaluate(() => ((window as unknown as TestWindow).__sightlineDebug?.batches() ?? 0) > 20),
+      20_000,
+    );
+    const b0 = await page.evaluate(() => (window as unknown as TestWindow).__sightlineDebug!.batches());
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const [b1, latencies, fps] = await page.evaluate(
       () =>
         [
-          window.__sightlineDebug!.batches(),
-          window.__sightlineDebug!.latencies(),
-          window.__sightlineDebug!.fps(),
+          (window as unknown as TestWindow).__sightlineDebug!.batches(),
+          (window as unknown as TestWindow).__sightlineDebug!.latencies(),
+          (window as unknown as TestWindow).__sightlineDebug!.fps(),
         ] as const,
     );
     const elapsed = (Date.now() - t0) / 1000;

@@ -2,44 +2,14 @@
  * Read-only hooks for the end-to-end tests and the benchmark (window.__sightlineDebug). They expose
  * only what the screen already shows (poses, names, rates); nothing here can act on a device.
  */
-import type { LinkPath } from '../bridge';
 import { bodyName, useAppStore } from './app-store';
 import { linkBridge, refreshPoses } from './link';
 import { linkStats } from './link-stats';
 import { poseStore } from './pose-store';
 import { useRenderQuality } from './render-quality-store';
+import type { DebugBody, SightlineDebugHooks } from './debug-hooks-contract';
 
-export interface DebugBody {
-  handle: number;
-  id: number;
-  name: string;
-  x: number;
-  y: number;
-  z: number;
-  valid: boolean;
-}
-
-export interface SightlineDebugHooks {
-  /** Arrival-to-store latencies (ms), oldest first, the last ~600. */
-  latencies(): number[];
-  /** Batches received since the page loaded. */
-  batches(): number;
-  bodies(): DebugBody[];
-  /** Render frames per second over the last stats interval. */
-  fps(): number;
-  /** Where batches are stored: the link worker, or this page's main thread. */
-  linkPath(): LinkPath;
-  /** What the 3D view draws with (GL renderer, MSAA, pixel ratio, frame cap). */
-  quality(): DebugQuality;
-}
-
-export interface DebugQuality {
-  gl: string | null;
-  software: boolean;
-  antialias: boolean;
-  dpr: number;
-  maxFps: number | null;
-}
+export type { DebugBody, DebugQuality, SightlineDebugHooks } from './debug-hooks-contract';
 
 export function installDebugHooks(win: Window): void {
   const hooks: SightlineDebugHooks = {
