@@ -7,7 +7,7 @@
  *  - main → renderer: binary batches (packed Float64Array, below), and JSON LinkEvents.
  *  - renderer → main: JSON RPC calls (validated here with zod before anything acts on them) and batch acks.
  */
-import { z } from 'zod';
+import type { RpcMethod, RpcParams } from './api-schemas';
 
 // ---------------------------------------------------------------------------------------------
 // Device snapshots (low rate: on change and ~2 Hz for health)
@@ -74,36 +74,10 @@ export type LinkEvent =
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string };
 
 // ---------------------------------------------------------------------------------------------
-// RPC: renderer → main. Every params object is validated with these schemas in main before use.
+// RPC: renderer → main. Every params object is validated in main before use (api-schemas.ts).
 // ---------------------------------------------------------------------------------------------
 
-const deviceId = z.string().min(1).max(128);
-const takeName = z
-  .string()
-  .max(200)
-  // Motive splits request arguments on commas and does not trim.
-  .regex(/^[^,\u0000-\u001f]*$/, 'take names may not contain commas or control characters');
-
-export const RpcSchemas = {
-  listDevices: { params: z.object({}).strict() },
-  connectDevice: { params: z.object({ deviceId }).strict() },
-  disconnectDevice: { params: z.object({ deviceId }).strict() },
-  startRecording: { params: z.object({ deviceId, takeName: takeName.optional() }).strict() },
-  stopRecording: { params: z.object({ deviceId }).strict() },
-  /** The renderer tells how fast data reaches its store (arrival → store, ms), for the Health panel. */
-  reportRendererStats: {
-    params: z
-      .object({
-        fps: z.number().finite().min(0).max(1000),
-        latencyP50Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
-        latencyP99Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
-      })
-      .strict(),
-  },
-} as const;
-
-export type RpcMethod = keyof typeof RpcSchemas;
-export type RpcParams<M extends RpcMethod> = z.infer<(typeof RpcSchemas)[M]['params']>;
+export type { RpcMethod, RpcParams };
 export interface RpcResults {
   listDevices: DeviceSnapshot[];
   connectDevice: null;
@@ -112,29 +86,9 @@ export interface RpcResults {
   stopRecording: null;
   reportRendererStats: null;
 }
-export const RPC_METHODS = Object.keys(RpcSchemas) as RpcMethod[];
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =
   { ok: true; value: RpcResults[M] } | { ok: false; error: string };
-
-/** Validates an untrusted RPC call; returns the typed params or a message saying what is wrong. */
-export function validateRpc(
-  method: unknown,
-  params: unknown,
-): { ok: true; method: RpcMethod; params: unknown } | { ok: false; error: string } {
-  if (typeof method !== 'string' || !Object.hasOwn(RpcSchemas, method)) {
-    return { ok: false, error: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` };
-  }
-  const m = method as RpcMethod;
-  const parsed = RpcSchemas[m].params.safeParse(params ?? {});
-  if (!parsed.success) {
-    return {
-      ok: false,
-      error: `${m}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'} ${i.message}`).join('; ')}`,
-    };
-  }
-  return { ok: true, method: m, params: parsed.data };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The API the renderer sees as window.sightline (preload) or builds over a WebSocket (headless).
@@ -166,22 +120,6 @@ export const IpcChannels = {
 /** WebSocket transport: text frames are JSON of these; binary frames are batches. */
 export type WsClientMessage = { t: 'rpc'; id: number; method: string; params: unknown } | { t: 'ack'; seq: number };
 export type WsServerMessage = { t: 'rpc'; id: number; response: RpcResponse } | { t: 'event'; event: LinkEvent };
-
-export const WsClientMessageSchema = z.discriminatedUnion('t', [
-  z
-    .object({
-      t: z.literal('rpc'),
-      id: z
-        .number()
-        .int()
-        .min(0)
-        .max(2 ** 31),
-      method: z.string().max(64),
-      params: z.unknown(),
-    })
-    .strict(),
-  z.object({ t: z.literal('ack'), seq: z.number().int().min(0) }).strict(),
-]);
 
 // ---------------------------------------------------------------------------------------------
 // Packed batch layout: one Float64Array per display frame, whatever the input rate.

@@ -9,7 +9,8 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { config } from 'zod';
-import { IpcChannels, validateRpc, type LinkEvent, type RpcResponse, type SightlineApi } from './api';
+import { IpcChannels, type LinkEvent, type RpcResponse, type SightlineApi } from './api';
+import { validateRpc } from './api-schemas';
 
 // zod probes `new Function('')` before JIT-compiling a parser; the page's CSP forbids eval, so the
 // probe would be reported as a violation. Interpreted parsing is plenty for a few calls a second.

@@ -19,9 +19,9 @@
  * 'catalog' on change, 'notice' for errors; all replayed to a renderer that (re)connects.
  * RPC: every call is validated with validateRpc before the Hub sees it; answers never carry a stack.
  */
+import { validateRpc } from '../../preload/api-schemas';
 import {
   packBatch,
-  validateRpc,
   type LinkEvent,
   type PosesInput,
   type RpcMethod,

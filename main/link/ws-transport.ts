@@ -8,7 +8,8 @@
  * refused by ws itself (maxPayload, close code 1009) before they are buffered.
  */
 import { WebSocket, type RawData } from 'ws';
-import { WsClientMessageSchema, type LinkEvent, type WsServerMessage } from '../../preload/api';
+import { type LinkEvent, type WsServerMessage } from '../../preload/api';
+import { WsClientMessageSchema } from '../../preload/api-schemas';
 import type { LinkTransport, RpcHandler } from './renderer-link';
 
 /** Small: the largest legitimate client message is an RPC with a 200-character take name. */

@@ -1,5 +1,3 @@
-// First: keeps zod from probing eval when the contract's schemas are built (see the module).
-import './zod-without-eval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

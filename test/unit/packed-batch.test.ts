@@ -10,9 +10,9 @@ import {
   packVideoAccessUnit,
   unpackBatch,
   unpackVideoAccessUnit,
-  validateRpc,
   VIDEO_HEADER_LENGTH,
 } from '../../preload/api';
+import { validateRpc } from '../../preload/api-schemas';
 
 const body = (id: number) => ({ id, x: id, y: 2, z: 3, qx: 0, qy: 0, qz: 0, qw: 1, valid: id % 2 === 0 });
 

@@ -1,0 +1,71 @@
+/**
+ * The contract's validators (zod), apart from api.ts so that the renderer, which only sends calls,
+ * never bundles zod: its schemas compile with eval, which the renderer's CSP rightly forbids.
+ * Main validates every call and every WebSocket message with these before anything acts on them;
+ * the preload checks method names and params too.
+ */
+import { z } from 'zod';
+
+const deviceId = z.string().min(1).max(128);
+const takeName = z
+  .string()
+  .max(200)
+  // Motive splits request arguments on commas and does not trim.
+  .regex(/^[^,\u0000-\u001f]*$/, 'take names may not contain commas or control characters');
+
+export const RpcSchemas = {
+  listDevices: { params: z.object({}).strict() },
+  connectDevice: { params: z.object({ deviceId }).strict() },
+  disconnectDevice: { params: z.object({ deviceId }).strict() },
+  startRecording: { params: z.object({ deviceId, takeName: takeName.optional() }).strict() },
+  stopRecording: { params: z.object({ deviceId }).strict() },
+  /** The renderer tells how fast data reaches its store (arrival → store, ms), for the Health panel. */
+  reportRendererStats: {
+    params: z
+      .object({
+        fps: z.number().finite().min(0).max(1000),
+        latencyP50Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
+        latencyP99Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
+      })
+      .strict(),
+  },
+} as const;
+
+export type RpcMethod = keyof typeof RpcSchemas;
+export type RpcParams<M extends RpcMethod> = z.infer<(typeof RpcSchemas)[M]['params']>;
+export const RPC_METHODS = Object.keys(RpcSchemas) as RpcMethod[];
+
+/** Validates an untrusted RPC call; returns the typed params or a message saying what is wrong. */
+export function validateRpc(
+  method: unknown,
+  params: unknown,
+): { ok: true; method: RpcMethod; params: unknown } | { ok: false; error: string } {
+  if (typeof method !== 'string' || !Object.hasOwn(RpcSchemas, method)) {
+    return { ok: false, error: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` };
+  }
+  const m = method as RpcMethod;
+  const parsed = RpcSchemas[m].params.safeParse(params ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: `${m}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'} ${i.message}`).join('; ')}`,
+    };
+  }
+  return { ok: true, method: m, params: parsed.data };
+}
+
+export const WsClientMessageSchema = z.discriminatedUnion('t', [
+  z
+    .object({
+      t: z.literal('rpc'),
+      id: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31),
+      method: z.string().max(64),
+      params: z.unknown(),
+    })
+    .strict(),
+  z.object({ t: z.literal('ack'), seq: z.number().int().min(0) }).strict(),
+]);
