@@ -7,4 +7,13 @@ if (!existsSync(cli)) {
   console.error('sightline: not built yet; run `npm run build` (or use `npm run cli -- ...`)');
   process.exit(2);
 }
-require(cli);
+// The bundle runs itself only as the main module; required from here, it is called.
+require(cli)
+  .runCli(process.argv.slice(2))
+  .then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from '../../main/cli/index';
 import { captureIo } from '../helpers/cli-capture';
 import type { FrameLine } from '../../main/cli/frame-line';
@@ -111,4 +114,22 @@ test('info prints one JSON object naming what is supported', async () => {
   assert.equal(info.type, 'info');
   assert.equal(info.devices.natnet!.status, 'supported');
   assert.equal(info.devices.pupil!.status, 'planned');
+});
+
+test('the installed `sightline` command (bin/sightline.cjs → the bundled CLI) runs and exits with its code', (t) => {
+  const root = join(__dirname, '..', '..');
+  if (!existsSync(join(root, 'dist/main/cli.cjs'))) {
+    t.skip('dist/ not built: run `npm run build` first (npm test does)');
+    return;
+  }
+  const bin = join(root, 'bin/sightline.cjs');
+  const info = spawnSync(process.execPath, [bin, 'info'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(info.status, 0, info.stderr);
+  const lines = info.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  assert.equal((JSON.parse(lines[0]!) as { type: string }).type, 'info');
+  const usage = spawnSync(process.execPath, [bin, 'probe', 'natnet'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /needs the Motive host/);
+  assert.equal(usage.stdout, '');
 });
