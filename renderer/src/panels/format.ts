@@ -26,15 +26,11 @@ export function formatAge(ms: number | null): string {
 /**
  * What an operator needs from clock sync is how good it is, not the offset itself: a device clock
  * counts from its own epoch (Motive: since it started), so the offset is decades and means nothing
- * at a glance. Shown: the uncertainty (half the best round trip) and the drift.
+ * at a glance. Shown: the uncertainty (half the best round trip).
  */
-export function formatClockSync(uncertaintyMs: number | null, driftPpm: number | null): string {
+export function formatClockSync(uncertaintyMs: number | null): string {
   if (uncertaintyMs === null) return DASH;
-  const drift =
-    driftPpm === null || !Number.isFinite(driftPpm)
-      ? ''
-      : ` · ${driftPpm >= 0 ? '+' : '−'}${Math.abs(driftPpm).toFixed(1)} ppm`;
-  return `±${uncertaintyMs < 1 ? uncertaintyMs.toFixed(2) : uncertaintyMs.toFixed(1)} ms${drift}`;
+  return `±${uncertaintyMs < 1 ? uncertaintyMs.toFixed(2) : uncertaintyMs.toFixed(1)} ms`;
 }
 
 export { DASH };
