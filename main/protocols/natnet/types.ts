@@ -103,18 +103,10 @@ export interface SkeletonData {
 }
 
 /** Asset (trained markerset) rigid body, 4.1+: i32 id, v3, q4, f32 error, i16 params. */
-export interface AssetRigidBodyData {
-  id: number;
-  x: number;
-  y: number;
-  z: number;
-  qx: number;
-  qy: number;
-  qz: number;
-  qw: number;
+export type AssetRigidBodyData = Omit<RigidBodyData, 'valid' | 'markers' | 'meanError' | 'params'> & {
   meanError: number;
   params: number;
-}
+};
 
 /** Asset marker, 4.1+: i32 id, v3, f32 size, i16 params, f32 residual. */
 export interface AssetMarkerData {

@@ -6,20 +6,11 @@
  * Two feeds: batches unpacked on this thread (Electron, and the headless fallback), or, with the link
  * in a worker, the worker's shared buffer copied in by shared-pose-mirror.ts when a frame is drawn.
  */
-import { BODY_STRIDE, type PosesSection } from '../../../preload/api';
+import { BODY_STRIDE, type BodyPose, type PosesSection } from '../../../preload/api';
 import type { PoseSlotCopy } from './shared-poses';
 
-export interface LiveBody {
-  id: number;
-  x: number;
-  y: number;
-  z: number;
-  qx: number;
-  qy: number;
-  qz: number;
-  qw: number;
-  valid: boolean;
-}
+/** The contract's pose, kept in long-lived objects here and updated in place. */
+export type LiveBody = BodyPose;
 
 export interface DevicePoses {
   readonly handle: number;
