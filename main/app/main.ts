@@ -3,7 +3,7 @@
  * menu, and the wiring of Hub → RendererLink → ElectronTransport. Everything below main/app runs in
  * plain Node; this folder is the only code that imports 'electron'.
  *
- * Security (Electron checklist, shared/protocols/app-architecture.md §2): context isolation, sandboxed
+ * Security (the Electron security checklist): context isolation, sandboxed
  * renderer and preload, no Node in the page, a strict CSP on every response, a custom secure scheme
  * (WebCodecs needs a secure context), navigation / new windows / webviews / permissions all denied,
  * and every IPC sender checked (ipc.ts).

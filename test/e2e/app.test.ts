@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { DEMO_DEVICE_ID } from '../../main/demo';
@@ -22,6 +22,7 @@ import {
   waitForStreaming,
 } from './checks';
 import {
+  ARTIFACTS,
   ROOT,
   VIEWPORT,
   chromiumUnavailable,
@@ -39,7 +40,8 @@ import type { TestWindow } from './page-globals';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
-const SCREENSHOT = join(ROOT, 'docs/screenshot.png');
+/** Test artefacts stay out of the tracked tree; `npm run screenshot` copies this one to docs/screenshot.png. */
+const SCREENSHOT = join(ARTIFACTS, 'screenshots', 'app.png');
 
 describe('renderer in Debian Chromium, headless mode, demo', () => {
   const skipReason = chromiumUnavailable();
@@ -171,7 +173,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
       async () => (await env.page.getByTestId('health-fps').getAttribute('data-value')) !== '0',
       5_000,
     );
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await env.page.screenshot({ path: SCREENSHOT, timeout: 10_000 });
     assert.deepEqual(env.page.viewportSize(), VIEWPORT);
     t.diagnostic(`saved ${SCREENSHOT}`);

@@ -12,6 +12,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { TestWindow } from './page-globals';
 
 export const ROOT = join(__dirname, '..', '..');
+/** Where tests leave what a person may want to look at (screenshots, logs): gitignored. */
+export const ARTIFACTS = join(ROOT, 'test-results');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const VIEWPORT = { width: 1280, height: 800 } as const;
 

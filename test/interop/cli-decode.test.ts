@@ -13,7 +13,7 @@ import type { FrameLine } from '../../main/cli/frame-line';
 import { captureIo } from '../helpers/cli-capture';
 import { ethernet, hexdump, ipv4Udp, writePcap } from '../helpers/pcap-writer';
 
-const FIXTURES = join(__dirname, '../../../shared/fixtures/natnet');
+const FIXTURES = join(__dirname, '../fixtures/natnet');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, name)));
 
 test('decode natnet: a text2pcap pcapng of a Motive 2.1 session gives one frame line per frame, names from the model definitions', async (t) => {

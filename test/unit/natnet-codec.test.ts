@@ -25,7 +25,7 @@ import type {
   Version4,
 } from '../../main/protocols/natnet/types';
 
-const FIXTURES = path.join(__dirname, '../../../shared/fixtures/natnet');
+const FIXTURES = path.join(__dirname, '../fixtures/natnet');
 
 function fixture(rel: string): Uint8Array {
   return new Uint8Array(readFileSync(path.join(FIXTURES, rel)));

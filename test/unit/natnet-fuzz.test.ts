@@ -16,7 +16,7 @@ import {
 } from '../../main/protocols/natnet/codec';
 import { NatNetLimits, type FrameOfData, type NatNetMessage, type Version4 } from '../../main/protocols/natnet/types';
 
-const FIXTURES = path.join(__dirname, '../../../shared/fixtures/natnet');
+const FIXTURES = path.join(__dirname, '../fixtures/natnet');
 
 const VERSIONS: Version4[] = [
   [2, 0, 0, 0],

@@ -20,7 +20,7 @@ import {
   hexdump,
 } from '../helpers/pcap-writer';
 
-const FIXTURES = path.join(__dirname, '../../../shared/fixtures/natnet');
+const FIXTURES = path.join(__dirname, '../fixtures/natnet');
 const frameFixture = new Uint8Array(
   readFileSync(path.join(FIXTURES, 'motive-2.1-natnet-3.0/mocapframe_packet_v3.bin')),
 );

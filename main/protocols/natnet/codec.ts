@@ -1,6 +1,6 @@
 /**
  * NatNet codec: datagram bytes <-> the typed messages of ./types.ts. Pure: no sockets, no clocks.
- * Layout facts: shared/protocols/natnet.md §3 (ids), §4 (control plane), §5 (frames), §6 (descriptions).
+ * Layout facts (project protocol notes, natnet.md): §3 (ids), §4 (control plane), §5 (frames), §6 (descriptions).
  *
  * Decoding is strict about structure, because a frame decoded with the wrong bitstream version usually
  * still "parses" into garbage: every message must consume exactly nDataBytes, 4.1+ byte counts must
