@@ -63,6 +63,16 @@ export interface DeviceSnapshot {
   health: DeviceHealth;
 }
 
+/**
+ * From a device's room into the scene (Y up, metres). VRPN rooms are often Z up: `up: 'z'` rotates
+ * −90° about X. `scale` multiplies positions (0.001 for millimetres); `offset` is added after, in metres.
+ */
+export interface PoseTransform {
+  up: 'y' | 'z';
+  scale?: number;
+  offset?: [number, number, number];
+}
+
 export interface BodyName {
   id: number;
   name: string;
