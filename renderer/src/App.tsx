@@ -1,5 +1,6 @@
 import { Devices } from './panels/Devices';
 import { Header } from './panels/Header';
+import { InputsPanel } from './panels/Inputs';
 import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
 import { Recording } from './panels/Recording';
@@ -15,6 +16,7 @@ export function App() {
           <Notices />
           <Devices />
           <Recording />
+          <InputsPanel />
           <Health />
         </aside>
       </main>
