@@ -38,6 +38,8 @@ export async function simVrpn(argv: string[], io: CliIo, signal?: AbortSignal): 
   sim.on('text', (t) => say(io, `text from ${t.sender ?? '?'} (severity ${t.severity}): ${t.text}`));
   await untilStopped(signal);
   await sim.stop();
+  // What was sent, so a reader can count what it lost (the bench does).
+  printJson(io, { type: 'stopped', device: 'vrpn', connections: sim.counters.connections, sent: sim.counters.sent });
   return 0;
 }
 
