@@ -79,11 +79,22 @@ export interface BodyName {
   name: string;
 }
 
+/** What the app's menu asks the page to do (the page owns the panels and the forms). */
+export type AppCommand =
+  | { name: 'toggle-panel'; panel: string }
+  | { name: 'reset-layout' }
+  | { name: 'add-device' }
+  | { name: 'discover-devices' };
+
+/** The renderer's panel layout: opaque to main, which only stores it (at most 64 KiB of JSON). */
+export type PanelLayout = Record<string, unknown>;
+
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
   | { type: 'catalog'; handle: number; bodies: BodyName[] }
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
-  | InputsEvent;
+  | InputsEvent
+  | { type: 'app-command'; command: AppCommand };
 
 /**
  * Input devices of a source (VRPN buttons, analogs, dials), as state, at most ~10 times a second and
@@ -146,6 +157,8 @@ export interface RpcResults {
   stopRecording: null;
   reportRendererStats: null;
   setTransform: null;
+  getLayout: PanelLayout | null;
+  saveLayout: null;
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =

@@ -3,7 +3,13 @@
  * (device snapshots ~2 Hz, stats 1 Hz, notices and catalogs on change); poses live in pose-store.ts.
  */
 import { create } from 'zustand';
-import { readInputsEvent, type DeviceSnapshot, type InputDeviceState, type LinkEvent } from '../../../preload/api';
+import {
+  readInputsEvent,
+  type AppCommand,
+  type DeviceSnapshot,
+  type InputDeviceState,
+  type LinkEvent,
+} from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
 
 export interface Notice {
@@ -72,6 +78,12 @@ export function dismissNotice(id: number): void {
   useAppStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
+// Set by the layout store (layout-store.ts imports this module, so not the other way round).
+let appCommandHandler: ((command: AppCommand) => void) | null = null;
+export function onAppCommand(handler: (command: AppCommand) => void): void {
+  appCommandHandler = handler;
+}
+
 export function applyLinkEvent(event: LinkEvent): void {
   switch (event.type) {
     case 'devices':
@@ -91,6 +103,9 @@ export function applyLinkEvent(event: LinkEvent): void {
       if (inputs) useAppStore.setState((s) => ({ inputs: { ...s.inputs, [inputs.handle]: inputs.devices } }));
       break;
     }
+    case 'app-command':
+      appCommandHandler?.(event.command);
+      break;
   }
 }
 
