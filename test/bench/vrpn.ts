@@ -4,10 +4,7 @@
  * with 10 trackers at 1000 Hz over TCP on loopback: every message must arrive, and the CPU share is
  * the main-process side only.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Hub } from '../../main/hub/hub';
 import { ByteWriter } from '../../main/net/byte-writer';
 import { VrpnClient } from '../../main/protocols/vrpn/client';
@@ -21,6 +18,7 @@ import {
   writeMessage,
 } from '../../main/protocols/vrpn/codec';
 import { VrpnEndpoint } from '../../main/protocols/vrpn/endpoint';
+import { spawnCliSimulator } from './cli-simulator';
 
 export interface VrpnDecodeResult {
   messagesPerSec: number;
@@ -112,30 +110,9 @@ export interface VrpnThroughputResult {
 }
 
 export async function benchVrpnThroughput(trackers = 10, rateHz = 1000, seconds = 5): Promise<VrpnThroughputResult> {
-  const root = join(__dirname, '..', '..');
-  const args = [
-    'sim',
-    'vrpn',
-    '--port',
-    '0',
-    '--trackers',
-    String(trackers),
-    '--sensors',
-    '1',
-    '--rate',
-    String(rateHz),
-  ];
-  const child = spawn(process.execPath, [join(root, 'dist/main/cli.cjs'), ...args], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const output: string[] = [];
-  lines.on('line', (l) => output.push(l));
+  const args = ['vrpn', '--port', '0', '--trackers', String(trackers), '--sensors', '1', '--rate', String(rateHz)];
+  const { child, lines: output } = await spawnCliSimulator(args);
   try {
-    await Promise.race([
-      once(lines, 'line'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('simulator did not start within 10 s')), 10_000)),
-    ]);
     const { port } = JSON.parse(output[0]!) as { port: number };
     const hub = new Hub();
     const client = new VrpnClient({

@@ -5,59 +5,14 @@
  *   npm run build && node --import tsx --test test/e2e/vrpn.test.ts
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { startHeadless, type HeadlessServer } from '../../main/headless';
+import { describe, test } from 'node:test';
 import { DEMO_VRPN_DEVICE_ID } from '../../main/protocols/vrpn/demo';
 import { checkSceneMoves, debugBodies, waitForStreaming } from './checks';
-import {
-  chromiumUnavailable,
-  ensureBuilt,
-  launchChromium,
-  waitFor,
-  watchPage,
-  withTimeout,
-  type LaunchedBrowser,
-  type PageProblems,
-} from './helpers';
+import { useHeadlessDemoPage } from './demo-page';
+import { waitFor } from './helpers';
 
 describe('VRPN in Debian Chromium, headless demo mode', () => {
-  const skipReason = chromiumUnavailable();
-  let server: HeadlessServer | null = null;
-  let browser: LaunchedBrowser | null = null;
-  let page: Page | null = null;
-  let problems: PageProblems | null = null;
-
-  before(async () => {
-    if (skipReason) {
-      console.log(`skipping the VRPN Chromium suite: ${skipReason}`);
-      return;
-    }
-    ensureBuilt();
-    server = await withTimeout(
-      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {} }),
-      20_000,
-      'headless start',
-    );
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    problems = await watchPage(page);
-    await page.goto(server.url, { waitUntil: 'load', timeout: 15_000 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  function live(t: { skip(reason: string): void }): { page: Page; server: HeadlessServer } | null {
-    if (skipReason) {
-      t.skip(skipReason);
-      return null;
-    }
-    assert.ok(page && server, 'set-up failed');
-    return { page, server };
-  }
+  const live = useHeadlessDemoPage('VRPN Chromium');
 
   test('the simulated tracker’s sensors move in the 3D view, named Device/sensor, Z up turned Y up', async (t) => {
     const env = live(t);
@@ -102,7 +57,7 @@ describe('VRPN in Debian Chromium, headless demo mode', () => {
     await waitFor('the analog channel changing', async () => (await analog.getAttribute('data-value')) !== a0, 5_000);
     const dial = env.page.getByTestId(`vrpn-${DEMO_VRPN_DEVICE_ID}-Dial0-dial-0`);
     await waitFor('the dial turning', async () => Number(await dial.getAttribute('data-value')) > 0, 5_000);
-    assert.deepEqual(problems?.errors ?? [], []);
+    assert.deepEqual(env.problems.errors, []);
   });
 
   test('the room control turns the transform off and on again', async (t) => {

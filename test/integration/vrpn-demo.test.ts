@@ -8,19 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
 import { startHeadless } from '../../main/headless';
 import { DEMO_VRPN_DEVICE_ID } from '../../main/protocols/vrpn/demo';
 import { VrpnSimulator, simulatorDevices } from '../../main/protocols/vrpn/simulator';
-import {
-  unpackBatch,
-  type DeviceSnapshot,
-  type InputsEvent,
-  type LinkEvent,
-  type PosesSection,
-  type WsServerMessage,
-} from '../../preload/api';
+import type { DeviceSnapshot, InputsEvent, PosesSection } from '../../preload/api';
 import { waitFor } from '../helpers/fake-source';
+import { wsRenderer } from '../helpers/ws-renderer';
 
 let dir: string;
 before(() => {
@@ -28,32 +21,12 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The shared WebSocket renderer, with VRPN's views on top. */
 function renderer(url: string) {
-  const ws = new WebSocket(url);
-  const poses: PosesSection[] = [];
-  const messages: WsServerMessage[] = [];
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) {
-      const b = data as Buffer;
-      const batch = unpackBatch(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
-      poses.push(...batch.poses);
-      ws.send(JSON.stringify({ t: 'ack', seq: batch.seq }));
-    } else messages.push(JSON.parse(String(data)) as WsServerMessage);
-  });
-  const events = <T extends LinkEvent['type']>(type: T): Extract<LinkEvent, { type: T }>[] =>
-    messages.flatMap((m) =>
-      m.t === 'event' && m.event.type === type ? [m.event as Extract<LinkEvent, { type: T }>] : [],
-    );
-  const device = (id: string): DeviceSnapshot | undefined =>
-    (events('devices').at(-1) as { devices: DeviceSnapshot[] } | undefined)?.devices.find((d) => d.id === id);
-  let nextId = 1;
-  const rpc = async (method: string, params: unknown) => {
-    const id = nextId++;
-    ws.send(JSON.stringify({ t: 'rpc', id, method, params }));
-    await waitFor(() => messages.some((m) => m.t === 'rpc' && m.id === id), `${method} answer`, 10_000);
-    return (messages.find((m) => m.t === 'rpc' && m.id === id) as Extract<WsServerMessage, { t: 'rpc' }>).response;
-  };
-  return { ws, poses, events, device, rpc };
+  const r = wsRenderer(url);
+  const poses = (): PosesSection[] => r.batches.flatMap((b) => b.poses);
+  const device = (id: string): DeviceSnapshot | undefined => r.devices().find((d) => d.id === id);
+  return { ...r, poses, device };
 }
 
 test('demo mode: VRPN bodies, health, inputs and the transform, over the WebSocket', async () => {
@@ -79,7 +52,7 @@ test('demo mode: VRPN bodies, health, inputs and the transform, over the WebSock
         .at(-1) as { bodies: { name: string }[] }
     ).bodies.map((b) => b.name);
     assert.deepEqual(names, ['Tracker0/0', 'Tracker0/1']);
-    const mine = () => r.poses.filter((p) => p.handle === snap.handle);
+    const mine = () => r.poses().filter((p) => p.handle === snap.handle);
     await waitFor(() => mine().length > 5, 'VRPN pose batches', 10_000);
     // Z up → Y up: heights (1.05..1.35 m in the room's Z) are on Y in the scene.
     for (const b of mine().at(-1)!.bodies) assert.ok(b.y > 1 && b.y < 1.4, `y ${b.y}`);
