@@ -164,25 +164,28 @@ describe('VRPN client: restart and faults (through the Hub, which reconnects wit
     });
   }
 
-  test('cut connection: down with the reason, then back', async (t) => {
-    const sim = await startSim(t);
-    const { r } = await hubWith(t, sim);
-    sim.cut();
-    await waitFor(() => r.downs.length > 0, 3000, 'down');
-    assert.match(r.downs[0]!, /closed the connection/);
-    const before = r.poses.length;
-    await waitFor(() => r.poses.length > before + 5, 5000, 'poses after the cut');
-  });
+  for (const tcpOnly of [true, false]) {
+    const mode = tcpOnly ? 'TCP' : 'UDP + TCP';
+    test(`cut connection (${mode}): down with the reason, then back`, async (t) => {
+      const sim = await startSim(t);
+      const { r } = await hubWith(t, sim, tcpOnly);
+      sim.cut();
+      await waitFor(() => r.downs.length > 0, 3000, 'down');
+      assert.match(r.downs[0]!, /closed the connection/);
+      const before = r.poses.length;
+      await waitFor(() => r.poses.length > before + 5, 5000, 'poses after the cut');
+    });
 
-  test('garbage bytes: the connection is closed with a clear reason, nothing thrown, then back', async (t) => {
-    const sim = await startSim(t);
-    const { r } = await hubWith(t, sim);
-    sim.garbage(64);
-    await waitFor(() => r.downs.length > 0, 3000, 'down');
-    assert.match(r.downs[0]!, /exceeds the 64000-byte limit/);
-    const before = r.poses.length;
-    await waitFor(() => r.poses.length > before + 5, 5000, 'poses after the garbage');
-  });
+    test(`garbage bytes (${mode}): the connection is closed with a clear reason, nothing thrown, then back`, async (t) => {
+      const sim = await startSim(t);
+      const { r } = await hubWith(t, sim, tcpOnly);
+      sim.garbage(64);
+      await waitFor(() => r.downs.length > 0, 3000, 'down');
+      assert.match(r.downs[0]!, /exceeds the 64000-byte limit/);
+      const before = r.poses.length;
+      await waitFor(() => r.poses.length > before + 5, 5000, 'poses after the garbage');
+    });
+  }
 
   test('a slow reader (the server stops reading): pongs wait, the warning shows, then it recovers', async (t) => {
     const sim = await startSim(t);

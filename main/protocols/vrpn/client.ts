@@ -34,6 +34,7 @@ import type {
   SourceEvents,
   SourceStatus,
 } from '../../hub/source';
+import { StaleClock } from '../../hub/stale-clock';
 import { ClockModel } from '../../time/clock-model';
 import { hostTimeNs } from '../../time/host-clock';
 import { closeUdpSocket, openUdpSocket, sendUdpNoWait } from '../../net/udp';
@@ -71,7 +72,7 @@ export interface VrpnClientOptions {
   /** Default 3000 and 10000: mainline's warning and "flatlined" thresholds. */
   warnAfterMs?: number;
   flatlineAfterMs?: number;
-  /** No sample for this long → 'stale'. Default 1000. */
+  /** No sample for this long → 'stale', at most; a fast device is stale after a few of its periods (StaleClock). Default 1000. */
   staleAfterMs?: number;
   /** Every decoded device message (after the transform for poses), for the probe. */
   onMessage?: (m: VrpnDeviceMessage) => void;
@@ -129,6 +130,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
   private lastSampleAt = 0;
   private connectedAt = 0;
   private readonly clock = new ClockModel();
+  private staleClock: StaleClock | null = null;
   private readonly liveness = new Map<string, Liveness>();
   private readonly counts: SourceCounters = { packets: 0, bytes: 0, samples: 0, malformed: 0, dropped: 0 };
   /** Endpoint counters of earlier connections, so ours stay monotonic across reconnects. */
@@ -344,6 +346,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
     if (this.udp) await closeUdpSocket(this.udp);
     this.udp = null;
     this.liveness.clear();
+    this.staleClock?.reset();
     this.peerVersion = undefined;
   }
 
@@ -471,6 +474,8 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
   private sample(sample: Sample): void {
     this.counts.samples++;
     this.lastSampleAt = performance.now();
+    this.staleClock ??= new StaleClock({ ceilingMs: this.options.staleAfterMs ?? 1000 });
+    this.staleClock.sample(this.lastSampleAt);
     if (this.state !== 'streaming' && this.state !== 'stale') this.setState('streaming');
     else if (this.state === 'stale' && !this.anyWarning()) this.setState('streaming');
     this.emit('sample', sample);
@@ -544,7 +549,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
         this.emit('status', this.status());
       }
     }
-    const staleAfter = this.options.staleAfterMs ?? 1000;
+    const staleAfter = this.staleClock?.thresholdMs() ?? this.options.staleAfterMs ?? 1000;
     const last = this.lastSampleAt || this.connectedAt;
     if (this.state === 'streaming' && now - last > staleAfter) this.setState('stale');
   }
