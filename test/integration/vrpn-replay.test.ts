@@ -12,7 +12,7 @@ import net from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
 import type { AnalogSample, EventSample, PosesSample } from '../../main/hub/source';
 import { VrpnClient } from '../../main/protocols/vrpn/client';
-import { COOKIE_LENGTH, encodeLobRequest, HEADER_LENGTH, TypeName } from '../../main/protocols/vrpn/codec';
+import { COOKIE_LENGTH, decodeBody, encodeLobRequest, HEADER_LENGTH, TypeName } from '../../main/protocols/vrpn/codec';
 import { VrpnEndpoint, type NamedMessage } from '../../main/protocols/vrpn/endpoint';
 import { VrpnSimulator } from '../../main/protocols/vrpn/simulator';
 import { fixture } from '../helpers/vrpn-fixtures';
@@ -161,5 +161,86 @@ describe('replay: the mainline server’s bytes into our client', () => {
     assert.ok(events.some((e) => e.name === 'DTrack/button 0' && e.value === 1));
     assert.equal(client.counters().malformed, 0);
     assert.equal(client.counters().dropped, 0);
+  });
+});
+
+describe('the simulator as a mainline client sees it', () => {
+  test('descriptions in id order (forwarder last), stock room, workspace and unit-to-sensor answers', async (t) => {
+    const sim = await startCapturedServerLookalike(t);
+    const socket = net.connect({ host: LOOPBACK, port: sim.port });
+    t.after(() => socket.destroy());
+    const messages: NamedMessage[] = [];
+    const endpoint = new VrpnEndpoint(
+      { writeTcp: (b) => socket.write(b) },
+      { onMessage: (m) => messages.push(m), onFatal: (r) => assert.fail(r) },
+      { senders: ['VRPN Control', 'Tracker0'], types: [] },
+    );
+    const described: string[] = [];
+    socket.on('data', (chunk) => {
+      // The descriptions themselves, in the order they come.
+      const text = chunk.toString('latin1');
+      for (const m of text.matchAll(/(VRPN Control|Tracker0|DTrack|Button0|Dial0|vrpn_Forwarder_Brain)\0/g)) {
+        if (!described.includes(m[1]!)) described.push(m[1]!);
+      }
+      endpoint.receiveTcp(chunk);
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    endpoint.start();
+    await waitFor(() => endpoint.isReady, 2000, 'the cookie');
+    for (const type of [TypeName.RequestToRoom, TypeName.RequestWorkspace, TypeName.RequestUnitToSensor]) {
+      endpoint.send('Tracker0', type, new Uint8Array(0));
+    }
+    await waitFor(() => count(messages, TypeName.UnitToSensor) === 2, 2000, 'the answers');
+    assert.deepEqual(described, ['VRPN Control', 'Tracker0', 'DTrack', 'Button0', 'Dial0', 'vrpn_Forwarder_Brain']);
+    const body = (type: typeof TypeName.ToRoom | typeof TypeName.Workspace) =>
+      decodeBody(type, messages.find((m) => m.type === type)!.body);
+    assert.deepEqual(body(TypeName.ToRoom), {
+      type: TypeName.ToRoom,
+      position: [0, 0, -0.28],
+      quaternion: [0, 0, 0, 1],
+    });
+    assert.deepEqual(body(TypeName.Workspace), {
+      type: TypeName.Workspace,
+      min: [-0.2, -0.2, -0.1],
+      max: [0.2, 0.2, 0.2],
+    });
+    assert.ok(messages.every((m) => m.sender !== 'vrpn_Forwarder_Brain'));
+  });
+
+  test('a body shorter than its type needs is counted as malformed by our client, which carries on', async (t) => {
+    // A server that describes Tracker0 and Pos_Quat, then sends a 56-byte Pos_Quat and a good one.
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      const endpoint: VrpnEndpoint = new VrpnEndpoint(
+        { writeTcp: (b) => socket.write(b) },
+        {
+          onReady: () => {
+            endpoint.send('Tracker0', TypeName.PosQuat, new Uint8Array(56));
+            endpoint.send('Tracker0', TypeName.PosQuat, new Uint8Array(64).fill(0, 0, 64));
+          },
+          onMessage: () => {},
+          onFatal: () => socket.destroy(),
+        },
+        { senders: ['VRPN Control', 'Tracker0'], types: [TypeName.PosQuat] },
+      );
+      socket.on('data', (c) => endpoint.receiveTcp(c));
+      endpoint.start();
+    });
+    t.after(() => server.close());
+    await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+    const client = new VrpnClient({
+      host: LOOPBACK,
+      port: (server.address() as net.AddressInfo).port,
+      devices: ['Tracker0'],
+    });
+    t.after(() => client.close());
+    const poses: PosesSample[] = [];
+    client.on('sample', (s) => {
+      if (s.kind === 'poses') poses.push(s);
+    });
+    await client.connect();
+    await waitFor(() => poses.length === 1, 2000, 'the good pose');
+    assert.equal(client.counters().malformed, 1);
+    assert.equal(client.status().state, 'streaming');
   });
 });

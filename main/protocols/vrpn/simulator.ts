@@ -89,6 +89,8 @@ export function simulatorDevices(
 export const STOCK_ROOM: { position: Vec3; quaternion: Quat } = { position: [0, 0, -0.28], quaternion: [0, 0, 0, 1] };
 export const STOCK_WORKSPACE: { min: Vec3; max: Vec3 } = { min: [-0.2, -0.2, -0.1], max: [0.2, 0.2, 0.2] };
 
+const FORWARDER = 'vrpn_Forwarder_Brain';
+const FORWARDER_TYPES = ['vrpn_Forwarder_Brain start_forwarding', 'vrpn_Forwarder_Brain forward'];
 const MAX_RATE_HZ = 1000;
 /** A client that stopped reading is dropped once this much output waits for it (mainline would block instead). */
 const MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
@@ -165,7 +167,8 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
     this.dials = options.dials ?? defaults.dials;
     const names = [...this.trackers, ...this.buttons, ...this.analogs, ...this.dials].map((d) => d.name);
     // One sender per name, as mainline does when several device classes share one (DTrack in the capture).
-    this.senders = [CONTROL_SENDER, ...new Set(names)];
+    // vrpn_server always adds its forwarder, with two types of its own (vrpn.md §5.3); clients ignore it.
+    this.senders = [CONTROL_SENDER, ...new Set(names), FORWARDER];
     this.types = [
       ...CONNECTION_TYPES,
       ...(this.trackers.length ? TRACKER_TYPES : []),
@@ -173,6 +176,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
       ...(this.buttons.length ? BUTTON_TYPES : []),
       ...(this.dials.length ? [TypeName.Dial] : []),
       ...(this.analogs.length ? [TypeName.Analog] : []),
+      ...FORWARDER_TYPES,
     ];
     for (const b of this.buttons)
       this.buttonStates.set(b.name, { states: new Array<number>(b.count).fill(0), ts: { tsSec: 0, tsUsec: 0 } });
@@ -184,7 +188,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
   }
 
   get deviceNames(): readonly string[] {
-    return this.senders.slice(1);
+    return this.senders.slice(1, -1);
   }
 
   /** Pos_Quat messages sent to each connection so far (oldest connection first). */
@@ -406,7 +410,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
   }
 
   private onMessage(connection: Connection, m: NamedMessage): void {
-    if (m.sender === null || !this.senders.includes(m.sender) || !isKnownType(m.type)) return;
+    if (m.sender === null || !this.deviceNames.includes(m.sender) || !isKnownType(m.type)) return;
     let body: VrpnBody;
     try {
       body = decodeBody(m.type, m.body);
