@@ -20,7 +20,8 @@
  */
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
+import { lookup } from 'node:dns/promises';
+import net, { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type {
   BodyCatalog,
@@ -130,6 +131,8 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
   private lastSampleAt = 0;
   private connectedAt = 0;
   private readonly clock = new ClockModel();
+  /** The server's IPv4 address in UDP mode (datagrams are accepted from it only). */
+  private serverAddress: string | null = null;
   private staleClock: StaleClock | null = null;
   private readonly liveness = new Map<string, Liveness>();
   private readonly counts: SourceCounters = { packets: 0, bytes: 0, samples: 0, malformed: 0, dropped: 0 };
@@ -253,7 +256,10 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
   }
 
   private async openUdpMode(done: (error?: Error) => void): Promise<void> {
-    const local = this.options.localAddress ?? (await localAddressFor(this.host, this.port));
+    // The server calls back the IPv4 address we write, and its datagrams come from its address: an IP, not a name.
+    const server = isIP(this.host) ? this.host : (await lookup(this.host, { family: 4 })).address;
+    this.serverAddress = server;
+    const local = this.options.localAddress ?? (await localAddressFor(server, this.port));
     const listener = net.createServer();
     this.listener = listener;
     await new Promise<void>((resolve, reject) => {
@@ -265,7 +271,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
     udp.on('error', () => {});
     const tcpPort = (listener.address() as net.AddressInfo).port;
     const request = encodeLobRequest(local, tcpPort);
-    const lob = () => sendUdpNoWait(udp, request, this.port, this.host);
+    const lob = () => sendUdpNoWait(udp, request, this.port, server);
     lob();
     const repeat = setInterval(lob, LOB_REPEAT_MS);
     this.timers.push(repeat);
@@ -316,7 +322,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
     this.endpoint = endpoint;
     udp?.udp.on('message', (data, rinfo) => {
       // Only the server's datagrams; anything else on our port is not for us.
-      if (rinfo.address === this.host || isLoopback(this.host)) endpoint.receiveUdp(data);
+      if (rinfo.address === this.serverAddress || isLoopback(rinfo.address)) endpoint.receiveUdp(data);
     });
     socket.on('data', (chunk) => endpoint.receiveTcp(chunk));
     socket.on('error', () => {});
