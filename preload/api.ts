@@ -210,7 +210,8 @@ export type WsServerMessage = { t: 'rpc'; id: number; response: RpcResponse } | 
 //     then markerCount × 3: x, y, z
 //   GAZE section (type 2, Pupil): [3] count, then count × GAZE_STRIDE: hostTimeMs, deviceTimeMs, x, y, worn
 //     (every gaze sample since the last batch, not just the newest: the video panel matches them to frames)
-//   ANALOG section (type 3, VRPN analog/buttons): [3] channelCount, then channelCount values
+//   ANALOG section (type 3): reserved. VRPN buttons, analogs and dials reach the renderer as low-rate
+//     'inputs' events instead (state on change, ~10 Hz at most): a panel needs values, not every sample.
 // Sections of an unknown type are skipped by their length.
 // ---------------------------------------------------------------------------------------------
 
