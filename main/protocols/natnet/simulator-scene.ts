@@ -209,16 +209,16 @@ export class MotiveScene {
   }
 }
 
-/** Unlabeled marker k: drifting slowly near the floor, away from the orbits. */
+/** Unlabeled marker k: drifting slowly near the floor, under the orbits. */
 function strayMarker(k: number, t: number): LabeledMarkerData {
   const angle = 0.1 * t + (2 * Math.PI * k) / UNLABELED_MARKERS;
   return {
     id: UNLABELED_FIRST_ID + k,
     modelId: 0,
     markerId: UNLABELED_FIRST_ID + k,
-    x: 2.2 * Math.cos(angle),
+    x: 1.1 * Math.cos(angle),
     y: 0.05 + 0.03 * k,
-    z: 2.2 * Math.sin(angle),
+    z: 1.1 * Math.sin(angle),
     size: MARKER_SIZE_M,
     params: UNLABELED_MARKER_PARAMS,
     residual: 0.0004,
