@@ -68,10 +68,21 @@ export interface BodyName {
   name: string;
 }
 
+/** What the app's menu asks the page to do (the page owns the panels and the forms). */
+export type AppCommand =
+  | { name: 'toggle-panel'; panel: string }
+  | { name: 'reset-layout' }
+  | { name: 'add-device' }
+  | { name: 'discover-devices' };
+
+/** The renderer's panel layout: opaque to main, which only stores it (at most 64 KiB of JSON). */
+export type PanelLayout = Record<string, unknown>;
+
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
   | { type: 'catalog'; handle: number; bodies: BodyName[] }
-  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string };
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
+  | { type: 'app-command'; command: AppCommand };
 
 // ---------------------------------------------------------------------------------------------
 // RPC: renderer → main. Every params object is validated in main before use (api-schemas.ts).
@@ -85,6 +96,8 @@ export interface RpcResults {
   startRecording: null;
   stopRecording: null;
   reportRendererStats: null;
+  getLayout: PanelLayout | null;
+  saveLayout: null;
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =
