@@ -40,7 +40,7 @@ test('a text/plain error body, a body without the envelope, and a timeout each g
     // 'silent': never answers
   });
   try {
-    const rest = new PupilRestClient('127.0.0.1', phone.port, 300);
+    const rest = new PupilRestClient('127.0.0.1', phone.port, 5000);
     await assert.rejects(
       rest.event('x'),
       /send event: refused by the phone \(HTTP 400\): Bad Request: timestamp must be an integer/,
@@ -53,7 +53,8 @@ test('a text/plain error body, a body without the envelope, and a timeout each g
     mode = 'html';
     await assert.rejects(rest.status(), /status: the phone's answer is not JSON: <html>captive portal/);
     mode = 'silent';
-    await assert.rejects(rest.recordingStopAndSave(), /stop and save: the phone did not answer within 300 ms/);
+    const impatient = new PupilRestClient('127.0.0.1', phone.port, 300);
+    await assert.rejects(impatient.recordingStopAndSave(), /stop and save: the phone did not answer within 300 ms/);
   } finally {
     await phone.close();
   }
