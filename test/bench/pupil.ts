@@ -7,10 +7,6 @@
  * - gaze-to-frame matching error against the simulator's ground truth (in-process simulator: its
  *   events say when each frame and gaze sample really were, on the phone clock).
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { RtpPacket } from 'werift-rtp';
 import { Hub } from '../../main/hub/hub';
 import type { GazeSample, VideoSample } from '../../main/hub/source';
@@ -19,6 +15,7 @@ import { encodeRtp, parseRtp } from '../../main/net/rtsp/rtp';
 import { PupilClient } from '../../main/protocols/pupil/client';
 import { loadSceneClip } from '../../main/protocols/pupil/scene-clip';
 import { CompanionSimulator } from '../../main/protocols/pupil/simulator';
+import { startSimProcess } from './sim-process';
 
 export interface PupilBenchResult {
   packets: number;
@@ -100,21 +97,17 @@ function depacketizerThroughput() {
 }
 
 async function cpuShare(seconds: number) {
-  const root = join(__dirname, '..', '..');
-  const child = spawn(
-    process.execPath,
-    [join(root, 'dist/main/cli.cjs'), 'sim', 'pupil', '--port', '0', '--rtsp-port', '0', '--time-echo-port', '0'],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
+  const { child, listening } = await startSimProcess([
+    'pupil',
+    '--port',
+    '0',
+    '--rtsp-port',
+    '0',
+    '--time-echo-port',
+    '0',
+  ]);
   try {
-    const lines = createInterface({ input: child.stdout! });
-    const [first] = (await Promise.race([
-      once(lines, 'line'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('simulator did not start within 10 s')), 10_000)),
-    ])) as [string];
-    const { port } = JSON.parse(first) as { port: number };
+    const { port } = JSON.parse(listening) as { port: number };
     const hub = new Hub();
     const client = new PupilClient({ id: 'bench-pupil', host: '127.0.0.1', port });
     hub.add(client);

@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../../main/cli/index';
 import { captureIo } from '../helpers/cli-capture';
-
-async function waitFor<T>(get: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
-    const v = get();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { waitFor } from './natnet-helpers';
 
 interface Listening {
   type: string;
@@ -46,7 +37,8 @@ test('sim pupil --neon + probe pupil HOST:PORT --samples + discover pupil: the d
     stopSim.signal,
   );
   try {
-    const listening = JSON.parse(await waitFor(() => sim.lines[0], 5000, 'the listening line')) as Listening;
+    await waitFor(() => sim.lines.length > 0, 5000, 'the listening line');
+    const listening = JSON.parse(sim.lines[0]!) as Listening;
     assert.equal(listening.type, 'listening');
     assert.equal(listening.family, 'neon');
     assert.equal(listening.name, 'PI monitor:Lab Neon:d55a33b5ab845785');
