@@ -133,11 +133,8 @@ export async function probePupil(argv: string[], io: CliIo, signal?: AbortSignal
   });
   printJson(io, { type: 'status', device: 'pupil', ...client.companionState() });
   say(io, `connected to ${client.status().peer ?? host}`);
-  await Promise.race([
-    untilStopped(stop.signal),
-    new Promise<void>((r) => stop.signal.addEventListener('abort', () => r())),
-  ]);
-  stop.abort();
+  // The sample limit may already have been reached while connecting.
+  if (!stop.signal.aborted) await untilStopped(stop.signal);
   await client.close();
   return 0;
 }
