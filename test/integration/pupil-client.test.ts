@@ -111,3 +111,25 @@ function annexBTypes(data: Uint8Array): number[] {
 }
 
 export type { Sample };
+
+test('counters stay monotonic across close and connect (the Hub reconnecting)', async () => {
+  const client = new PupilClient({ host: '127.0.0.1', port: ports.port });
+  try {
+    await client.connect();
+    await collectUntil(client, (s) => s.filter((x) => x.kind === 'video').length >= 3, 8000);
+    const first = client.counters();
+    await client.close();
+    assert.deepEqual(client.counters(), {
+      ...first,
+      packets: client.counters().packets,
+      bytes: client.counters().bytes,
+    });
+    assert.ok(client.counters().packets >= first.packets);
+    await client.connect();
+    await collectUntil(client, (s) => s.filter((x) => x.kind === 'video').length >= 3, 8000);
+    const second = client.counters();
+    assert.ok(second.packets > first.packets && second.samples > first.samples && second.bytes > first.bytes);
+  } finally {
+    await client.close();
+  }
+});

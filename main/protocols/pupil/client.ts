@@ -116,6 +116,8 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     timeEchoRuns: 0,
   };
   private pastDepacketizer = { droppedUnits: 0, malformedPayloads: 0 };
+  /** Counts of streams and sockets that have been replaced or closed. */
+  private readonly retired = { packets: 0, bytes: 0, malformed: 0, dropped: 0 };
 
   constructor(options: PupilClientOptions) {
     super();
@@ -211,9 +213,11 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.statusSocket?.close();
+    this.retired.malformed += this.statusSocket?.bad ?? 0;
     this.statusSocket = undefined;
-    await Promise.all([...this.keepers.values()].map((k) => this.retireKeeper(k.keeper)));
+    const keepers = [...this.keepers.values()];
     this.keepers.clear();
+    await Promise.all(keepers.map((k) => this.retireKeeper(k.keeper)));
     this.setState('closed');
   }
 
@@ -231,7 +235,14 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       dropped += t.lost;
     }
     malformed += (this.statusSocket?.bad ?? 0) + this.model.badComponents;
-    return { packets, bytes, samples: this.samples, malformed, dropped };
+    // Streams and sockets of earlier connections still count: the counters never go back.
+    return {
+      packets: packets + this.retired.packets,
+      bytes: bytes + this.retired.bytes,
+      samples: this.samples,
+      malformed: malformed + this.retired.malformed,
+      dropped: dropped + this.retired.dropped,
+    };
   }
 
   status(): SourceStatus {
@@ -335,7 +346,20 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
 
   private async retireKeeper(keeper: RtspKeeper): Promise<void> {
     keeper.removeAllListeners();
+    // Counted as retired at once (the caller already dropped it from the map), then topped up with
+    // what arrived while it stopped.
+    const before = keeper.totals();
+    this.addRetired(before, 1);
     await keeper.stop();
+    this.addRetired(before, -1);
+    this.addRetired(keeper.totals(), 1);
+  }
+
+  private addRetired(t: { packets: number; bytes: number; malformed: number; lost: number }, sign: 1 | -1): void {
+    this.retired.packets += sign * t.packets;
+    this.retired.bytes += sign * t.bytes;
+    this.retired.malformed += sign * t.malformed;
+    this.retired.dropped += sign * t.lost;
   }
 
   // ---- samples ----
