@@ -24,7 +24,11 @@ for (const transport of ['udp', 'tcp'] as const) {
     const client = new PupilClient({ host: '127.0.0.1', port: ports.port, transport });
     try {
       await client.connect();
-      const samples = await collectUntil(client, (s) => s.filter((x) => x.kind === 'video').length >= 10, 10_000);
+      const samples = await collectUntil(
+        client,
+        (s) => s.filter((x) => x.kind === 'video').length >= 10 && s.filter((x) => x.kind === 'gaze').length >= 50,
+        10_000,
+      );
       const gaze = samples.filter((s): s is GazeSample => s.kind === 'gaze');
       const video = samples.filter((s): s is VideoSample => s.kind === 'video');
       assert.ok(gaze.length >= 50, `gaze samples: ${gaze.length}`);
@@ -131,5 +135,32 @@ test('counters stay monotonic across close and connect (the Hub reconnecting)', 
     assert.ok(second.packets > first.packets && second.samples > first.samples && second.bytes > first.bytes);
   } finally {
     await client.close();
+  }
+});
+
+test('Neon: IMU at 110 Hz as analog samples on its own tsNs, eye events as named events, keep-alives skipped', async () => {
+  const neon = new CompanionSimulator({ family: 'neon', port: 0, rtspPort: 0, timeEchoPort: 0 });
+  const { port } = await neon.start();
+  const client = new PupilClient({ host: '127.0.0.1', port, streams: { world: false, gaze: false } });
+  try {
+    await client.connect();
+    const s = await collectUntil(client, (x) => x.filter((y) => y.kind === 'event').length >= 2, 8000);
+    const imu = s.filter((x) => x.kind === 'analog');
+    assert.ok(imu.length > 50, `${imu.length} IMU samples`);
+    const first = imu[0]!;
+    assert.equal(first.kind === 'analog' && first.channels.length, 10);
+    assert.ok(first.deviceClockNs! > 1.7e18, 'phone Unix ns from tsNs');
+    const events = s.filter((x) => x.kind === 'event');
+    assert.deepEqual(
+      events.map((e) => e.kind === 'event' && [e.name, e.value]),
+      [
+        ['fixation', 300],
+        ['blink', 150],
+      ],
+    );
+    assert.equal(client.counters().malformed, 0);
+  } finally {
+    await client.close();
+    await neon.stop();
   }
 });

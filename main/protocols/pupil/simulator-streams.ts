@@ -1,7 +1,8 @@
 /**
  * The Companion simulator's RTSP side (protocol notes, pupil.md §2): the sensor is chosen by
  * `?camera=` on DESCRIBE; world = H.264 scene video at 30 fps from the demo clip (single NAL units
- * and FU-A, as the phone sends), gaze at 200 Hz, IMU at 110 Hz (Neon), eye events keep-alives (Neon).
+ * and FU-A, as the phone sends), gaze at 200 Hz, IMU at 110 Hz (Neon), eye events once a second
+ * (Neon: a keep-alive, a fixation, a blink, in turn).
  * A sender report goes out at once and then every second (faults can hold it back).
  *
  * Each stream runs on the phone's steady clock: sample j of a 200 Hz stream is at
@@ -67,7 +68,7 @@ const PERIOD_NS: Record<Camera, number> = {
   world: 1e9 / 30,
   gaze: 1e9 / 200,
   imu: 1e9 / 110,
-  eye_events: 2e9,
+  eye_events: 1e9,
 };
 
 export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implements RtspServerHandlers {
@@ -249,7 +250,29 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
           PayloadTypes.imu,
         );
       } else {
-        send(encodeEyeEvent(null), true, PayloadTypes.eyeEvents);
+        // A keep-alive (so clients' 10 s RTP watchdog stays quiet), then a fixation, then a blink.
+        const kind = s.next % 3;
+        const p = gazeAt(wallNs);
+        const { width, height } = this.ctx.clip.info;
+        const at: [number, number] = [p.x * width, p.y * height];
+        const event =
+          kind === 1
+            ? {
+                type: 'fixation' as const,
+                startNs: wallNs - 300e6,
+                endNs: wallNs,
+                start: at,
+                end: at,
+                mean: at,
+                amplitudePx: 3,
+                amplitudeDeg: 0.2,
+                meanVelocity: 10,
+                maxVelocity: 20,
+              }
+            : kind === 2
+              ? { type: 'blink' as const, startNs: wallNs - 150e6, endNs: wallNs }
+              : null;
+        send(encodeEyeEvent(event), true, PayloadTypes.eyeEvents);
       }
     }
   }
