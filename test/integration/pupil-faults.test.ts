@@ -197,3 +197,17 @@ test('RTSP housekeeping: keep-alives before the session timeout, receiver report
     await collectUntil(client, () => sim.activeRtspSessions === 0, 3000);
   });
 });
+
+test('a recording error on the phone (watchdog) reaches the model with its message; the recording is over', async () => {
+  await withPair({ family: 'neon' }, { streams: { world: false, gaze: false } }, async (sim, client) => {
+    await client.connect();
+    await collectUntil(client, () => client.companionState().live, 3000);
+    await client.capabilities.recording!.start();
+    await collectUntil(client, () => client.status().recording === true, 3000);
+    sim.failRecording();
+    await collectUntil(client, () => client.companionState().recording?.action === 'ERROR', 3000);
+    assert.equal(client.companionState().recording?.message, 'Recording Watchdog failure');
+    assert.equal(client.status().recording, false);
+    await assert.rejects(client.capabilities.recording!.stop(), /Recording not running/);
+  });
+});
