@@ -211,3 +211,21 @@ test('a recording error on the phone (watchdog) reaches the model with its messa
     await assert.rejects(client.capabilities.recording!.stop(), /Recording not running/);
   });
 });
+
+test('TCP: a 400 answer written inside interleaved frames is skipped; the video that reaches the decoder is intact', async () => {
+  await withPair({ faults: { tcpCorruption: 0.03 }, seed: 3 }, { transport: 'tcp' }, async (sim, client) => {
+    await client.connect();
+    const s = await collectUntil(client, (x) => videoOf(x).length >= 45 && gazeOf(x).length >= 100, 15_000);
+    const video = videoOf(s);
+    const clipFrames = sim.clip.units.map((u) => Buffer.from(toAnnexB(u)));
+    const base = clipFrames.findIndex((f) => f.equals(video[0]!.data));
+    assert.ok(base >= 0, 'the first unit is a clip frame');
+    for (const v of video) {
+      const k = Math.round((v.ptsUs - video[0]!.ptsUs) / (1e6 / 30));
+      assert.ok(clipFrames[(base + k) % clipFrames.length]!.equals(v.data), `frame +${k} is intact`);
+    }
+    const c = client.counters();
+    assert.ok(c.malformed > 0, 'the corrupted frames are counted as malformed');
+    for (const g of gazeOf(s)) assert.ok(Math.abs(gazeAt(g.deviceClockNs!).x - g.x) < 1e-4);
+  });
+});

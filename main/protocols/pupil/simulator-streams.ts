@@ -221,7 +221,11 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
         s.sequence = (s.sequence + 1) & 0xffff;
         s.packets++;
         s.octets += payload.length;
-        fate.pass(packet, (p) => session.sendRtp(p));
+        fate.pass(
+          packet,
+          (p) => session.sendRtp(p),
+          (p) => session.sendRtpCorrupted(p),
+        );
       };
       if (s.camera === 'gaze') {
         const p = gazeAt(wallNs);
