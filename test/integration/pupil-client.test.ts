@@ -164,3 +164,31 @@ test('Neon: IMU at 110 Hz as analog samples on its own tsNs, eye events as named
     await neon.stop();
   }
 });
+
+test('the 32-bit RTP timestamp wraps mid-stream: presentation and phone times stay continuous', async () => {
+  // 0.4 s of 90 kHz ticks before 2^32.
+  const wrapping = new CompanionSimulator({
+    port: 0,
+    rtspPort: 0,
+    timeEchoPort: 0,
+    faults: { rtpTimestampStart: 2 ** 32 - 36_000 },
+  });
+  const { port } = await wrapping.start();
+  const client = new PupilClient({ host: '127.0.0.1', port });
+  try {
+    await client.connect();
+    const s = await collectUntil(client, (x) => x.filter((y) => y.kind === 'video').length >= 30, 10_000);
+    const video = s.filter((x): x is VideoSample => x.kind === 'video');
+    assert.ok(video[0]!.ptsUs < 2 ** 32 / 0.09 && video.at(-1)!.ptsUs > 2 ** 32 / 0.09, 'the stream crossed the wrap');
+    for (let i = 1; i < video.length; i++) {
+      assert.ok(Math.abs(video[i]!.ptsUs - video[i - 1]!.ptsUs - 1e6 / 30) < 1, `pts step at ${i}`);
+      const step = (video[i]!.deviceClockNs! - video[i - 1]!.deviceClockNs!) / 1e6;
+      assert.ok(Math.abs(step - 1000 / 30) < 0.01, `phone time step ${step} ms at ${i}`);
+    }
+    const gaze = s.filter((x): x is GazeSample => x.kind === 'gaze');
+    for (const g of gaze) assert.ok(Math.abs(gazeAt(g.deviceClockNs!).y - g.y) < 1e-4);
+  } finally {
+    await client.close();
+    await wrapping.stop();
+  }
+});

@@ -16,6 +16,8 @@ export interface PupilFaults {
   rtpReorder?: number;
   /** Stop sending RTP (the stream goes silent) while true. */
   rtpSilent?: boolean;
+  /** First RTP timestamp of every stream (e.g. just below 2^32 to make it wrap at once); random by default. */
+  rtpTimestampStart?: number;
   /** Fraction 0..1 of RTP packets over TCP with a `400 Bad Request` written inside their frame (pupil.md §2.6). */
   tcpCorruption?: number;
 }

@@ -98,7 +98,7 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
       timer: setInterval(() => this.tick(session, s), camera === 'world' ? 8 : 4),
       ssrc: (this.ctx.random() * 0xffffffff) >>> 0,
       sequence: Math.floor(this.ctx.random() * 0x10000),
-      rtpBase: (this.ctx.random() * 0xffffffff) >>> 0,
+      rtpBase: (this.ctx.faults().rtpTimestampStart ?? this.ctx.random() * 0xffffffff) >>> 0,
       steadyStartNs: this.ctx.clock.steadyNs(hostStartNs),
       hostStartNs,
       next: 0,
