@@ -185,7 +185,9 @@ test('the phone vanishing mid-recording: down for the Hub, and a clear message f
 test('RTSP housekeeping: keep-alives before the session timeout, receiver reports back, TEARDOWN on close', async () => {
   await withPair({ rtspSessionTimeoutS: 2 }, { streams: { gaze: true, world: false } }, async (sim, client) => {
     let receiverReports = 0;
-    sim.on('receiverReport', () => receiverReports++);
+    sim.on('receiverReport', (blocks) => {
+      if (blocks.length === 1 && blocks[0]!.highestSequence > 0) receiverReports++;
+    });
     await client.connect();
     await collectUntil(client, () => receiverReports >= 2, 5000);
     // The session times out after 2 s: a GET_PARAMETER (listed in Public) must come before that.
@@ -228,4 +230,22 @@ test('TCP: a 400 answer written inside interleaved frames is skipped; the video 
     assert.ok(c.malformed > 0, 'the corrupted frames are counted as malformed');
     for (const g of gazeOf(s)) assert.ok(Math.abs(gazeAt(g.deviceClockNs!).x - g.x) < 1e-4);
   });
+});
+
+test('receiver reports under 10 % loss carry the fraction lost, the cumulative loss and the jitter; status shows the transit', async () => {
+  await withPair(
+    { faults: { rtpLoss: 0.1 }, seed: 11 },
+    { streams: { gaze: true, world: false } },
+    async (sim, client) => {
+      const reports: { fractionLost: number; cumulativeLost: number; jitter: number }[] = [];
+      sim.on('receiverReport', (blocks) => reports.push(...blocks));
+      await client.connect();
+      await collectUntil(client, () => reports.filter((r) => r.cumulativeLost > 0).length >= 2, 6000);
+      const last = reports.at(-1)!;
+      assert.ok(last.fractionLost > 5 && last.fractionLost < 60, `fraction lost ${last.fractionLost}/256 for 10 %`);
+      assert.ok(reports.some((r) => r.jitter > 0));
+      const transit = client.status().latency?.transitMs;
+      assert.ok(transit !== undefined && transit > -5 && transit < 100, `transit ${transit} ms`);
+    },
+  );
 });

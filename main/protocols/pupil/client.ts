@@ -114,6 +114,8 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
   private depacketizerSession: RtspSession | undefined;
   private videoSize: { width: number; height: number; codec: string } | undefined;
   private lastSampleMs = 0;
+  /** Latest gaze transit (arrival − phone time through Time Echo), ms. */
+  private transitMs: number | undefined;
   private statusDownSinceMs: number | undefined;
   private downEmitted = false;
   /** Streams start only once the first clock estimate was tried (see connect()). */
@@ -276,6 +278,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       peer,
       lastError: this.lastError,
       clock: this.clock.estimate(),
+      latency: this.transitMs === undefined ? undefined : { transitMs: this.transitMs },
       recording: phone ? this.model.isRecording : undefined,
       companion: this.companionState(),
     };
@@ -411,6 +414,9 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     const { width, height } = this.sceneSize();
     const times = this.deviceTimes(d.senderUnixNs);
     if (times.deviceClockNs === undefined) this.diag.unsyncedGaze++;
+    // Gaze leaves the phone as it is computed: arrival − phone time (in host time) is the transit.
+    if (times.deviceTimeNs !== undefined && this.clock.estimate())
+      this.transitMs = (d.arrivalNs - times.deviceTimeNs) / 1e6;
     const sample: GazeSample = {
       kind: 'gaze',
       hostTimeNs: d.arrivalNs,

@@ -10,7 +10,7 @@
  * so a test knows where the gaze is for any phone time.
  */
 import { EventEmitter } from 'node:events';
-import { encodeBye, encodeRtp, encodeSenderReport, parseRtcp } from '../../net/rtsp/rtp';
+import { encodeBye, encodeRtp, encodeSenderReport, parseRtcp, type RtcpReportBlock } from '../../net/rtsp/rtp';
 import { unixNsToNtp } from '../../net/rtsp/ntp';
 import { packetizeH264 } from '../../net/rtsp/h264-rtp';
 import type { RtspDescription, RtspRefusal, RtspServerHandlers, RtspServerSession } from '../../net/rtsp/server';
@@ -46,7 +46,7 @@ export interface StreamContext {
 export interface SimulatorStreamEvents {
   gaze: [{ wallNs: number; x: number; y: number; worn: boolean }];
   frame: [{ wallNs: number; index: number; bytes: number; lastPacketHostNs: number; key: boolean }];
-  receiverReport: [];
+  receiverReport: [RtcpReportBlock[]];
   rtcpGarbage: [];
 }
 
@@ -125,7 +125,7 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
 
   rtcp(_session: RtspServerSession, data: Uint8Array): void {
     try {
-      if (parseRtcp(data).some((p) => p.type === 'rr')) this.emit('receiverReport');
+      for (const p of parseRtcp(data)) if (p.type === 'rr') this.emit('receiverReport', p.reports);
     } catch {
       this.emit('rtcpGarbage');
     }
