@@ -4,6 +4,7 @@
  * Exit codes: 0 done, 1 the device or file failed, 2 the command was called wrongly.
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
+import { discoverPupil, probePupil, simPupil } from './pupil-commands';
 import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
@@ -19,6 +20,13 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the same JSON lines for every NatNet frame in a capture
   discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
       list the Motive servers that answer a discovery broadcast
+  sim pupil [--invisible|--neon] [--host 127.0.0.1] [--port 8080] [--rtsp-port 8086] [--time-echo-port 12321]
+            [--offset-ms 0] [--drift-ppm 0] [--gaze-bytes 9] [--mdns IFACE] [--name NAME]
+      run a simulated Pupil Companion phone until stopped
+  probe pupil HOST[:PORT] [--tcp] [--samples N] [--no-video] [--no-gaze] [--timeout MS]
+      print the phone's status, then one JSON line per gaze sample and video access unit
+  discover pupil [--timeout 3000] [--interface ADDR]
+      list the Companion phones announced over mDNS (and those that leave)
   sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
       run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
   probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
@@ -28,18 +36,18 @@ export const USAGE = `usage: sightline <command> <device> [options]
   record
       not available yet: recording to MCAP comes with the recorder
 
-Devices: natnet (OptiTrack Motive), vrpn (any VRPN server). pupil and teleport are planned.`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion). teleport is planned.`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet, vrpn: simVrpn },
-  probe: { natnet: probeNatNet, vrpn: probeVrpn },
+  sim: { natnet: simNatNet, vrpn: simVrpn, pupil: simPupil },
+  probe: { natnet: probeNatNet, vrpn: probeVrpn, pupil: probePupil },
   decode: { natnet: decodeNatNet },
-  discover: { natnet: discoverNatNet },
+  discover: { natnet: discoverNatNet, pupil: discoverPupil },
 };
 
-const PLANNED = new Set(['pupil', 'teleport']);
+const PLANNED = new Set(['teleport']);
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;

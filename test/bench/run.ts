@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
+import { reportPupilBench } from './pupil';
 import { benchVrpn } from './vrpn';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
       null,
     );
   }
+
+  await reportPupilBench(line);
 }
 
 main().then(
