@@ -1,0 +1,45 @@
+/**
+ * A UDP relay on loopback that drops a fixed fraction of datagrams in each direction, with a seeded
+ * generator so a failing run can be repeated. The first sender that is not the target is the client.
+ */
+import type dgram from 'node:dgram';
+import { closeUdpSocket, openUdpSocket } from '../../main/net/udp';
+
+export interface LossyRelay {
+  port: number;
+  counters: { toServer: number; toClient: number; droppedToServer: number; droppedToClient: number };
+  close(): Promise<void>;
+}
+
+/** mulberry32: small, fast, good enough to pick which datagrams die. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function startLossyRelay(targetPort: number, loss: number, seed = 1): Promise<LossyRelay> {
+  const socket: dgram.Socket = await openUdpSocket({ address: '127.0.0.1', port: 0 });
+  const random = seededRandom(seed);
+  const counters = { toServer: 0, toClient: 0, droppedToServer: 0, droppedToClient: 0 };
+  let client: { address: string; port: number } | null = null;
+  socket.on('message', (msg, rinfo) => {
+    if (rinfo.port === targetPort && rinfo.address === '127.0.0.1') {
+      if (!client) return;
+      counters.toClient++;
+      if (random() < loss) counters.droppedToClient++;
+      else socket.send(msg, client.port, client.address);
+    } else {
+      client = { address: rinfo.address, port: rinfo.port };
+      counters.toServer++;
+      if (random() < loss) counters.droppedToServer++;
+      else socket.send(msg, targetPort, '127.0.0.1');
+    }
+  });
+  return { port: socket.address().port, counters, close: () => closeUdpSocket(socket) };
+}
