@@ -8,6 +8,9 @@ import { errorMessage } from './hub/hub';
 import type { Source } from './hub/source';
 import { MotiveSimulator } from './protocols/natnet/simulator';
 import { NatNetClient } from './protocols/natnet/client';
+import { TeleportClient } from './protocols/teleport/client';
+import { startTeleportDemo, type TeleportDemo } from './protocols/teleport/demo';
+import type { TeleportSimulator } from './protocols/teleport/simulator';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
 
 export interface DeviceSetupOptions {
@@ -27,7 +30,7 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: { motive: MotiveSimulator } | null;
+  demo: { motive: MotiveSimulator; teleport?: TeleportSimulator } | null;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -48,9 +51,17 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
           multicast: config.multicast,
         }),
       };
+    case 'teleport':
+      return {
+        source: new TeleportClient({
+          id: config.id,
+          label: config.label ?? `Teleport @ ${config.host}`,
+          host: config.host,
+          discoveryPort: config.port,
+        }),
+      };
     case 'pupil':
     case 'vrpn':
-    case 'teleport':
       return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
   }
 }
@@ -99,6 +110,7 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
     'info',
     `Demo mode (${why}): a simulated Motive is streaming on this computer. See the README to add a real one.`,
   );
+  const teleport: TeleportDemo | null = await startTeleportDemo(hub);
   try {
     await hub.connect(DEMO_DEVICE_ID);
   } catch (error) {
@@ -107,9 +119,10 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   return {
     mode: 'demo',
     configPath,
-    demo: { motive: simulator },
+    demo: { motive: simulator, ...(teleport ? { teleport: teleport.simulator } : {}) },
     close: async () => {
       await simulator.stop();
+      await teleport?.close();
     },
   };
 }

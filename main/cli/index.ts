@@ -4,6 +4,7 @@
  * Exit codes: 0 done, 1 the device or file failed, 2 the command was called wrongly.
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
+import { discoverTeleportCommand, probeTeleport, simTeleport } from './teleport-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
 
@@ -18,23 +19,30 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the same JSON lines for every NatNet frame in a capture
   discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
       list the Motive servers that answer a discovery broadcast
+  sim teleport [--host 127.0.0.1] [--discovery-port 10600] [--service-port 10500] [--variant 2022a|2022b]
+               [--nodes 4] [--rate 30] [--idle-timeout 13000]
+      run a simulated Teleport server (ENet era, 2022) until stopped
+  probe teleport [HOST] [--discovery-port 10600] [--updates N] [--timeout MS] [--id-width 4|8]
+      discover, connect, print the Setup as one JSON line, then one line per node update
+  discover teleport [--host 255.255.255.255] [--port 10600] [--timeout 1000] [--id-width 4|8] [--local ADDR]
+      list the Teleport servers that answer discovery
   info
       print what this build supports, as JSON
   record
       not available yet: recording to MCAP comes with the recorder
 
-Devices: natnet (OptiTrack Motive). pupil, vrpn and teleport are planned.`;
+Devices: natnet (OptiTrack Motive), teleport (Teleport servers, ENet era). pupil and vrpn are planned.`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet },
-  probe: { natnet: probeNatNet },
+  sim: { natnet: simNatNet, teleport: simTeleport },
+  probe: { natnet: probeNatNet, teleport: probeTeleport },
   decode: { natnet: decodeNatNet },
-  discover: { natnet: discoverNatNet },
+  discover: { natnet: discoverNatNet, teleport: discoverTeleportCommand },
 };
 
-const PLANNED = new Set(['pupil', 'vrpn', 'teleport']);
+const PLANNED = new Set(['pupil', 'vrpn']);
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;

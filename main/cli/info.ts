@@ -25,7 +25,7 @@ export function infoReport() {
       natnet: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
       pupil: { status: 'planned' },
       vrpn: { status: 'planned' },
-      teleport: { status: 'planned' },
+      teleport: { status: 'supported', versions: ['2022a', '2022b'] },
     },
     config: config.path,
     configExists: existsSync(config.path),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startHeadless } from '../../main/headless';
 import { DEMO_DEVICE_ID } from '../../main/demo';
+import { DEMO_TELEPORT_ID } from '../../main/protocols/teleport/demo';
 import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
 import { unpackBatch, type DeviceSnapshot, type UnpackedBatch, type WsServerMessage } from '../../preload/api';
 import { waitFor } from '../helpers/fake-source';
@@ -67,8 +68,11 @@ test('demo mode: a streaming simulated Motive, moving bodies, names, and recordi
     assert.equal(device.capabilities.recording, true);
 
     await waitFor(() => r.batches.length >= 20, '20 batches', 10_000);
-    const first = r.batches[1]!.poses[0]!;
-    const last = r.batches.at(-1)!.poses[0]!;
+    const motiveSection = (b: (typeof r.batches)[number]) => b.poses.find((p) => p.handle === device.handle)!;
+    await waitFor(() => r.batches.filter((b) => motiveSection(b)).length >= 20, '20 Motive batches', 10_000);
+    const withMotive = r.batches.filter((b) => motiveSection(b));
+    const first = motiveSection(withMotive[1]!);
+    const last = motiveSection(withMotive.at(-1)!);
     assert.equal(first.handle, device.handle);
     assert.ok(first.bodies.length >= 3 && first.bodies.length <= 5, `${first.bodies.length} bodies`);
     assert.ok(last.frameNumber! > first.frameNumber!);
@@ -113,7 +117,7 @@ test('no device configured → demo mode; --config with a device → that device
     assert.equal(empty.devices?.mode, 'demo');
     assert.deepEqual(
       empty.hub.snapshots().map((d) => d.id),
-      [DEMO_DEVICE_ID],
+      [DEMO_DEVICE_ID, DEMO_TELEPORT_ID],
     );
   } finally {
     await empty.close();
