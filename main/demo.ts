@@ -12,6 +12,9 @@ import { TeleportClient } from './protocols/teleport/client';
 import { startTeleportDemo, type TeleportDemo } from './protocols/teleport/demo';
 import type { TeleportSimulator } from './protocols/teleport/simulator';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
+import { startVrpnDemo } from './protocols/vrpn/demo';
+import { vrpnSourceFor } from './protocols/vrpn/config';
+import type { VrpnSimulator } from './protocols/vrpn/simulator';
 
 export interface DeviceSetupOptions {
   /** Demo mode whatever the config says. */
@@ -30,7 +33,7 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: { motive: MotiveSimulator; teleport?: TeleportSimulator } | null;
+  demo: { motive: MotiveSimulator; vrpn?: VrpnSimulator; teleport?: TeleportSimulator } | null;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -51,6 +54,8 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
           multicast: config.multicast,
         }),
       };
+    case 'vrpn':
+      return { source: vrpnSourceFor(config) };
     case 'teleport':
       return {
         source: new TeleportClient({
@@ -61,7 +66,6 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
         }),
       };
     case 'pupil':
-    case 'vrpn':
       return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
   }
 }
@@ -116,12 +120,18 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   } catch (error) {
     hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_DEVICE_ID);
   }
+  const vrpn = await startVrpnDemo(hub);
   return {
     mode: 'demo',
     configPath,
-    demo: { motive: simulator, ...(teleport ? { teleport: teleport.simulator } : {}) },
+    demo: {
+      motive: simulator,
+      ...(vrpn ? { vrpn: vrpn.simulator } : {}),
+      ...(teleport ? { teleport: teleport.simulator } : {}),
+    },
     close: async () => {
       await simulator.stop();
+      await vrpn?.close();
       await teleport?.close();
     },
   };

@@ -5,6 +5,7 @@
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
 import { discoverTeleportCommand, probeTeleport, simTeleport } from './teleport-commands';
+import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
 
@@ -19,6 +20,10 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the same JSON lines for every NatNet frame in a capture
   discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
       list the Motive servers that answer a discovery broadcast
+  sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
+      run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
+  probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
+      connect and print one JSON line per VRPN message until stopped or N messages
   sim teleport [--host 127.0.0.1] [--discovery-port 10600] [--service-port 10500] [--variant 2022a|2022b]
                [--nodes 4] [--rate 30] [--idle-timeout 13000]
       run a simulated Teleport server (ENet era, 2022) until stopped
@@ -31,18 +36,18 @@ export const USAGE = `usage: sightline <command> <device> [options]
   record
       not available yet: recording to MCAP comes with the recorder
 
-Devices: natnet (OptiTrack Motive), teleport (Teleport servers, ENet era). pupil and vrpn are planned.`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), teleport (Teleport servers, ENet era). pupil is planned.`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet, teleport: simTeleport },
-  probe: { natnet: probeNatNet, teleport: probeTeleport },
+  sim: { natnet: simNatNet, vrpn: simVrpn, teleport: simTeleport },
+  probe: { natnet: probeNatNet, vrpn: probeVrpn, teleport: probeTeleport },
   decode: { natnet: decodeNatNet },
   discover: { natnet: discoverNatNet, teleport: discoverTeleportCommand },
 };
 
-const PLANNED = new Set(['pupil', 'vrpn']);
+const PLANNED = new Set(['pupil']);
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;

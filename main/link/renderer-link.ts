@@ -22,7 +22,9 @@
 import { validateRpc } from '../../preload/api-schemas';
 import {
   packBatch,
+  type AppCommand,
   type LinkEvent,
+  type PanelLayout,
   type PosesInput,
   type RpcMethod,
   type RpcParams,
@@ -33,6 +35,10 @@ import { hostTimeMs } from '../time/host-clock';
 import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice } from '../hub/hub';
 import type { PosesSample, Sample } from '../hub/source';
 import type { DeviceSnapshot } from '../../preload/api';
+import { InputStates } from './input-state';
+
+/** Input state (buttons, analogs, dials) goes to the renderer at most this often, and only on change. */
+const INPUTS_INTERVAL_MS = 100;
 
 export type RpcHandler = (method: unknown, params: unknown) => Promise<RpcResponse>;
 
@@ -53,6 +59,13 @@ export interface RendererLinkOptions {
   minIntervalMs?: number;
   /** A held-back sample is sent at the latest this long after the previous batch; default 2 × minIntervalMs. */
   holdMs?: number;
+  /** Where the page's panel layout is kept (the settings file); without it the layout lives only in the page. */
+  layouts?: LayoutKeeper;
+}
+
+export interface LayoutKeeper {
+  layout(): PanelLayout | null;
+  setLayout(layout: PanelLayout | null): void;
 }
 
 export interface RendererStats {
@@ -93,6 +106,9 @@ export class RendererLink {
   private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
+  private readonly inputs = new InputStates();
+  private inputsTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly layouts: LayoutKeeper | null;
   private readonly counts: LinkStats = {
     batchesSent: 0,
     acks: 0,
@@ -110,6 +126,7 @@ export class RendererLink {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 1_000;
     this.minIntervalMs = options.minIntervalMs ?? 12;
     this.holdMs = options.holdMs ?? 2 * this.minIntervalMs;
+    this.layouts = options.layouts ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -137,6 +154,7 @@ export class RendererLink {
     this.send({ type: 'devices', devices: this.hub.snapshots() });
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);
+    for (const e of this.inputs.all()) this.send(e);
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }
@@ -159,6 +177,8 @@ export class RendererLink {
     this.clearInFlight();
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
+    if (this.inputsTimer) clearTimeout(this.inputsTimer);
+    this.inputsTimer = null;
     this.pending.clear();
   }
 
@@ -167,7 +187,8 @@ export class RendererLink {
   // ------------------------------------------------------------------------------------------
 
   private onSample(device: DeviceRef, sample: Sample): void {
-    // Only poses travel in batches today; gaze and analog sections come with their devices.
+    if (this.inputs.onSample(device.handle, sample)) this.sendInputsSoon();
+    // Only poses travel in batches today; gaze sections come with their devices.
     if (sample.kind !== 'poses') return;
     const previous = this.pending.get(device.handle);
     if (previous) {
@@ -249,6 +270,20 @@ export class RendererLink {
     this.inFlight = null;
   }
 
+  /** Input state is low-rate: changes within INPUTS_INTERVAL_MS go out together. */
+  private sendInputsSoon(): void {
+    if (this.inputsTimer || this.closed) return;
+    this.inputsTimer = setTimeout(() => {
+      this.inputsTimer = null;
+      for (const e of this.inputs.takeChanged()) this.send(e);
+    }, INPUTS_INTERVAL_MS);
+  }
+
+  /** Passes a menu command to the page (View › panels, Devices › Add…). */
+  command(command: AppCommand): void {
+    this.send({ type: 'app-command', command });
+  }
+
   private send(event: LinkEvent): void {
     if (this.closed || !this.transport.isOpen) return;
     try {
@@ -294,8 +329,18 @@ export class RendererLink {
       case 'stopRecording':
         await this.hub.stopRecording((params as RpcParams<'stopRecording'>).deviceId);
         return null;
+      case 'setTransform': {
+        const p = params as RpcParams<'setTransform'>;
+        this.hub.setTransform(p.deviceId, p.transform);
+        return null;
+      }
       case 'reportRendererStats':
         this.rendererStats = { ...(params as RpcParams<'reportRendererStats'>), atMs: hostTimeMs() };
+        return null;
+      case 'getLayout':
+        return this.layouts?.layout() ?? null;
+      case 'saveLayout':
+        this.layouts?.setLayout((params as RpcParams<'saveLayout'>).layout);
         return null;
     }
   }
