@@ -8,6 +8,7 @@ import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
 import { benchVrpn } from './vrpn';
+import { benchTeleportEnet } from './teleport-enet';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   line('  main-process CPU share at that rate', `${(hub.cpuShare * 100).toFixed(1)} % of one core`, '—', null);
 
   await benchVrpn(line);
+
+  await benchTeleportEnet(line);
 
   for (const rate of [120, 1000]) {
     const lat = await benchLinkLatency(rate, 10, 5);

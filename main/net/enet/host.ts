@@ -4,7 +4,7 @@
  *
  * Event-driven, with no polling timer: a datagram is decoded and handled the moment it arrives, and
  * everything it caused (acknowledgements, replies the application queued from its event handlers) goes
- * out in one flush at the end of that turn of the event loop. Timers are armed per peer only for a
+ * out in one flush right after that turn's poll phase. Timers are armed per peer only for a
  * due retransmit, ping or timeout.
  *
  *   const host = await EnetHost.create({ address: '127.0.0.1', port: 0, peerLimit: 8 });
@@ -153,7 +153,7 @@ export class EnetHost extends EventEmitter<EnetHostEvents> {
     return this.peers.filter((p): p is EnetPeer => p !== null && p.connected);
   }
 
-  /** Sends everything queued now rather than at the end of this turn of the event loop. */
+  /** Sends everything queued now rather than after this turn's poll phase. */
   flush(): void {
     this.flushScheduled = false;
     const peers = [...this.dirty];
@@ -174,7 +174,9 @@ export class EnetHost extends EventEmitter<EnetHostEvents> {
     this.dirty.add(peer);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => this.flush());
+    // Right after the poll phase: every datagram libuv read in this turn is handled first, so their
+    // acknowledgements (and the replies queued from event handlers) share datagrams.
+    setImmediate(() => this.flush());
   }
 
   private sendTo(peer: EnetPeer, datagram: Uint8Array): void {

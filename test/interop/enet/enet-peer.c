@@ -51,7 +51,8 @@ static int run_server(void) {
   fflush(stdout);
   for (;;) {
     ENetEvent ev;
-    int r = enet_host_service(host, &ev, 1000);
+    /* A short wait: ENet retransmits only while serviced, so a long wait stalls a lossy link. */
+    int r = enet_host_service(host, &ev, 2);
     if (r < 0) { printf("fail service\n"); return 1; }
     if (r == 0) continue;
     switch (ev.type) {
@@ -92,7 +93,7 @@ static ENetPeer *client_peer;
 /* Waits for the next packet (or disconnect); returns the event type. */
 static ENetEventType wait_event(ENetEvent *ev, double deadline) {
   while (now_s() < deadline) {
-    int r = enet_host_service(client_host, ev, 50);
+    int r = enet_host_service(client_host, ev, 2);
     if (r < 0) return ENET_EVENT_TYPE_NONE;
     if (r > 0) return ev->type;
   }
