@@ -36,6 +36,7 @@ import {
   type TeleportVariant,
 } from './codec';
 import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from './discovery';
+import { teleportPanelStatus } from './panel-status';
 
 export interface TeleportClientOptions {
   id?: string;
@@ -139,6 +140,10 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
     const server = servers[0];
     if (!server)
       return this.fail(`no Teleport discovery reply from ${this.options.host}:${this.options.discoveryPort}`);
+    this.servers = [
+      { address: server.address, servicePort: server.servicePort, replyMs: Math.round(server.replyMs * 10) / 10 },
+      ...this.servers.filter((s) => s.address !== server.address || s.servicePort !== server.servicePort),
+    ].slice(0, 8);
     this.clientId = server.clientId;
     this.servicePort = server.servicePort;
     this.serverAddress = server.address;
@@ -209,6 +214,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
       s.peer = `Teleport ${this.variant ?? ''} @ ${this.serverAddress}:${this.servicePort}, server id ${this.setup.serverId}, ${this.visibleCount()} visible nodes`;
     }
     if (this.lastError) s.lastError = this.lastError;
+    s.teleport = teleportPanelStatus(this.teleportState(), this.servers, Date.now());
     return s;
   }
 
@@ -231,6 +237,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
   // ---- internals ---------------------------------------------------------------------------------
 
   private setupWaiter: (() => void) | null = null;
+  private servers: { address: string; servicePort: number; replyMs: number }[] = [];
 
   private fail(message: string): never {
     this.lastError = message;
