@@ -43,3 +43,40 @@ export async function startLossyRelay(targetPort: number, loss: number, seed = 1
   });
   return { port: socket.address().port, counters, close: () => closeUdpSocket(socket) };
 }
+
+/**
+ * The relay in a process of its own, so that it never waits for (or delays) the peer being measured
+ * in this process: for the bench, where both sides' timing is the figure.
+ */
+export async function startLossyRelayProcess(targetPort: number, loss: number, seed = 1): Promise<LossyRelay> {
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', __filename, String(targetPort), String(loss), String(seed)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => resolve(Number(line.split(' ')[1])));
+    child.once('exit', (code) => reject(new Error(`relay process exited with ${code}`)));
+  });
+  const counters = { toServer: 0, toClient: 0, droppedToServer: 0, droppedToClient: 0 };
+  return {
+    port,
+    counters,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+if (require.main === module) {
+  const [target, loss, seed] = process.argv.slice(2).map(Number);
+  void startLossyRelay(target!, loss!, seed).then((relay) => console.log(`port ${relay.port}`));
+}
