@@ -4,23 +4,12 @@
  */
 import type dgram from 'node:dgram';
 import { closeUdpSocket, openUdpSocket } from '../../main/net/udp';
+import { seededRandom } from '../../main/protocols/natnet/simulator-faults';
 
 export interface LossyRelay {
   port: number;
   counters: { toServer: number; toClient: number; droppedToServer: number; droppedToClient: number };
   close(): Promise<void>;
-}
-
-/** mulberry32: small, fast, good enough to pick which datagrams die. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function startLossyRelay(targetPort: number, loss: number, seed = 1): Promise<LossyRelay> {

@@ -228,6 +228,17 @@ export class EnetHost extends EventEmitter<EnetHostEvents> {
         this.drop(`wrong session ${datagram.sessionId} for peer ${datagram.peerId}`, 'wrongPeer');
         return;
       }
+      // Still connecting on a slot used before: the listener answers with a session different from
+      // the slot's last one, so a datagram with the old session is a leftover of the previous
+      // connection (e.g. a retransmitted DISCONNECT whose ack was lost), not an answer.
+      if (
+        peer.outgoingPeerId >= ENET.maxPeerId &&
+        peer.incomingSessionId !== 0xff &&
+        datagram.sessionId === peer.incomingSessionId
+      ) {
+        this.drop(`leftover of the previous connection on peer ${datagram.peerId}`, 'wrongPeer');
+        return;
+      }
       peer.receive(datagram, msg.length);
     } catch (error) {
       // Bad bytes from the network are counted, never thrown out of the socket handler.

@@ -7,6 +7,7 @@
  * ENet splits the 16-bit reliable sequence space into 16 windows of 4096; a receiver accepts commands
  * at most 6 windows ahead of the last delivered one, which is also what bounds how much it queues.
  */
+import type { SendFragmentCommand } from './codec';
 
 export const RELIABLE_WINDOW_SIZE = 4096;
 export const RELIABLE_WINDOWS = 16;
@@ -56,14 +57,10 @@ export class Assembly {
   }
 }
 
-export interface FragmentInfo {
-  startSequenceNumber: number;
-  fragmentCount: number;
-  fragmentNumber: number;
-  totalLength: number;
-  fragmentOffset: number;
-  data: Uint8Array;
-}
+export type FragmentInfo = Pick<
+  SendFragmentCommand,
+  'startSequenceNumber' | 'fragmentCount' | 'fragmentNumber' | 'totalLength' | 'fragmentOffset' | 'data'
+>;
 
 /** Why a command was not taken: 'discard' is normal ENet behaviour (old, duplicate, out of window). */
 export type Refusal = 'discard' | 'malformed' | 'over-cap';

@@ -252,51 +252,31 @@ export class EnetPeer extends EventEmitter<PeerEvents> {
       const unreliable =
         (flags & (PacketFlag.Reliable | PacketFlag.UnreliableFragment)) === PacketFlag.UnreliableFragment &&
         channel.unreliableSequenceNumber < 0xffff;
-      if (unreliable) {
-        const start = (channel.unreliableSequenceNumber + 1) & 0xffff;
-        channel.unreliableSequenceNumber = start;
-        for (let i = 0, offset = 0; i < count; i++, offset += fragmentLength) {
-          const part = copy.subarray(offset, Math.min(copy.length, offset + fragmentLength));
-          this.queue(
-            {
-              type: EnetCommandType.SendUnreliableFragment,
-              acknowledge: false,
-              unsequenced: false,
-              channelId,
-              reliableSequenceNumber: channel.reliableSequenceNumber,
-              startSequenceNumber: start,
-              fragmentCount: count,
-              fragmentNumber: i,
-              totalLength: copy.length,
-              fragmentOffset: offset,
-              data: part,
-            },
-            false,
-          );
-        }
-      } else {
-        const start = (channel.reliableSequenceNumber + 1) & 0xffff;
-        for (let i = 0, offset = 0; i < count; i++, offset += fragmentLength) {
+      // Unreliable fragments share one unreliable sequence number; reliable ones take one each.
+      const start = unreliable
+        ? (channel.unreliableSequenceNumber = (channel.unreliableSequenceNumber + 1) & 0xffff)
+        : (channel.reliableSequenceNumber + 1) & 0xffff;
+      for (let i = 0, offset = 0; i < count; i++, offset += fragmentLength) {
+        if (!unreliable) {
           channel.reliableSequenceNumber = (channel.reliableSequenceNumber + 1) & 0xffff;
           channel.unreliableSequenceNumber = 0;
-          const part = copy.subarray(offset, Math.min(copy.length, offset + fragmentLength));
-          this.queue(
-            {
-              type: EnetCommandType.SendFragment,
-              acknowledge: true,
-              unsequenced: false,
-              channelId,
-              reliableSequenceNumber: channel.reliableSequenceNumber,
-              startSequenceNumber: start,
-              fragmentCount: count,
-              fragmentNumber: i,
-              totalLength: copy.length,
-              fragmentOffset: offset,
-              data: part,
-            },
-            true,
-          );
         }
+        this.queue(
+          {
+            type: unreliable ? EnetCommandType.SendUnreliableFragment : EnetCommandType.SendFragment,
+            acknowledge: !unreliable,
+            unsequenced: false,
+            channelId,
+            reliableSequenceNumber: channel.reliableSequenceNumber,
+            startSequenceNumber: start,
+            fragmentCount: count,
+            fragmentNumber: i,
+            totalLength: copy.length,
+            fragmentOffset: offset,
+            data: copy.subarray(offset, Math.min(copy.length, offset + fragmentLength)),
+          },
+          !unreliable,
+        );
       }
       return true;
     }

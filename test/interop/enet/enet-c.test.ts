@@ -122,10 +122,18 @@ async function ourClientAgainst(port: number, sizes: number[], timeScale: number
     // And we disconnect it: our event follows its acknowledgement.
     const again = await connectPeer(host, port, 4243, 10_000 * timeScale);
     const inbox2 = new Inbox(again);
+    // A greeting proves the server finished connecting: ENet ignores (and never acks) a DISCONNECT
+    // that reaches a peer still waiting for the acknowledgement of its VERIFY_CONNECT.
+    if (!(await inbox2.next(5000 * timeScale))) failures.push('reconnect: no greeting');
+    again.setTimeouts(32, 1000, 3000);
     again.disconnect(7);
+    const lossy = timeScale > 1;
     if (!(await inbox2.untilDisconnect(15_000 * timeScale))) failures.push('client-disconnect: no event');
-    else if (inbox2.disconnected?.reason !== 'local')
+    else if (inbox2.disconnected?.reason !== 'local' && !(lossy && inbox2.disconnected?.reason === 'timeout')) {
+      // Under loss the server's ack can be lost after it already forgot us: then ENet (C or ours)
+      // reports a timeout; the C server's own "disconnect 7" line is checked by the caller.
       failures.push(`client-disconnect: ${inbox2.disconnected?.reason}`);
+    }
   } finally {
     await host.close();
   }
