@@ -70,8 +70,8 @@ export class CPeer {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static start(binary: string, args: string[]): CPeer {
-    return new CPeer(spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] }));
+  static start(binary: string, args: string[], env: NodeJS.ProcessEnv = {}): CPeer {
+    return new CPeer(spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   }
 
   /** The first line (already seen or to come) starting with `prefix`; rejects after timeoutMs. */

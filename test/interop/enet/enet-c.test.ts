@@ -205,6 +205,42 @@ for (const loss of [0, 0.1]) {
   });
 }
 
+test(
+  'CRC-32 checksums: our client against the C server, the C client against our server',
+  { skip: skipReason },
+  async () => {
+    const crc = { ENET_PEER_CRC: '1' };
+    const server = CPeer.start(binary, ['server'], crc);
+    const host = await EnetHost.create({ checksum: true });
+    try {
+      const port = Number((await server.line('port ')).split(' ')[1]);
+      const peer = await connectPeer(host, port, 5);
+      const inbox = new Inbox(peer);
+      for (let i = 0; i < CHANNELS; i++) assert.ok(await inbox.next(5000), 'greeting');
+      for (const size of [1, 3000, 100_000]) {
+        peer.send(4, fill(size, 4, size), PacketFlag.Reliable);
+        const r = await inbox.next(10_000);
+        assert.ok(r && check(r.data, size, 4, size), `echo of ${size} bytes`);
+      }
+    } finally {
+      await host.close();
+      await server.stop();
+    }
+    const ours = await startTsEchoServer({ checksum: true });
+    try {
+      const client = CPeer.start(binary, ['client', String(ours.port)], crc);
+      const code = await Promise.race([
+        client.exited,
+        new Promise((r) => setTimeout(() => r('timeout'), 120_000).unref()),
+      ]);
+      await client.stop();
+      assert.equal(code, 0, client.lines.join('\n'));
+    } finally {
+      await ours.host.close();
+    }
+  },
+);
+
 test('our ENet client and server with CRC-32 checksums against each other', async () => {
   const server = await startTsEchoServer({ checksum: true });
   const host = await EnetHost.create({ checksum: true });

@@ -9,6 +9,8 @@
  *   enet-peer rtt PORT COUNT SIZE [HOST]  COUNT sequential reliable round trips of SIZE bytes
  *   enet-peer bulk PORT COUNT SIZE [HOST] COUNT sequential reliable echoes of SIZE bytes
  *
+ * With ENET_PEER_CRC=1 in the environment, both roles turn on ENet's CRC-32 checksums.
+ *
  * Every line on stdout is an event for the test ("port N", "connect DATA CHANNELS", "ok ...",
  * "fail ...", "disconnect DATA", "result ..."). Exit code 0 when every check passed.
  */
@@ -45,6 +47,7 @@ static int run_server(void) {
   address.port = 0;
   ENetHost *host = enet_host_create(&address, 8, CHANNELS, 0, 0);
   if (!host) { printf("fail host\n"); return 1; }
+  if (getenv("ENET_PEER_CRC")) host->checksum = enet_crc32;
   ENetAddress bound;
   enet_socket_get_address(host->socket, &bound);
   printf("port %u\n", bound.port);
@@ -103,6 +106,7 @@ static ENetEventType wait_event(ENetEvent *ev, double deadline) {
 static int connect_to(const char *hostname, unsigned port, enet_uint32 data) {
   client_host = enet_host_create(NULL, 1, CHANNELS, 0, 0);
   if (!client_host) { printf("fail host\n"); return 0; }
+  if (getenv("ENET_PEER_CRC")) client_host->checksum = enet_crc32;
   ENetAddress address;
   enet_address_set_host(&address, hostname);
   address.port = port;
