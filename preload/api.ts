@@ -80,6 +80,8 @@ export interface TeleportStatus {
   nodes: TeleportNodeStatus[];
   nodeCount: number;
   shutdownReceived: boolean;
+  /** The origin the server set (SetPosition), e.g. "0.000, 1.000, 0.000 m"; null if none. */
+  origin: string | null;
 }
 
 export interface TeleportLinkStats {

@@ -76,6 +76,12 @@ export interface TeleportState {
   commands: Record<string, number>;
   shutdownReceived: boolean;
   videoReconfigurations: number;
+  /** The last SetPosition (origin) applied: only a newer valid counter replaces it. */
+  origin: {
+    position: [number, number, number];
+    orientation: [number, number, number, number];
+    validCounter: string;
+  } | null;
 }
 
 interface RateWindow {
@@ -101,6 +107,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
   private readonly commandCounts: Record<string, number> = {};
   private shutdownReceived = false;
   private videoReconfigurations = 0;
+  private origin: TeleportState['origin'] = null;
   private state: ConnectionState = 'idle';
   private lastError: string | undefined;
   private keepAlive: NodeJS.Timeout | null = null;
@@ -231,6 +238,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
       commands: { ...this.commandCounts },
       shutdownReceived: this.shutdownReceived,
       videoReconfigurations: this.videoReconfigurations,
+      origin: this.origin,
     };
   }
 
@@ -315,6 +323,15 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
         break;
       case 'node-movement':
         this.onMovement(command.updates);
+        break;
+      case 'set-position':
+        if (this.origin === null || BigInt(command.validCounter) > BigInt(this.origin.validCounter)) {
+          this.origin = {
+            position: command.originPosition,
+            orientation: command.orientation,
+            validCounter: command.validCounter,
+          };
+        }
         break;
       case 'reconfigure-video':
         this.videoReconfigurations++;

@@ -133,6 +133,7 @@ export function teleportPanelStatus(
     nodes: rows,
     nodeCount: state.nodes.length,
     shutdownReceived: state.shutdownReceived,
+    origin: state.origin ? `${state.origin.position.map((v) => v.toFixed(3)).join(', ')} m` : null,
   };
 }
 

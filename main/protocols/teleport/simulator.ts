@@ -245,6 +245,14 @@ export class TeleportSimulator extends EventEmitter<TeleportSimulatorEvents> {
     // With no cached resources the client gets an empty list, then the nodes as they become visible.
     const nodes = handshake.resources.length === 0 ? [] : this.visibleNodes();
     this.send(peer, { type: 'acknowledge-handshake', nodes });
+    this.send(peer, {
+      type: 'set-position',
+      originPosition: [0, 0, 0],
+      orientation: [0, 0, 0, 1],
+      validCounter: '1',
+      setRelativePosition: false,
+      relativePosition: [0, 0, 0],
+    });
     this.send(peer, { type: 'node-bounds', show: this.visibleNodes(), hide: [] });
     this.send(peer, {
       type: 'node-enabled',

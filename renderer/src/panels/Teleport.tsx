@@ -118,6 +118,7 @@ function TeleportSession({ id, t }: { id: string; t: TeleportStatus }) {
       <h3 className="teleport-heading">
         Nodes <span className="teleport-dim">{t.nodeCount}</span>
         {t.shutdownReceived ? <span className="teleport-shutdown"> · server sent Shutdown</span> : null}
+        {t.origin ? <span className="teleport-dim"> · origin {t.origin}</span> : null}
       </h3>
       <table className="teleport-table" data-testid={`teleport-nodes-${id}`}>
         <thead>
