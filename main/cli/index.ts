@@ -4,6 +4,7 @@
  * Exit codes: 0 done, 1 the device or file failed, 2 the command was called wrongly.
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
+import { discoverPupil, probePupil, simPupil } from './pupil-commands';
 import { discoverTeleportCommand, probeTeleport, simTeleport } from './teleport-commands';
 import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
@@ -20,6 +21,13 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the same JSON lines for every NatNet frame in a capture
   discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
       list the Motive servers that answer a discovery broadcast
+  sim pupil [--invisible|--neon] [--host 127.0.0.1] [--port 8080] [--rtsp-port 8086] [--time-echo-port 12321]
+            [--offset-ms 0] [--drift-ppm 0] [--gaze-bytes 9] [--mdns IFACE] [--name NAME]
+      run a simulated Pupil Companion phone until stopped
+  probe pupil HOST[:PORT] [--tcp] [--samples N] [--no-video] [--no-gaze] [--timeout MS]
+      print the phone's status, then one JSON line per gaze sample and video access unit
+  discover pupil [--timeout 3000] [--interface ADDR]
+      list the Companion phones announced over mDNS (and those that leave)
   sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
       run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
   probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
@@ -36,18 +44,20 @@ export const USAGE = `usage: sightline <command> <device> [options]
   record
       not available yet: recording to MCAP comes with the recorder
 
-Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), teleport (Teleport servers, ENet era). pupil is planned.`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion), teleport (Teleport servers, ENet era).`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet, vrpn: simVrpn, teleport: simTeleport },
-  probe: { natnet: probeNatNet, vrpn: probeVrpn, teleport: probeTeleport },
+  sim: { natnet: simNatNet, vrpn: simVrpn, pupil: simPupil, teleport: simTeleport },
+  probe: { natnet: probeNatNet, vrpn: probeVrpn, pupil: probePupil, teleport: probeTeleport },
   decode: { natnet: decodeNatNet },
-  discover: { natnet: discoverNatNet, teleport: discoverTeleportCommand },
+  discover: { natnet: discoverNatNet, pupil: discoverPupil, teleport: discoverTeleportCommand },
 };
 
-const PLANNED = new Set(['pupil']);
+const PLANNED = new Set<string>();
+/** Every device some command knows: `decode teleport` is then "not available", not "unknown device". */
+const KNOWN = new Set(Object.values(commands).flatMap((byDevice) => Object.keys(byDevice)));
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;
@@ -75,7 +85,9 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
       throw new UsageError(
         PLANNED.has(device)
           ? `${command} ${device}: not available yet (planned)`
-          : `unknown device ${JSON.stringify(device)}`,
+          : KNOWN.has(device)
+            ? `${command} ${device}: not available for this device`
+            : `unknown device ${JSON.stringify(device)}`,
       );
     }
     return await run(rest, io, signal);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
+import { reportPupilBench } from './pupil';
 import { benchVrpn } from './vrpn';
 import { benchTeleportEnet } from './teleport-enet';
 
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
       null,
     );
   }
+
+  await reportPupilBench(line);
 }
 
 main().then(
