@@ -7,7 +7,7 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyName, BodyPose, PoseTransform } from '../../preload/api';
+import type { BodyName, BodyPose, PoseTransform, TeleportStatus } from '../../preload/api';
 
 export type { BodyName, BodyPose, PoseTransform };
 
@@ -69,6 +69,8 @@ export interface SourceStatus {
   latency?: LatencyFigures;
   /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
   recording?: boolean;
+  /** Teleport sources: what the Teleport panel shows (passed through to DeviceSnapshot.teleport). */
+  teleport?: TeleportStatus;
   /** Pupil Companion: the phone's own state, for the VideoGaze panel. */
   companion?: CompanionState;
 }

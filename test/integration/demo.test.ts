@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startHeadless } from '../../main/headless';
 import { DEMO_DEVICE_ID } from '../../main/demo';
 import { DEMO_PUPIL_ID } from '../../main/protocols/pupil/demo';
+import { DEMO_TELEPORT_ID } from '../../main/protocols/teleport/demo';
 import { DEMO_VRPN_DEVICE_ID } from '../../main/protocols/vrpn/demo';
 import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
 import { waitFor } from '../helpers/fake-source';
@@ -91,7 +92,7 @@ test('no device configured → demo mode; --config with a device → that device
     assert.equal(empty.devices?.mode, 'demo');
     assert.deepEqual(
       empty.hub.snapshots().map((d) => d.id),
-      [DEMO_DEVICE_ID, DEMO_VRPN_DEVICE_ID, DEMO_PUPIL_ID],
+      [DEMO_DEVICE_ID, DEMO_TELEPORT_ID, DEMO_VRPN_DEVICE_ID, DEMO_PUPIL_ID],
     );
   } finally {
     await empty.close();
