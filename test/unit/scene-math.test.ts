@@ -16,6 +16,7 @@ import {
   type Quat,
 } from '../../renderer/src/panels/scene/scene-math';
 import { DEFAULT_SCENE_OPTIONS, readSceneOptions } from '../../renderer/src/panels/scene/scene-view-options';
+import { boneKeys, bonePairs } from '../../renderer/src/panels/scene/scene-structure';
 
 const axisAngle = (x: number, y: number, z: number, deg: number): Quat => {
   const h = (deg * Math.PI) / 360;
@@ -115,4 +116,23 @@ test('saved view options: read field by field, anything odd takes its default', 
   assert.equal(formatLength(1.23456, 'm'), '1.235');
   assert.equal(formatLength(1234.56, 'mm'), '1234.6');
   assert.equal(formatLength(NaN, 'mm'), '—');
+});
+
+test('bones: one line per segment with a parent, none for hidden devices or rigid bodies', () => {
+  const catalogs = {
+    1: [
+      { id: 1, name: 'Wand' },
+      { id: 65537, name: 'Bob/Hip', kind: 'bone' as const, group: 'Bob' },
+      { id: 65538, name: 'Bob/Ab', kind: 'bone' as const, parentId: 65537, group: 'Bob' },
+      { id: 65539, name: 'Bob/Chest', kind: 'bone' as const, parentId: 65538, group: 'Bob' },
+    ],
+    2: [{ id: 65538, name: 'Other/Ab', kind: 'bone' as const, parentId: 65537 }],
+  };
+  assert.deepEqual(bonePairs(catalogs, {}), [
+    { handle: 1, child: 65538, parent: 65537 },
+    { handle: 1, child: 65539, parent: 65538 },
+    { handle: 2, child: 65538, parent: 65537 },
+  ]);
+  assert.equal(bonePairs(catalogs, { 2: true }).length, 2);
+  assert.deepEqual([...boneKeys(catalogs)], ['1:65537', '1:65538', '1:65539', '2:65538']);
 });
