@@ -22,6 +22,10 @@ const id = z
   .regex(/^[A-Za-z0-9._:-]+$/, 'ids may use letters, digits and . _ : - only');
 const label = z.string().min(1).max(200).optional();
 const host = z.string().min(1).max(253);
+/** false: the operator disconnected it from the window; it stays listed but is not connected at start. */
+const enabled = z.boolean().optional();
+/** The rate the device should run at, for the "under 90 %" alert; learned from the stream when absent. */
+const expectedRateHz = z.number().finite().positive().max(100_000).optional();
 const port = z.number().int().min(1).max(65535);
 
 export const NatNetDeviceSchema = z
@@ -29,6 +33,8 @@ export const NatNetDeviceSchema = z
     id,
     kind: z.literal('natnet'),
     label,
+    enabled,
+    expectedRateHz,
     host,
     commandPort: port.optional(),
     localAddress: z.string().min(1).max(64).optional(),
@@ -42,6 +48,8 @@ export const PupilDeviceSchema = z
     id,
     kind: z.literal('pupil'),
     label,
+    enabled,
+    expectedRateHz,
     host,
     port: port.optional(),
     transport: z.enum(['udp', 'tcp']).optional(),
@@ -53,6 +61,8 @@ export const VrpnDeviceSchema = z
     id,
     kind: z.literal('vrpn'),
     label,
+    enabled,
+    expectedRateHz,
     host,
     port: port.optional(),
     /** VRPN device names on that server (trackers, buttons, analogs, dials); none: every device it has. */
@@ -72,7 +82,7 @@ export const VrpnDeviceSchema = z
   })
   .strict();
 export const TeleportDeviceSchema = z
-  .object({ id, kind: z.literal('teleport'), label, host, port: port.optional() })
+  .object({ id, kind: z.literal('teleport'), label, enabled, expectedRateHz, host, port: port.optional() })
   .strict();
 
 export const DeviceConfigSchema = z.discriminatedUnion('kind', [

@@ -43,6 +43,8 @@ export interface DeviceSetup {
     pupil?: CompanionSimulator;
     teleport?: TeleportSimulator;
   } | null;
+  /** The device file's valid entries, now in the Hub (config mode). */
+  configured?: DeviceConfig[];
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -103,10 +105,11 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
       continue;
     }
     hub.add(made.source);
+    if (device.enabled === false) continue;
     // Not awaited: a device that is off shows as 'reconnecting' with its reason; start-up goes on.
     hub.connect(device.id).catch(() => {});
   }
-  return { mode: 'config', configPath: path, demo: null, close: async () => {} };
+  return { mode: 'config', configPath: path, demo: null, configured: config.devices, close: async () => {} };
 }
 
 async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: string | null): Promise<DeviceSetup> {

@@ -16,7 +16,10 @@ import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guardProcess } from './crash-guard';
-import { COMMON_ARG_OPTIONS, defaultConfigPath } from './config';
+import { COMMON_ARG_OPTIONS, defaultConfigPath, resolveConfigPath } from './config';
+import { loopbackTargets, LAN_TARGETS, type DiscoveryTargets } from './devices/discovery-service';
+import { startDashboard, type DashboardSetup } from './devices/setup';
+import type { Dashboard } from './devices/dashboard';
 import { setupDevices, type DeviceSetup } from './demo';
 import { Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
@@ -58,6 +61,13 @@ export interface HeadlessOptions {
   settingsPath?: string;
   /** The rotating log file (the same one the app writes), besides `log`. */
   logFile?: RotatingLog;
+  /**
+   * Where the device list looks for devices. Default: loopback in demo mode, none otherwise (so that
+   * tests never broadcast); 'lab' (what `npm run serve` passes): the lab network outside demo mode.
+   */
+  discovery?: DiscoveryTargets | null | 'lab';
+  /** Between automatic discovery scans, ms (default 15 s; 0: only when the operator asks). */
+  discoveryIntervalMs?: number;
 }
 
 export interface HeadlessStats {
@@ -78,6 +88,8 @@ export interface HeadlessServer {
   token: string | null;
   hub: Hub;
   devices: DeviceSetup | null;
+  /** Device list, discovery, rate history and alerts (main/devices/). */
+  dashboard: Dashboard;
   stats(): HeadlessStats;
   close(): Promise<void>;
 }
@@ -113,7 +125,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
   if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
-  const linkOptions = { ...options.linkOptions, ...(settings ? { layouts: settings } : {}) };
+  const linkOptions: RendererLinkOptions = { ...options.linkOptions, ...(settings ? { layouts: settings } : {}) };
+  let dashboard: DashboardSetup | null = null;
 
   /** Loopback binds accept only loopback Host names; a token-protected bind accepts any. */
   const hostHeaderAllowed = (header: string | undefined): boolean => {
@@ -223,6 +236,17 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         env: options.env,
       });
     }
+    const deviceFile = options.sources
+      ? null
+      : resolveConfigPath(options.configPath, options.defaultConfigPath ?? defaultConfigPath(options.env), options.env)
+          .path;
+    dashboard = startDashboard(hub, {
+      deviceFile,
+      configured: devices?.configured ?? [],
+      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo'),
+      discoveryOptions: options.discoveryIntervalMs !== undefined ? { intervalMs: options.discoveryIntervalMs } : {},
+    });
+    linkOptions.dashboard = dashboard.dashboard;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -231,6 +255,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       });
     });
   } catch (error) {
+    await dashboard?.close();
     await hub.close();
     await devices?.close();
     throw error;
@@ -256,6 +281,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         server.close(() => r());
         server.closeAllConnections();
       });
+      await dashboard?.close();
       await hub.close();
       await devices?.close();
       settings?.flush();
@@ -271,9 +297,16 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     token,
     hub,
     devices,
+    dashboard: dashboard.dashboard,
     stats: () => ({ clients: clients.size, ...counters }),
     close,
   };
+}
+
+function discoveryTargets(given: HeadlessOptions['discovery'], demo: boolean): DiscoveryTargets | null {
+  if (given === 'lab') return demo ? loopbackTargets() : LAN_TARGETS;
+  if (given !== undefined) return given;
+  return demo ? loopbackTargets() : null;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -332,6 +365,7 @@ async function main(argv: string[]): Promise<void> {
     configPath: values.config,
     settingsPath: settingsPath(),
     logFile,
+    discovery: 'lab' as const,
   };
   let server: HeadlessServer;
   try {

@@ -14,6 +14,16 @@ const takeName = z
   // Motive splits request arguments on commas and does not trim.
   .regex(/^[^,\u0000-\u001f]*$/, 'take names may not contain commas or control characters');
 
+const deviceName = z.string().trim().min(1, 'a name is required').max(200);
+const deviceForm = z
+  .object({
+    kind: z.enum(['natnet', 'pupil', 'vrpn', 'teleport']),
+    name: deviceName.optional(),
+    address: z.string().max(400),
+    expectedRateHz: z.number().finite().positive().max(100_000).optional(),
+  })
+  .strict();
+
 export const RpcSchemas = {
   listDevices: { params: z.object({}).strict() },
   connectDevice: { params: z.object({ deviceId }).strict() },
@@ -57,6 +67,12 @@ export const RpcSchemas = {
       })
       .strict(),
   },
+  /** Devices from the window (main/devices/): the address is checked per kind in main (device-address.ts). */
+  addDevice: { params: deviceForm },
+  editDevice: { params: deviceForm.extend({ deviceId }).strict() },
+  renameDevice: { params: z.object({ deviceId, name: deviceName }).strict() },
+  removeDevice: { params: z.object({ deviceId }).strict() },
+  discoverDevices: { params: z.object({}).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof RpcSchemas;

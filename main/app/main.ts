@@ -22,6 +22,9 @@ import { logHub } from '../log/hub-log';
 import { RotatingLog } from '../log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
 import { SettingsStore } from '../settings/settings-store';
+import { loopbackTargets, LAN_TARGETS } from '../devices/discovery-service';
+import { startDashboard, type DashboardSetup } from '../devices/setup';
+import { notifyAlerts } from './alert-notifier';
 import { ElectronTransport } from './ipc';
 import { aboutText, menuTemplate, type MenuActions } from './menu';
 import { denyAllPermissions, guardContents } from './session-policy';
@@ -43,6 +46,7 @@ app.setPath('userData', settingsFolder());
 app.setPath('logs', logsFolder());
 
 let hub: Hub | null = null;
+let dashboard: DashboardSetup | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
@@ -94,7 +98,10 @@ function createWindow(): BrowserWindow {
   win.on('close', remember);
 
   const transport = new ElectronTransport(win);
-  const windowLink = new RendererLink(hub!, transport, { layouts: settings });
+  const windowLink = new RendererLink(hub!, transport, {
+    layouts: settings,
+    ...(dashboard ? { dashboard: dashboard.dashboard } : {}),
+  });
   link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
   win.webContents.on('did-finish-load', () => windowLink.replay());
@@ -172,6 +179,16 @@ async function start(): Promise<void> {
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
   });
+  dashboard = startDashboard(hub, {
+    deviceFile,
+    configured: devices.configured ?? [],
+    // Demo simulators live on loopback; a real lab is found on the network.
+    discovery: devices.mode === 'demo' ? loopbackTargets() : LAN_TARGETS,
+  });
+  notifyAlerts(dashboard.dashboard, () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
   mainWindow = createWindow();
 }
 
@@ -180,6 +197,7 @@ async function shutdown(): Promise<void> {
   settings.flush();
   if (settings.lastSaveError) log.warn(settings.lastSaveError);
   try {
+    await dashboard?.close();
     await hub?.close();
     await devices?.close();
   } catch (error) {

@@ -36,6 +36,7 @@ import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice 
 import type { PosesSample, Sample } from '../hub/source';
 import type { DeviceSnapshot } from '../../preload/api';
 import { InputStates } from './input-state';
+import type { Dashboard } from '../devices/dashboard';
 
 /** Input state (buttons, analogs, dials) goes to the renderer at most this often, and only on change. */
 const INPUTS_INTERVAL_MS = 100;
@@ -61,6 +62,8 @@ export interface RendererLinkOptions {
   holdMs?: number;
   /** Where the page's panel layout is kept (the settings file); without it the layout lives only in the page. */
   layouts?: LayoutKeeper;
+  /** The device list, discovery, history and alerts (main/devices/); without it devices cannot be added. */
+  dashboard?: Dashboard;
 }
 
 export interface LayoutKeeper {
@@ -109,6 +112,7 @@ export class RendererLink {
   private readonly inputs = new InputStates();
   private inputsTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts: LayoutKeeper | null;
+  private readonly dashboard: Dashboard | null;
   private readonly counts: LinkStats = {
     batchesSent: 0,
     acks: 0,
@@ -127,6 +131,7 @@ export class RendererLink {
     this.minIntervalMs = options.minIntervalMs ?? 12;
     this.holdMs = options.holdMs ?? 2 * this.minIntervalMs;
     this.layouts = options.layouts ?? null;
+    this.dashboard = options.dashboard ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -139,6 +144,12 @@ export class RendererLink {
       () => hub.off('notice', onNotice),
       hub.addSink((device, sample) => this.onSample(device, sample)),
     );
+    if (this.dashboard) {
+      const onDashboard = (event: LinkEvent): void => this.send(event);
+      const dashboard = this.dashboard;
+      dashboard.on('update', onDashboard);
+      this.detach.push(() => dashboard.off('update', onDashboard));
+    }
     transport.onAck((seq) => this.onAck(seq));
     transport.onRpc((method, params) => this.handleRpc(method, params));
     this.replay();
@@ -155,6 +166,7 @@ export class RendererLink {
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);
     for (const e of this.inputs.all()) this.send(e);
+    if (this.dashboard) this.send(this.dashboard.snapshot());
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }
@@ -311,16 +323,46 @@ export class RendererLink {
     }
   }
 
+  private requireDashboard(): Dashboard {
+    if (!this.dashboard) throw new Error('devices cannot be changed from this window');
+    return this.dashboard;
+  }
+
   private async dispatch(method: RpcMethod, params: unknown): Promise<RpcResults[RpcMethod]> {
     switch (method) {
       case 'listDevices':
         return this.hub.snapshots();
-      case 'connectDevice':
-        await this.hub.connect((params as RpcParams<'connectDevice'>).deviceId);
+      case 'connectDevice': {
+        const { deviceId } = params as RpcParams<'connectDevice'>;
+        await (this.dashboard ? this.dashboard.devices.connect(deviceId) : this.hub.connect(deviceId));
         return null;
-      case 'disconnectDevice':
-        await this.hub.disconnect((params as RpcParams<'disconnectDevice'>).deviceId);
+      }
+      case 'disconnectDevice': {
+        const { deviceId } = params as RpcParams<'disconnectDevice'>;
+        await (this.dashboard ? this.dashboard.devices.disconnect(deviceId) : this.hub.disconnect(deviceId));
         return null;
+      }
+      case 'addDevice':
+        return this.requireDashboard().devices.add(params as RpcParams<'addDevice'>);
+      case 'editDevice': {
+        const { deviceId, ...form } = params as RpcParams<'editDevice'>;
+        const dashboard = this.requireDashboard();
+        dashboard.forget(deviceId);
+        return dashboard.devices.edit(deviceId, form);
+      }
+      case 'renameDevice': {
+        const p = params as RpcParams<'renameDevice'>;
+        return this.requireDashboard().devices.rename(p.deviceId, p.name);
+      }
+      case 'removeDevice':
+        await this.requireDashboard().devices.remove((params as RpcParams<'removeDevice'>).deviceId);
+        return null;
+      case 'discoverDevices': {
+        const dashboard = this.requireDashboard();
+        if (!dashboard.discovery) throw new Error('discovery is off in this mode');
+        await dashboard.discovery.scan();
+        return dashboard.snapshot().found;
+      }
       case 'startRecording': {
         const p = params as RpcParams<'startRecording'>;
         await this.hub.startRecording(p.deviceId, p.takeName);

@@ -1,3 +1,4 @@
+import { AlertBanner } from './panels/AlertBanner';
 import { Devices } from './panels/Devices';
 import { Header } from './panels/Header';
 import { InputsPanel } from './panels/Inputs';
@@ -13,6 +14,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <AlertBanner />
       <main className="workspace">
         {isShown(layout, 'scene') ? <Scene3D /> : <div className="scene-hidden" data-testid="scene-hidden" />}
         <aside className="sidebar">

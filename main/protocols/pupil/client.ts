@@ -38,6 +38,7 @@ import { PupilRestClient } from './rest';
 import { CompanionModel, sensorUrl, type StatusComponent } from './status';
 import { StatusSocket } from './status-socket';
 import { measureTimeEcho } from './time-echo';
+import { StaleClock } from '../../hub/stale-clock';
 
 export interface PupilClientOptions {
   id?: string;
@@ -114,6 +115,8 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
   private depacketizerSession: RtspSession | undefined;
   private videoSize: { width: number; height: number; codec: string } | undefined;
   private lastSampleMs = 0;
+  /** Stale after a few of the stream's own periods (gaze at 200 Hz: tens of ms), at most staleAfterMs. */
+  private staleClock: StaleClock | null = null;
   /** Latest gaze transit (arrival − phone time through Time Echo), ms. */
   private transitMs: number | undefined;
   private statusDownSinceMs: number | undefined;
@@ -182,6 +185,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     this.downEmitted = false;
     this.statusDownSinceMs = undefined;
     this.lastSampleMs = Date.now();
+    this.staleClock = new StaleClock({ ceilingMs: this.options.staleAfterMs ?? 1000 });
     this.setState('connecting');
     let status;
     try {
@@ -222,7 +226,8 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     });
     socket.start();
 
-    this.every(250, () => this.watch());
+    // Often enough for the rate-aware threshold (StaleClock's floor is 100 ms).
+    this.every(50, () => this.watch());
     const echoEvery = this.options.timeEchoIntervalMs ?? 10_000;
     if (echoEvery > 0) this.every(echoEvery, () => void this.runTimeEcho());
   }
@@ -507,6 +512,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
   private emitSample(sample: GazeSample | VideoSample | AnalogSample | EventSample): void {
     this.samples++;
     this.lastSampleMs = Date.now();
+    this.staleClock?.sample(this.lastSampleMs);
     if (this.state !== 'streaming') this.setState('streaming');
     this.emit('sample', sample);
   }
@@ -530,8 +536,8 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
 
   private watch(): void {
     const now = Date.now();
-    if (this.state === 'streaming' && now - this.lastSampleMs > (this.options.staleAfterMs ?? 1000))
-      this.setState('stale');
+    const staleAfterMs = this.staleClock?.thresholdMs() ?? this.options.staleAfterMs ?? 1000;
+    if (this.state === 'streaming' && now - this.lastSampleMs > staleAfterMs) this.setState('stale');
     // The status socket gone and no sample for a while: the phone has left the network.
     const gone = this.options.phoneGoneMs ?? 5000;
     if (

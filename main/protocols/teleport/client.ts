@@ -37,6 +37,10 @@ import {
 } from './codec';
 import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from './discovery';
 import { teleportPanelStatus } from './panel-status';
+import { StaleClock } from '../../hub/stale-clock';
+
+/** How often staleness is checked: below StaleClock's 100 ms floor. */
+const STALE_CHECK_MS = 50;
 
 export interface TeleportClientOptions {
   id?: string;
@@ -111,6 +115,9 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
   private state: ConnectionState = 'idle';
   private lastError: string | undefined;
   private keepAlive: NodeJS.Timeout | null = null;
+  private staleWatch: NodeJS.Timeout | null = null;
+  /** Stale after a few of the server's own update periods, at most staleAfterMs. */
+  private staleClock = new StaleClock();
   private lastSampleMs = 0;
   private frame = 0;
   private readonly stats: SourceCounters = { packets: 0, bytes: 0, samples: 0, malformed: 0, dropped: 0 };
@@ -192,6 +199,8 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
       );
     });
     this.keepAlive = setInterval(() => this.sendKeepAlive(), this.options.keepAliveMs);
+    this.staleClock = new StaleClock({ ceilingMs: this.options.staleAfterMs });
+    this.staleWatch = setInterval(() => this.checkStale(), STALE_CHECK_MS);
   }
 
   async close(): Promise<void> {
@@ -256,6 +265,8 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
   private async release(): Promise<void> {
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.keepAlive = null;
+    if (this.staleWatch) clearInterval(this.staleWatch);
+    this.staleWatch = null;
     const enet = this.enet;
     this.enet = null;
     this.peer = null;
@@ -278,7 +289,10 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
   private sendKeepAlive(): void {
     // Reliable, so the packet the server's idle rule needs is never the one ENet's throttle drops.
     this.peer?.send(TeleportChannel.DisplayInfo, encodeDisplayInfo(1920, 1080), PacketFlag.Reliable);
-    if (this.state === 'streaming' && Date.now() - this.lastSampleMs > this.options.staleAfterMs)
+  }
+
+  private checkStale(): void {
+    if (this.state === 'streaming' && Date.now() - this.lastSampleMs > this.staleClock.thresholdMs())
       this.setState('stale');
   }
 
@@ -433,6 +447,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
     }
     if (bodies.length === 0) return;
     this.lastSampleMs = now;
+    this.staleClock.sample(now);
     this.stats.samples++;
     if (this.state !== 'streaming') this.setState('streaming');
     this.emit('sample', {

@@ -13,6 +13,7 @@ import {
   type LinkEvent,
 } from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
+import { applyDashboard } from './dashboard-store';
 
 export interface Notice {
   id: number;
@@ -115,6 +116,9 @@ export function applyLinkEvent(event: LinkEvent): void {
     }
     case 'app-command':
       appCommandHandler?.(event.command);
+      break;
+    case 'dashboard':
+      applyDashboard(event);
       break;
   }
 }

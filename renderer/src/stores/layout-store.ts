@@ -3,9 +3,10 @@
  * window opens as the operator left it; changed by the View menu (app-command events) and by the
  * page itself. The layout JSON is versioned so a later layout engine can read or drop old ones.
  */
+import { requestDeviceForm } from './dashboard-store';
+import { discoverDevices } from './device-list-actions';
 import { create } from 'zustand';
 import type { AppCommand, PanelLayout } from '../../../preload/api';
-import { addNotice } from './app-store';
 import { layoutSectionSnapshots, onLayoutSectionChange, restoreLayoutSections } from './layout-sections';
 
 export const PANELS = ['scene', 'devices', 'recording', 'health'] as const;
@@ -76,12 +77,10 @@ export function applyAppCommand(command: AppCommand): void {
       resetLayout();
       break;
     case 'add-device':
+      requestDeviceForm();
+      break;
     case 'discover-devices':
-      // The device list is edited in the device file until the window's own device form exists.
-      addNotice(
-        'info',
-        'Devices are listed in the device file for now: Help › Open Device File, then restart Sightline. See the README for every device kind.',
-      );
+      void discoverDevices();
       break;
   }
 }

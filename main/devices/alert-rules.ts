@@ -1,0 +1,123 @@
+/**
+ * When the operator must be told about a device (the issue's alert rules): it drops (lost), goes stale,
+ * runs under 90 % of its expected rate, or its clock offset jumps. Pure and clock-injected: fed the
+ * device rows at the health tick, it says which alerts are active and which just began.
+ */
+import type { AlertRule, DeviceAlert, RowState } from '../../preload/api';
+
+export interface AlertInput {
+  deviceId: string;
+  label: string;
+  rowState: RowState;
+  rateHz: number;
+  expectedHz: number | null;
+  clockOffsetMs: number | null;
+  clockUncertaintyMs: number | null;
+}
+
+export interface AlertRuleOptions {
+  /** Under this share of the expected rate is "low". */
+  lowRateRatio?: number;
+  /** The rate must stay low this long (one slow second is not an alert). */
+  lowRateHoldMs?: number;
+  /** An offset change above max(this, 4 × uncertainty) between ticks is a jump. */
+  clockJumpMs?: number;
+  /** A jump is an event, not a state: its alert shows this long. */
+  clockJumpShowMs?: number;
+}
+
+interface DeviceWatch {
+  lowSinceMs: number | null;
+  lastOffsetMs: number | null;
+  jumpUntilMs: number;
+  jumpMessage: string;
+  active: Map<AlertRule, DeviceAlert>;
+}
+
+export class AlertRules {
+  private readonly watches = new Map<string, DeviceWatch>();
+  private nextId = 1;
+  private readonly ratio: number;
+  private readonly holdMs: number;
+  private readonly jumpMs: number;
+  private readonly jumpShowMs: number;
+
+  constructor(options: AlertRuleOptions = {}) {
+    this.ratio = options.lowRateRatio ?? 0.9;
+    this.holdMs = options.lowRateHoldMs ?? 2000;
+    this.jumpMs = options.clockJumpMs ?? 2;
+    this.jumpShowMs = options.clockJumpShowMs ?? 10_000;
+  }
+
+  /** Evaluates every device at `nowMs` (host Unix ms); returns the alerts that began now. Devices not given are forgotten. */
+  update(inputs: readonly AlertInput[], nowMs: number): DeviceAlert[] {
+    const began: DeviceAlert[] = [];
+    const seen = new Set<string>();
+    for (const input of inputs) {
+      seen.add(input.deviceId);
+      let watch = this.watches.get(input.deviceId);
+      if (!watch) {
+        watch = { lowSinceMs: null, lastOffsetMs: null, jumpUntilMs: -Infinity, jumpMessage: '', active: new Map() };
+        this.watches.set(input.deviceId, watch);
+      }
+      const wanted = this.conditions(input, watch, nowMs);
+      for (const rule of [...watch.active.keys()]) if (!wanted.has(rule)) watch.active.delete(rule);
+      for (const [rule, message] of wanted) {
+        const current = watch.active.get(rule);
+        if (current) {
+          current.message = message;
+          continue;
+        }
+        const alert: DeviceAlert = { id: this.nextId++, deviceId: input.deviceId, rule, message, atMs: nowMs };
+        watch.active.set(rule, alert);
+        began.push({ ...alert });
+      }
+    }
+    for (const id of [...this.watches.keys()]) if (!seen.has(id)) this.watches.delete(id);
+    return began;
+  }
+
+  /** Every active alert, oldest first. */
+  active(): DeviceAlert[] {
+    const all: DeviceAlert[] = [];
+    for (const w of this.watches.values()) for (const a of w.active.values()) all.push({ ...a });
+    return all.sort((a, b) => a.atMs - b.atMs || a.id - b.id);
+  }
+
+  private conditions(input: AlertInput, watch: DeviceWatch, nowMs: number): Map<AlertRule, string> {
+    const out = new Map<AlertRule, string>();
+    const name = input.label;
+    if (input.rowState === 'lost') out.set('lost', `${name} dropped: no data`);
+    if (input.rowState === 'stale') out.set('stale', `${name} is stale: no sample for a few of its frame periods`);
+
+    const low =
+      input.rowState === 'streaming' && input.expectedHz !== null && input.rateHz < this.ratio * input.expectedHz;
+    if (!low) watch.lowSinceMs = null;
+    else {
+      watch.lowSinceMs ??= nowMs;
+      if (nowMs - watch.lowSinceMs >= this.holdMs) {
+        const pct = Math.round((100 * input.rateHz) / input.expectedHz!);
+        out.set(
+          'low-rate',
+          `${name} runs at ${input.rateHz.toFixed(1)} Hz, ${pct} % of its expected ${input.expectedHz!.toFixed(1)} Hz`,
+        );
+      }
+    }
+
+    const offset = input.clockOffsetMs;
+    if (offset === null || input.rowState === 'lost' || input.rowState === 'disconnected') {
+      // A reconnect measures the clock afresh: the first offset after it is not a jump.
+      watch.lastOffsetMs = offset === null ? null : watch.lastOffsetMs;
+    } else {
+      const previous = watch.lastOffsetMs;
+      const limit = Math.max(this.jumpMs, 4 * (input.clockUncertaintyMs ?? 0));
+      if (previous !== null && Math.abs(offset - previous) > limit) {
+        watch.jumpUntilMs = nowMs + this.jumpShowMs;
+        watch.jumpMessage = `${name}: clock offset jumped by ${(offset - previous).toFixed(1)} ms`;
+      }
+      watch.lastOffsetMs = offset;
+    }
+    if (nowMs < watch.jumpUntilMs) out.set('clock-jump', watch.jumpMessage);
+    return out;
+  }
+}

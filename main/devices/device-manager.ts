@@ -1,0 +1,177 @@
+/**
+ * Devices from the window: add, edit, rename, remove, connect and disconnect, each applied to the
+ * running Hub at once and saved to the device file (the one main/config.ts reads for the app, headless
+ * mode and the CLI). Demo devices are the Hub's but not the file's: they can be connected, disconnected
+ * and removed for this session, never edited into the operator's file.
+ */
+import type { DeviceSnapshot, FoundDevice, SavedDevice } from '../../preload/api';
+import { DeviceConfigSchema, type DeviceConfig } from '../config';
+import { createSource } from '../demo';
+import type { Hub } from '../hub/hub';
+import { addressOf, configFromForm, newDeviceId, parseHostPort, type DeviceForm } from './device-address';
+import type { DeviceFileWriter } from './device-file';
+
+/** Ports a kind uses when the address gives none (protocol notes: natnet.md §2, pupil.md, teleport-enet.md §A2). */
+const DEFAULT_PORTS: Record<FoundDevice['kind'], number> = { natnet: 1510, pupil: 8080, teleport: 10600 };
+
+/** Fields the form edits; everything else an entry has (multicast, transform…) survives an edit. */
+const FORM_FIELDS = ['host', 'port', 'commandPort', 'trackers', 'label', 'expectedRateHz'] as const;
+
+export class DeviceManager {
+  private readonly configs = new Map<string, DeviceConfig>();
+  private backupTold = false;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly file: DeviceFileWriter | null,
+    configured: readonly DeviceConfig[] = [],
+  ) {
+    for (const c of configured) this.configs.set(c.id, c);
+  }
+
+  get path(): string | null {
+    return this.file?.path ?? null;
+  }
+
+  /** The devices in the device file, as the form shows them. */
+  saved(): SavedDevice[] {
+    return [...this.configs.values()].map((c) => ({
+      deviceId: c.id,
+      kind: c.kind,
+      address: addressOf(c),
+      name: c.label ?? null,
+      expectedRateHz: c.expectedRateHz ?? null,
+      enabled: c.enabled !== false,
+    }));
+  }
+
+  config(id: string): DeviceConfig | undefined {
+    return this.configs.get(id);
+  }
+
+  expectedRateHz(id: string): number | null {
+    return this.configs.get(id)?.expectedRateHz ?? null;
+  }
+
+  async add(form: DeviceForm): Promise<DeviceSnapshot> {
+    const probe = configFromForm(form, 'new');
+    if (!probe.ok) throw new Error(probe.message);
+    const id = newDeviceId(probe.config, (candidate) => this.configs.has(candidate) || !!this.hub.get(candidate));
+    const config = { ...probe.config, id };
+    this.persist(new Map([...this.configs, [id, config]]));
+    return this.start(config);
+  }
+
+  async edit(id: string, form: DeviceForm): Promise<DeviceSnapshot> {
+    const old = this.requireSaved(id, 'edited');
+    const made = configFromForm(form, id);
+    if (!made.ok) throw new Error(made.message);
+    const kept: Record<string, unknown> = old.kind === made.config.kind ? { ...old } : {};
+    for (const field of FORM_FIELDS) delete kept[field];
+    const merged = DeviceConfigSchema.parse({ ...kept, ...made.config, ...enabledOf(old) });
+    return this.replace(merged);
+  }
+
+  async rename(id: string, name: string): Promise<DeviceSnapshot> {
+    const old = this.requireSaved(id, 'renamed');
+    return this.replace(DeviceConfigSchema.parse({ ...old, label: name.trim() }));
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.hub.get(id) && !this.configs.has(id)) throw new Error(`no device "${id.slice(0, 128)}"`);
+    if (this.configs.has(id)) {
+      const next = new Map(this.configs);
+      next.delete(id);
+      this.persist(next);
+    }
+    if (this.hub.get(id)) await this.hub.remove(id);
+  }
+
+  async connect(id: string): Promise<void> {
+    this.setEnabled(id, true);
+    await this.hub.connect(id);
+  }
+
+  async disconnect(id: string): Promise<void> {
+    this.setEnabled(id, false);
+    await this.hub.disconnect(id);
+  }
+
+  /** Is a discovered device one of ours already? (Same kind and endpoint, or, for a phone, the same phone.) */
+  isAdded(found: FoundDevice & { deviceId?: string }): boolean {
+    const key = endpointKey(found.kind, found.address);
+    for (const c of this.configs.values()) {
+      if (c.kind === found.kind && endpointKey(c.kind, addressOf(c)) === key) return true;
+    }
+    if (found.kind === 'pupil' && found.deviceId) {
+      for (const d of this.hub.snapshots()) {
+        if (d.kind !== 'pupil') continue;
+        const phone = safeCompanionId(this.hub, d.id);
+        if (phone === found.deviceId) return true;
+      }
+    }
+    return false;
+  }
+
+  private setEnabled(id: string, enabled: boolean): void {
+    const old = this.configs.get(id);
+    if (!old || (old.enabled !== false) === enabled) return;
+    const next: DeviceConfig = { ...old };
+    if (enabled) delete next.enabled;
+    else next.enabled = false;
+    this.persist(new Map([...this.configs, [id, next]]));
+  }
+
+  private async replace(config: DeviceConfig): Promise<DeviceSnapshot> {
+    this.persist(new Map([...this.configs, [config.id, config]]));
+    if (this.hub.get(config.id)) await this.hub.remove(config.id);
+    return this.start(config);
+  }
+
+  private start(config: DeviceConfig): DeviceSnapshot {
+    const made = createSource(config);
+    if ('unsupported' in made) throw new Error(made.unsupported);
+    const snapshot = this.hub.add(made.source);
+    // Not awaited: a device that is off shows its reason in its row while the Hub retries.
+    if (config.enabled !== false) this.hub.connect(config.id).catch(() => {});
+    return snapshot;
+  }
+
+  /** Saves first: if the file cannot be written, nothing changes and the operator is told why. */
+  private persist(next: Map<string, DeviceConfig>): void {
+    this.file?.save([...next.values()]);
+    if (this.file?.message && !this.backupTold) {
+      this.backupTold = true;
+      this.hub.notice('warn', this.file.message);
+    }
+    this.configs.clear();
+    for (const [id, c] of next) this.configs.set(id, c);
+  }
+
+  private requireSaved(id: string, verb: string): DeviceConfig {
+    const config = this.configs.get(id);
+    if (config) return config;
+    if (this.hub.get(id)) throw new Error(`${id} is a demo device, not in the device file: it cannot be ${verb}`);
+    throw new Error(`no device "${id.slice(0, 128)}"`);
+  }
+}
+
+function enabledOf(config: DeviceConfig): { enabled?: boolean } {
+  return config.enabled === false ? { enabled: false } : {};
+}
+
+function endpointKey(kind: DeviceConfig['kind'], address: string): string {
+  const parsed = parseHostPort(address.slice(address.lastIndexOf('@') + 1));
+  if ('error' in parsed) return `${kind}|${address}`;
+  const port = parsed.port ?? (kind === 'vrpn' ? 3883 : DEFAULT_PORTS[kind]);
+  const host = parsed.host === 'localhost' ? '127.0.0.1' : parsed.host;
+  return `${kind}|${host}|${port}`;
+}
+
+function safeCompanionId(hub: Hub, id: string): string | null {
+  try {
+    return hub.source(id)?.status().companion?.deviceId ?? null;
+  } catch {
+    return null;
+  }
+}

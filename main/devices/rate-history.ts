@@ -1,0 +1,51 @@
+/**
+ * Each device's rate over the last minute, one point a second (the Health sparkline), and the rate the
+ * device is expected to run at: the device file's expectedRateHz, else what it sustained recently.
+ */
+
+export const HISTORY_POINTS = 60;
+const POINT_MS = 1000;
+/** The learned expectation: this share of the streaming points lie at or below it (robust to short dips). */
+const EXPECTED_QUANTILE = 0.8;
+/** Points needed before an expectation is learned (a few seconds of streaming). */
+const MIN_POINTS_TO_LEARN = 3;
+
+export class RateHistory {
+  private readonly points: number[] = [];
+  private lastSlot: number | null = null;
+  private lastUnixMs = 0;
+
+  constructor(private readonly configuredHz: number | null = null) {}
+
+  /** Called on every health tick; keeps one point per second (the newest reading of that second). */
+  record(unixMs: number, rateHz: number): void {
+    const slot = Math.floor(unixMs / POINT_MS);
+    const value = Number.isFinite(rateHz) && rateHz > 0 ? rateHz : 0;
+    if (this.lastSlot === slot) {
+      this.points[this.points.length - 1] = value;
+    } else {
+      // Seconds with no tick at all (a paused process) are gaps, drawn as 0: nothing arrived then either.
+      const missed = this.lastSlot === null ? 0 : Math.min(HISTORY_POINTS, slot - this.lastSlot - 1);
+      for (let i = 0; i < missed; i++) this.points.push(0);
+      this.points.push(value);
+      this.lastSlot = slot;
+    }
+    this.lastUnixMs = unixMs;
+    if (this.points.length > HISTORY_POINTS) this.points.splice(0, this.points.length - HISTORY_POINTS);
+  }
+
+  ratesHz(): number[] {
+    return [...this.points];
+  }
+
+  endMs(): number {
+    return this.lastUnixMs;
+  }
+
+  expectedHz(): number | null {
+    if (this.configuredHz !== null) return this.configuredHz;
+    const live = this.points.filter((p) => p > 0).sort((a, b) => a - b);
+    if (live.length < MIN_POINTS_TO_LEARN) return null;
+    return live[Math.min(live.length - 1, Math.floor(EXPECTED_QUANTILE * live.length))]!;
+  }
+}

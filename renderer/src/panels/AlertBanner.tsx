@@ -1,0 +1,37 @@
+import { useAppStore } from '../stores/app-store';
+import { dismissAlert, useDashboardStore } from '../stores/dashboard-store';
+import { formatDuration } from './device-summary';
+import { useNow } from './use-now';
+
+const RULE_ICON = { lost: '✕', stale: '⏸', 'low-rate': '↓', 'clock-jump': '⏱' } as const;
+
+/** Device alerts across the top of the page until they clear or the operator dismisses them. */
+export function AlertBanner() {
+  const dashboard = useDashboardStore((s) => s.dashboard);
+  const dismissed = useDashboardStore((s) => s.dismissed);
+  const linkOpen = useAppStore((s) => s.connection.state === 'open');
+  useNow(1000);
+  // Alert times are main's Unix ms; ages are approximate if the page runs on another machine.
+  const now = Date.now();
+  const alerts = (dashboard?.alerts ?? []).filter((a) => !dismissed[a.id]);
+  if (alerts.length === 0 || !linkOpen) return null;
+  return (
+    <div className="alert-banner" role="alert" aria-live="assertive" data-testid="alert-banner">
+      <ul>
+        {alerts.map((a) => (
+          <li key={a.id} data-testid={`alert-${a.deviceId}-${a.rule}`} data-rule={a.rule}>
+            <span className="alert-icon" aria-hidden="true">
+              {RULE_ICON[a.rule]}
+            </span>
+            <span className="alert-rule">{a.rule.replace('-', ' ')}</span>
+            <span className="alert-message">{a.message}</span>
+            <span className="alert-age">for {formatDuration(now - a.atMs)}</span>
+            <button type="button" onClick={() => dismissAlert(a.id)} aria-label={`Dismiss: ${a.message}`}>
+              Dismiss
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
