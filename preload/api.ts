@@ -244,17 +244,18 @@ export const LOST_AFTER_MS = 1000;
 
 export function deviceRowState(
   kind: DeviceKindName,
-  health: Pick<DeviceHealth, 'state' | 'lastSampleAgeMs' | 'samples'>,
+  health: Pick<DeviceHealth, 'state' | 'lastSampleAgeMs' | 'samples' | 'lastError'>,
 ): RowState {
   switch (health.state) {
     case 'idle':
     case 'closed':
       return 'disconnected';
     case 'connecting':
-      // A Teleport client's first step is finding its server (UDP discovery).
-      return kind === 'teleport' ? 'searching' : 'connecting';
     case 'connected':
-      return 'connecting';
+      // The Hub retrying after a failure (lastError kept): the outage goes on through its attempts.
+      if (health.lastError !== null) return health.samples > 0 ? 'lost' : 'error';
+      // A Teleport client's first step is finding its server (UDP discovery).
+      return kind === 'teleport' && health.state === 'connecting' ? 'searching' : 'connecting';
     case 'streaming':
       return 'streaming';
     case 'stale':

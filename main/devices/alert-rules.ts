@@ -20,13 +20,18 @@ export interface AlertRuleOptions {
   lowRateRatio?: number;
   /** The rate must stay low this long (one slow second is not an alert). */
   lowRateHoldMs?: number;
-  /** An offset change above max(this, 4 × uncertainty) between ticks is a jump. */
+  /**
+   * An offset change above max(this, 4 × uncertainty) between ticks is a jump. Default 10 ms: clock
+   * models that follow each echo (VRPN) wander by a few ms, which is not worth an alert.
+   */
   clockJumpMs?: number;
   /** A jump is an event, not a state: its alert shows this long. */
   clockJumpShowMs?: number;
 }
 
 interface DeviceWatch {
+  /** Lost and not streaming since: the Hub's retries pass through 'connecting' without ending the outage. */
+  lost: boolean;
   lowSinceMs: number | null;
   lastOffsetMs: number | null;
   jumpUntilMs: number;
@@ -45,7 +50,7 @@ export class AlertRules {
   constructor(options: AlertRuleOptions = {}) {
     this.ratio = options.lowRateRatio ?? 0.9;
     this.holdMs = options.lowRateHoldMs ?? 2000;
-    this.jumpMs = options.clockJumpMs ?? 2;
+    this.jumpMs = options.clockJumpMs ?? 10;
     this.jumpShowMs = options.clockJumpShowMs ?? 10_000;
   }
 
@@ -57,7 +62,14 @@ export class AlertRules {
       seen.add(input.deviceId);
       let watch = this.watches.get(input.deviceId);
       if (!watch) {
-        watch = { lowSinceMs: null, lastOffsetMs: null, jumpUntilMs: -Infinity, jumpMessage: '', active: new Map() };
+        watch = {
+          lost: false,
+          lowSinceMs: null,
+          lastOffsetMs: null,
+          jumpUntilMs: -Infinity,
+          jumpMessage: '',
+          active: new Map(),
+        };
         this.watches.set(input.deviceId, watch);
       }
       const wanted = this.conditions(input, watch, nowMs);
@@ -87,7 +99,9 @@ export class AlertRules {
   private conditions(input: AlertInput, watch: DeviceWatch, nowMs: number): Map<AlertRule, string> {
     const out = new Map<AlertRule, string>();
     const name = input.label;
-    if (input.rowState === 'lost') out.set('lost', `${name} dropped: no data`);
+    if (input.rowState === 'lost') watch.lost = true;
+    else if (input.rowState === 'streaming' || input.rowState === 'disconnected') watch.lost = false;
+    if (watch.lost) out.set('lost', `${name} dropped: no data`);
     if (input.rowState === 'stale') out.set('stale', `${name} is stale: no sample for a few of its frame periods`);
 
     const low =

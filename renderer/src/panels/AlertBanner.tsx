@@ -3,7 +3,8 @@ import { dismissAlert, useDashboardStore } from '../stores/dashboard-store';
 import { formatDuration } from './device-summary';
 import { useNow } from './use-now';
 
-const RULE_ICON = { lost: '✕', stale: '⏸', 'low-rate': '↓', 'clock-jump': '⏱' } as const;
+// Glyphs every system font has (DejaVu included): a missing glyph would leave only the colour.
+const RULE_ICON = { lost: '✕', stale: '◌', 'low-rate': '↓', 'clock-jump': '↯' } as const;
 
 /** Device alerts across the top of the page until they clear or the operator dismisses them. */
 export function AlertBanner() {

@@ -112,7 +112,7 @@ function FoundList({ found, searching }: { found: FoundDevice[]; searching: bool
         Found, not added{' '}
         {searching ? (
           <span className="found-searching" data-testid="found-searching">
-            ⌕ searching…
+            ◎ searching…
           </span>
         ) : null}
       </h3>
@@ -208,7 +208,7 @@ function DeviceCard(props: {
         />
         <Metric
           label="clock offset"
-          text={h.clockOffsetMs === null ? DASH : `${h.clockOffsetMs.toFixed(1)} ms`}
+          text={formatOffset(h.clockOffsetMs, h.clockUncertaintyMs)}
           value={h.clockOffsetMs}
           testId={`device-offset-${id}`}
         />
@@ -347,6 +347,16 @@ function ConnectButtons({ deviceId, state }: { deviceId: string; state: DeviceHe
       </button>
     </span>
   );
+}
+
+/**
+ * Host − device offset. Devices that count from their own epoch (Motive's clock starts with the PC)
+ * have offsets of years: the figure itself says nothing there, its uncertainty (and its jumps) do.
+ */
+function formatOffset(offsetMs: number | null, uncertaintyMs: number | null): string {
+  if (offsetMs === null) return DASH;
+  if (Math.abs(offsetMs) < 10_000) return `${offsetMs.toFixed(1)} ms`;
+  return uncertaintyMs === null ? 'own epoch' : `own epoch ±${uncertaintyMs.toFixed(1)} ms`;
 }
 
 function formatLatency(latency: DeviceHealth['latency']): string {

@@ -21,11 +21,8 @@ export function Sparkline(props: { ratesHz: number[]; expectedHz: number | null;
         select: { show: false, left: 0, top: 0, width: 0, height: 0 },
         axes: [{ show: false }, { show: false }],
         scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        series: [
-          {},
-          { stroke: 'currentColor', width: 1.5 },
-          { stroke: 'rgba(128,128,128,0.8)', width: 1, dash: [3, 3] },
-        ],
+        // Canvas strokes take colours, not CSS keywords: the theme's accent and dim text.
+        series: [{}, { stroke: RATE_COLOUR, width: 1.5 }, { stroke: EXPECTED_COLOUR, width: 1, dash: [3, 3] }],
       },
       data,
       box.current,
@@ -58,6 +55,9 @@ export function Sparkline(props: { ratesHz: number[]; expectedHz: number | null;
     />
   );
 }
+
+const RATE_COLOUR = '#4cc9f0';
+const EXPECTED_COLOUR = '#9aa7b4';
 
 function sparkData(rates: number[], expected: number | null): uPlot.AlignedData {
   const xs = rates.map((_, i) => i - rates.length + 1);

@@ -32,10 +32,10 @@ export function formatDuration(ms: number): string {
 /** Text and a glyph per state: the state is never told by colour alone. */
 export const ROW_STATE_LOOK: Record<RowState, { icon: string; text: string; tone: 'ok' | 'pending' | 'bad' | 'off' }> =
   {
-    searching: { icon: '⌕', text: 'searching', tone: 'pending' },
+    searching: { icon: '◎', text: 'searching', tone: 'pending' },
     connecting: { icon: '…', text: 'connecting', tone: 'pending' },
     streaming: { icon: '✓', text: 'streaming', tone: 'ok' },
-    stale: { icon: '⏸', text: 'stale', tone: 'bad' },
+    stale: { icon: '◌', text: 'stale', tone: 'bad' },
     lost: { icon: '✕', text: 'lost', tone: 'bad' },
     error: { icon: '⚠', text: 'error', tone: 'bad' },
     disconnected: { icon: '○', text: 'disconnected', tone: 'off' },
