@@ -76,6 +76,12 @@ interface SampleBase {
   hostTimeNs: number;
   /** Device time converted to host Unix ns through the device's clock model, when known. */
   deviceTimeNs?: number;
+  /**
+   * The device's own clock reading for this sample, ns on the device's epoch, before any conversion
+   * (NatNet: mid-exposure ticks; Pupil: the sensor timestamp). The recorder keeps it so that a
+   * recording can be re-aligned later with a better clock model.
+   */
+  deviceClockNs?: number;
 }
 
 /** NatNet frames, VRPN trackers, Teleport poses: bodies (and markers) in 3D. */

@@ -710,6 +710,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
       raw: frame,
     };
     if (timing?.deviceTimeNs !== undefined) sample.deviceTimeNs = timing.deviceTimeNs;
+    if (timing) sample.deviceClockNs = timing.deviceClockNs;
     if (hasParams) sample.recording = flags.recording;
 
     let changed = false;

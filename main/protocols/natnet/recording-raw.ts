@@ -1,0 +1,56 @@
+/**
+ * What the recorder keeps of each NatNet frame beyond the generic poses: Motive's own stamps
+ * (timecode, seconds since start, the three tick stamps) so a recording can be re-timed later, and
+ * the frame parts the poses do not carry (labeled markers, skeletons, force plates, devices).
+ */
+import type { RawMapping } from '../../recording/raw-mapping';
+import type { FrameOfData } from './types';
+
+export const NATNET_FRAME_SCHEMA = {
+  name: 'sightline.natnet.Frame',
+  definition: {
+    title: 'sightline.natnet.Frame',
+    description: "Motive's frame stamps and the frame parts outside rigid bodies (protocol notes, natnet.md)",
+    type: 'object',
+    properties: {
+      host_time_ns: { type: 'number' },
+      frame_number: { type: 'integer' },
+      timecode: { type: 'integer' },
+      timecode_subframe: { type: 'integer' },
+      timestamp_s: { type: ['number', 'null'], description: 'Seconds since Motive started' },
+      camera_mid_exposure_ticks: { type: ['number', 'null'] },
+      camera_data_received_ticks: { type: ['number', 'null'] },
+      transmit_ticks: { type: ['number', 'null'] },
+      params: { type: ['integer', 'null'] },
+      labeled_markers: { type: 'array' },
+      skeletons: { type: 'array' },
+      force_plates: { type: 'array' },
+      devices: { type: 'array' },
+    },
+    required: ['host_time_ns', 'frame_number'],
+  },
+};
+
+function isFrame(raw: unknown): raw is FrameOfData {
+  return typeof raw === 'object' && raw !== null && typeof (raw as FrameOfData).frameNumber === 'number';
+}
+
+export const natnetRawMapping: RawMapping = (device, sample, out) => {
+  if (sample.kind !== 'poses' || !isFrame(sample.raw)) return;
+  const f = sample.raw;
+  out.write(`/${device.id}/natnet_frame`, NATNET_FRAME_SCHEMA, {
+    host_time_ns: sample.hostTimeNs,
+    frame_number: f.frameNumber,
+    timecode: f.timecode,
+    timecode_subframe: f.timecodeSubframe,
+    timestamp_s: f.timestamp ?? null,
+    camera_mid_exposure_ticks: f.cameraMidExposureTicks ?? null,
+    camera_data_received_ticks: f.cameraDataReceivedTicks ?? null,
+    transmit_ticks: f.transmitTicks ?? null,
+    params: f.params ?? null,
+    labeled_markers: f.labeledMarkers,
+    skeletons: f.skeletons,
+    force_plates: f.forcePlates,
+    devices: f.devices,
+  });
+};

@@ -1,0 +1,184 @@
+/**
+ * The message schemas a recording uses. Encoding: JSON messages with `jsonschema` schemas.
+ *
+ * Why JSON and not protobuf: Foxglove and Lichtblick read both, but JSON needs no generated code or
+ * protobuf runtime here, the `foxglove.*` definitions come ready-made from @foxglove/schemas, any
+ * tool (jq, Python's mcap reader) reads the messages without a descriptor, and the recorder can
+ * add a device kind's fields without a schema compiler. The price is size: binary fields are base64
+ * (+33% on scene video, ~1 MB/s at 30 fps) and numbers are text; that is well within a disk's
+ * rate (see README, benchmark).
+ *
+ * The foxglove.* schemas are what makes Foxglove's 3D and Image panels show poses and the scene
+ * video with gaze drawn on it; every `sightline.*` schema below is ours and keeps what those lose
+ * (validity flags, device clock readings, frame numbers), which is what playback reads.
+ */
+import { CompressedVideo, FrameTransforms, ImageAnnotations } from '@foxglove/schemas/jsonschema';
+
+export interface SchemaSpec {
+  name: string;
+  /** A JSON Schema object. */
+  definition: object;
+}
+
+const foxglove = (definition: { title: string }): SchemaSpec => ({ name: definition.title, definition });
+
+export const FOXGLOVE_FRAME_TRANSFORMS = foxglove(FrameTransforms);
+export const FOXGLOVE_COMPRESSED_VIDEO = foxglove(CompressedVideo);
+export const FOXGLOVE_IMAGE_ANNOTATIONS = foxglove(ImageAnnotations);
+
+const nullableNumber = { type: ['number', 'null'] };
+
+/** Every sightline.* sample message starts with these: host receive time and the device's own time. */
+const timeFields = {
+  host_time_ns: { type: 'number', description: 'Host Unix ns when the sample arrived (also the log time)' },
+  device_time_ns: {
+    ...nullableNumber,
+    description: "Device time converted to host Unix ns through the device's clock model (also the publish time)",
+  },
+  device_clock_ns: {
+    ...nullableNumber,
+    description: "The device's own clock reading for this sample, ns on its own epoch, before conversion",
+  },
+};
+
+function ours(name: string, description: string, properties: Record<string, object>, required: string[]): SchemaSpec {
+  return {
+    name,
+    definition: {
+      title: name,
+      description,
+      type: 'object',
+      properties: { ...timeFields, ...properties },
+      required: ['host_time_ns', ...required],
+    },
+  };
+}
+
+export const SIGHTLINE_POSES = ours(
+  'sightline.Poses',
+  'Rigid bodies of one device frame, flat arrays (metres, unit quaternions)',
+  {
+    frame_number: nullableNumber,
+    ids: { type: 'array', items: { type: 'integer' } },
+    valid: { type: 'array', items: { type: 'boolean' } },
+    positions: { type: 'array', items: { type: 'number' }, description: 'x,y,z per body' },
+    rotations: { type: 'array', items: { type: 'number' }, description: 'qx,qy,qz,qw per body' },
+    markers: { type: 'array', items: { type: 'number' }, description: 'x,y,z per marker' },
+    recording: { type: ['boolean', 'null'], description: 'Device recording flag carried in the data' },
+  },
+  ['ids', 'valid', 'positions', 'rotations'],
+);
+
+export const SIGHTLINE_GAZE = ours(
+  'sightline.Gaze',
+  'Gaze point, normalised scene-camera coordinates (0..1 from the top-left)',
+  { x: { type: 'number' }, y: { type: 'number' }, worn: { type: 'boolean' } },
+  ['x', 'y', 'worn'],
+);
+
+export const SIGHTLINE_VIDEO_FRAME = ours(
+  'sightline.VideoFrame',
+  'What foxglove.CompressedVideo does not carry about each access unit',
+  {
+    key: { type: 'boolean' },
+    pts_us: { type: 'number', description: 'Presentation time, µs on the device clock' },
+    width: nullableNumber,
+    height: nullableNumber,
+    codec: { type: ['string', 'null'] },
+    bytes: { type: 'integer' },
+  },
+  ['key', 'pts_us'],
+);
+
+export const SIGHTLINE_EVENT = ours(
+  'sightline.Event',
+  'A device event (VRPN button, Pupil/Teleport event)',
+  { name: { type: 'string' }, value: { type: ['number', 'string', 'boolean', 'null'] } },
+  ['name'],
+);
+
+export const SIGHTLINE_ANALOG = ours(
+  'sightline.Analog',
+  'Analog channel values (VRPN analogs)',
+  { channels: { type: 'array', items: { type: 'number' } } },
+  ['channels'],
+);
+
+export const SIGHTLINE_DEVICE_STATUS: SchemaSpec = {
+  name: 'sightline.DeviceStatus',
+  definition: {
+    title: 'sightline.DeviceStatus',
+    description: 'A device connection state change, as the Hub reports it',
+    type: 'object',
+    properties: {
+      host_time_ns: { type: 'number' },
+      state: { type: 'string' },
+      peer: { type: ['string', 'null'] },
+      last_error: { type: ['string', 'null'] },
+      recording: { type: ['boolean', 'null'] },
+      samples: { type: 'number' },
+      dropped: { type: 'number' },
+      malformed: { type: 'number' },
+    },
+    required: ['host_time_ns', 'state'],
+  },
+};
+
+export const SIGHTLINE_CLOCK: SchemaSpec = {
+  name: 'sightline.ClockModel',
+  definition: {
+    title: 'sightline.ClockModel',
+    description: "A device's clock model: host Unix ns = device ns + offset (at the model's reference), drift in ppm",
+    type: 'object',
+    properties: {
+      host_time_ns: { type: 'number' },
+      offset_ns: { type: 'number' },
+      uncertainty_ns: { type: 'number' },
+      drift_ppm: { type: 'number' },
+      round_trips: { type: 'number' },
+    },
+    required: ['host_time_ns', 'offset_ns', 'uncertainty_ns', 'drift_ppm'],
+  },
+};
+
+export const SIGHTLINE_OPERATOR_EVENT: SchemaSpec = {
+  name: 'sightline.OperatorEvent',
+  definition: {
+    title: 'sightline.OperatorEvent',
+    description: 'An event the operator sent (text field or hotkey), and which devices took it',
+    type: 'object',
+    properties: {
+      host_time_ns: { type: 'number' },
+      text: { type: 'string' },
+      source: { type: 'string', description: 'text field, hotkey, cli' },
+      devices: { type: 'object', additionalProperties: { type: 'string' } },
+    },
+    required: ['host_time_ns', 'text'],
+  },
+};
+
+export const SIGHTLINE_REMOTE_RECORDING: SchemaSpec = {
+  name: 'sightline.RemoteRecording',
+  definition: {
+    title: 'sightline.RemoteRecording',
+    description: "A device's answer to starting or stopping its own recording",
+    type: 'object',
+    properties: {
+      host_time_ns: { type: 'number' },
+      device_id: { type: 'string' },
+      action: { type: 'string', enum: ['start', 'stop'] },
+      outcome: { type: 'string', enum: ['started', 'stopped', 'refused', 'timed out'] },
+      take_name: { type: ['string', 'null'] },
+      reason: { type: ['string', 'null'] },
+      elapsed_ms: { type: 'number' },
+    },
+    required: ['host_time_ns', 'device_id', 'action', 'outcome'],
+  },
+};
+
+/** Foxglove's Time: whole seconds and nanoseconds since the Unix epoch. */
+export function toTime(ns: number): { sec: number; nsec: number } {
+  const sec = Math.floor(ns / 1e9);
+  const nsec = Math.min(999_999_999, Math.max(0, Math.round(ns - sec * 1e9)));
+  return { sec, nsec };
+}
