@@ -19,6 +19,23 @@ export const RpcSchemas = {
   disconnectDevice: { params: z.object({ deviceId }).strict() },
   startRecording: { params: z.object({ deviceId, takeName: takeName.optional() }).strict() },
   stopRecording: { params: z.object({ deviceId }).strict() },
+  getSession: { params: z.object({}).strict() },
+  /** The one Record button: local recording + device-side recording under the session name. */
+  startSession: {
+    params: z
+      .object({
+        name: takeName.optional(),
+        operator: z.string().max(200).optional(),
+        remote: z.boolean().optional(),
+      })
+      .strict(),
+  },
+  stopSession: { params: z.object({}).strict() },
+  sendOperatorEvent: {
+    params: z
+      .object({ text: z.string().min(1).max(500), source: z.enum(['text field', 'hotkey']).optional() })
+      .strict(),
+  },
   /** The renderer tells how fast data reaches its store (arrival → store, ms), for the Health panel. */
   reportRendererStats: {
     params: z

@@ -68,8 +68,38 @@ export interface BodyName {
   name: string;
 }
 
+/** A device's answer to the Record button's remote start/stop. */
+export interface RemoteRecordingAnswer {
+  deviceId: string;
+  action: 'start' | 'stop';
+  outcome: 'started' | 'stopped' | 'refused' | 'timed out';
+  takeName: string | null;
+  /** The device's reason when it refused or did not answer. */
+  reason: string | null;
+  elapsedMs: number;
+}
+
+/** The lab-wide recording session (local MCAP + device-side recordings). */
+export interface SessionState {
+  active: boolean;
+  name: string | null;
+  /** The session folder (MCAP + session.json). */
+  folder: string | null;
+  startedAtMs: number | null;
+  messages: number;
+  /** Bytes on disk. */
+  bytes: number;
+  /** Samples the recorder could not keep (target 0). */
+  lost: number;
+  /** Why the recording stopped on its own (disk full, permission). */
+  error: string | null;
+  remote: RemoteRecordingAnswer[];
+  lastEvent: { text: string; atMs: number; answers: { deviceId: string; result: string }[] } | null;
+}
+
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
+  | { type: 'session'; session: SessionState }
   | { type: 'catalog'; handle: number; bodies: BodyName[] }
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string };
 
@@ -85,6 +115,10 @@ export interface RpcResults {
   startRecording: null;
   stopRecording: null;
   reportRendererStats: null;
+  getSession: SessionState;
+  startSession: SessionState;
+  stopSession: SessionState;
+  sendOperatorEvent: { deviceId: string; result: string }[];
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =

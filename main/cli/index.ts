@@ -6,6 +6,7 @@
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
+import { recordCommand, recordingInfoCommand } from './recording-commands';
 
 export const USAGE = `usage: sightline <command> <device> [options]
 
@@ -20,8 +21,12 @@ export const USAGE = `usage: sightline <command> <device> [options]
       list the Motive servers that answer a discovery broadcast
   info
       print what this build supports, as JSON
-  record
-      not available yet: recording to MCAP comes with the recorder
+  info FILE.mcap
+      print a recording's channels, message counts, durations and clock offsets (also a truncated one)
+  record --out DIR [--device ID ...] [--duration S] [--demo] [--config FILE] [--name NAME]
+         [--operator NAME] [--no-remote] [--flush-ms 500]
+      record every device (or the given ones) to DIR/NAME/recording.mcap + session.json until
+      stopped or S seconds; starts device-side recording too unless --no-remote; counts on stderr
 
 Devices: natnet (OptiTrack Motive). pupil, vrpn and teleport are planned.`;
 
@@ -34,6 +39,11 @@ const commands: Record<string, Record<string, Command>> = {
   discover: { natnet: discoverNatNet },
 };
 
+/** Commands that take no device kind. */
+const standalone: Record<string, Command> = {
+  record: recordCommand,
+};
+
 const PLANNED = new Set(['pupil', 'vrpn', 'teleport']);
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
@@ -44,16 +54,12 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
       return command ? 0 : 2;
     }
     if (command === 'info') {
+      if (device) return await recordingInfoCommand([device, ...rest], io);
       printJson(io, infoReport());
       return 0;
     }
-    if (command === 'record') {
-      say(
-        io,
-        'sightline record: not available yet (recording to MCAP comes with the recorder); use `probe … > file.jsonl` meanwhile',
-      );
-      return 2;
-    }
+    const single = standalone[command];
+    if (single) return await single(argv.slice(1), io, signal);
     const byDevice = commands[command];
     if (!byDevice) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     if (!device) throw new UsageError(`${command} needs a device: natnet`);

@@ -32,7 +32,8 @@ import {
 import { hostTimeMs } from '../time/host-clock';
 import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice } from '../hub/hub';
 import type { PosesSample, Sample } from '../hub/source';
-import type { DeviceSnapshot } from '../../preload/api';
+import type { DeviceSnapshot, SessionState } from '../../preload/api';
+import type { SessionController } from '../recording/session';
 
 export type RpcHandler = (method: unknown, params: unknown) => Promise<RpcResponse>;
 
@@ -53,6 +54,8 @@ export interface RendererLinkOptions {
   minIntervalMs?: number;
   /** A held-back sample is sent at the latest this long after the previous batch; default 2 × minIntervalMs. */
   holdMs?: number;
+  /** The Record button's session; without it the session calls answer that recording is not available. */
+  session?: SessionController;
 }
 
 export interface RendererStats {
@@ -93,6 +96,7 @@ export class RendererLink {
   private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
+  private readonly session: SessionController | null;
   private readonly counts: LinkStats = {
     batchesSent: 0,
     acks: 0,
@@ -116,6 +120,13 @@ export class RendererLink {
     hub.on('devices', onDevices);
     hub.on('catalog', onCatalog);
     hub.on('notice', onNotice);
+    const session = options.session;
+    if (session) {
+      const onSession = (state: SessionState): void => this.send({ type: 'session', session: state });
+      session.on('changed', onSession);
+      this.detach.push(() => session.off('changed', onSession));
+    }
+    this.session = session ?? null;
     this.detach.push(
       () => hub.off('devices', onDevices),
       () => hub.off('catalog', onCatalog),
@@ -137,6 +148,7 @@ export class RendererLink {
     this.send({ type: 'devices', devices: this.hub.snapshots() });
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);
+    if (this.session) this.send({ type: 'session', session: this.session.state() });
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }
@@ -276,6 +288,10 @@ export class RendererLink {
     }
   }
 
+  private requireSession(): SessionController {
+    return this.session ?? unavailable();
+  }
+
   private async dispatch(method: RpcMethod, params: unknown): Promise<RpcResults[RpcMethod]> {
     switch (method) {
       case 'listDevices':
@@ -297,8 +313,22 @@ export class RendererLink {
       case 'reportRendererStats':
         this.rendererStats = { ...(params as RpcParams<'reportRendererStats'>), atMs: hostTimeMs() };
         return null;
+      case 'getSession':
+        return this.requireSession().state();
+      case 'startSession':
+        return this.requireSession().start(params as RpcParams<'startSession'>);
+      case 'stopSession':
+        return this.requireSession().stop();
+      case 'sendOperatorEvent': {
+        const p = params as RpcParams<'sendOperatorEvent'>;
+        return this.requireSession().sendEvent(p.text, p.source ?? 'text field');
+      }
     }
   }
+}
+
+function unavailable(): never {
+  throw new Error('recording is not available in this window');
 }
 
 function toPosesInput(handle: number, sample: PosesSample, count: number): PosesInput {

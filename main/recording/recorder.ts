@@ -414,6 +414,15 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     this.detach();
     const stats = this.writer.statistics();
     if (!this.error) {
+      for (const d of this.devices.values()) {
+        this.writer.addMetadata(`device:${d.id}`, {
+          kind: d.kind,
+          label: d.label,
+          peer: d.peer ?? '',
+          simulated: String(d.simulated),
+          samples: String(d.samples),
+        });
+      }
       this.writer.addMetadata('session_end', { ended_at: new Date().toISOString(), lost: String(this.lost) });
       this.writer.end();
     }

@@ -5,6 +5,7 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RemoteRecordingAnswer } from '../../preload/api';
 
 export const SUMMARY_FILE = 'session.json';
 export const MCAP_FILE = 'recording.mcap';
@@ -20,14 +21,8 @@ export interface SessionDevice {
   samples: number;
 }
 
-export interface RemoteRecordingEntry {
-  deviceId: string;
-  action: 'start' | 'stop';
-  outcome: 'started' | 'stopped' | 'refused' | 'timed out';
-  takeName: string | null;
-  reason: string | null;
-  elapsedMs: number;
-}
+/** A device's answer to a remote start/stop (the contract's type). */
+export type RemoteRecordingEntry = RemoteRecordingAnswer;
 
 export interface SessionSummary {
   format: 'sightline-session/1';
