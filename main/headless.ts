@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { defaultRecordingsDir, SessionController } from './recording/session';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guardProcess } from './crash-guard';
 import { COMMON_ARG_OPTIONS, defaultConfigPath } from './config';
@@ -48,6 +49,8 @@ export interface HeadlessOptions {
   linkOptions?: RendererLinkOptions;
   /** At most this many renderers at once. */
   maxClients?: number;
+  /** Where recording sessions go; default $SIGHTLINE_RECORDINGS, else ~/Sightline/recordings. */
+  recordingsDir?: string;
   /** Where notices are printed; default stderr. */
   log?: (line: string) => void;
 }
@@ -102,6 +105,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
 
   const hub = new Hub(options.hubOptions);
   hub.on('notice', (n) => log(`[${n.level}] ${n.message}`));
+  const session = new SessionController(hub, { outDir: options.recordingsDir ?? defaultRecordingsDir(options.env) });
 
   /** Loopback binds accept only loopback Host names; a token-protected bind accepts any. */
   const hostHeaderAllowed = (header: string | undefined): boolean => {
@@ -187,7 +191,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     if (clients.size >= (options.maxClients ?? 32)) return rejectUpgrade(socket, 503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const transport = new WsTransport(ws, { onViolation: () => counters.policyViolations++ });
-      const link = new RendererLink(hub, transport, options.linkOptions);
+      const link = new RendererLink(hub, transport, { ...options.linkOptions, session });
       clients.set(ws, link);
       ws.on('close', () => {
         link.close();
@@ -244,6 +248,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         server.close(() => r());
         server.closeAllConnections();
       });
+      await session.close();
       await hub.close();
       await devices?.close();
     })();

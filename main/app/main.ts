@@ -15,6 +15,7 @@ import { defaultConfigPath, parseCommonArgs } from '../config';
 import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
+import { defaultRecordingsDir, SessionController } from '../recording/session';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN, isAppUrl } from '../link/sender-policy';
 import { lookupStatic, rendererCsp, securityHeaders } from '../link/static-files';
@@ -30,6 +31,7 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 let hub: Hub | null = null;
+let recordingSession: SessionController | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 
@@ -75,7 +77,7 @@ function createWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
 
   const transport = new ElectronTransport(win);
-  const link = new RendererLink(hub!, transport);
+  const link = new RendererLink(hub!, transport, recordingSession ? { session: recordingSession } : {});
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
   win.webContents.on('did-finish-load', () => link.replay());
   win.on('closed', () => {
@@ -137,6 +139,7 @@ async function start(): Promise<void> {
   const liveHub = hub;
   guardProcess((message) => liveHub.notice('error', message));
   hub.on('notice', (n) => console.log(`[${n.level}] ${n.message}`));
+  recordingSession = new SessionController(hub, { outDir: defaultRecordingsDir(), appVersion: app.getVersion() });
   const args = parseCommonArgs(process.argv.slice(1));
   devices = await setupDevices(hub, {
     demo: args.demo,
@@ -149,6 +152,8 @@ async function start(): Promise<void> {
 let shutDown = false;
 async function shutdown(): Promise<void> {
   try {
+    // The recording is finished (summary, footer) before the devices it records go away.
+    await recordingSession?.close();
     await hub?.close();
     await devices?.close();
   } catch (error) {

@@ -6,6 +6,8 @@
  * and into the recording.
  */
 import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { SessionState } from '../../preload/api';
 import type { Hub } from '../hub/hub';
 import { errorMessage } from '../hub/hub';
@@ -32,6 +34,11 @@ export interface SessionControllerOptions extends Omit<
 
 export interface SessionEvents {
   changed: [SessionState];
+}
+
+/** Where the app and headless mode put sessions: $SIGHTLINE_RECORDINGS, else ~/Sightline/recordings. */
+export function defaultRecordingsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SIGHTLINE_RECORDINGS || join(homedir(), 'Sightline', 'recordings');
 }
 
 const IDLE: SessionState = {

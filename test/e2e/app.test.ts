@@ -37,11 +37,13 @@ import {
   type PageProblems,
 } from './helpers';
 import type { TestWindow } from './page-globals';
+import { checkRecordSession } from './session-checks';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
 /** Test artefacts stay out of the tracked tree; `npm run screenshot` copies this one to docs/screenshot.png. */
 const SCREENSHOT = join(ARTIFACTS, 'screenshots', 'app.png');
+const RECORDINGS = join(ARTIFACTS, 'recordings', 'e2e');
 
 describe('renderer in Debian Chromium, headless mode, demo', () => {
   const skipReason = chromiumUnavailable();
@@ -57,7 +59,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     }
     ensureBuilt();
     server = await withTimeout(
-      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {} }),
+      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {}, recordingsDir: RECORDINGS }),
       20_000,
       'headless start',
     );
@@ -227,6 +229,15 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     await env.page.bringToFront();
   });
 
+  test('one Record button: the local recording, the device answers, operator events', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const motive = env.server.devices?.demo?.motive;
+    assert.ok(motive, 'demo simulator');
+    const folder = await checkRecordSession(env.page, DEMO_DEVICE_ID, () => motive.recording);
+    t.diagnostic(`recorded to ${folder}`);
+  });
+
   test('the page shows a lost link and comes back when the server does', async (t) => {
     const env = live(t);
     if (!env) return;
@@ -239,7 +250,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
       .waitFor({ timeout: 5_000 });
     const before = await debugBatches(env.page);
     server = await withTimeout(
-      startHeadless({ demo: true, port, host: '127.0.0.1', log: () => {} }),
+      startHeadless({ demo: true, port, host: '127.0.0.1', log: () => {}, recordingsDir: RECORDINGS }),
       20_000,
       'headless restart',
     );

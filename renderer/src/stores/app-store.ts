@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { DeviceSnapshot, LinkEvent } from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
+import { applySession } from './session-store';
 
 export interface Notice {
   id: number;
@@ -82,6 +83,9 @@ export function applyLinkEvent(event: LinkEvent): void {
     }
     case 'notice':
       addNotice(event.level, event.message, event.deviceId);
+      break;
+    case 'session':
+      applySession(event.session);
       break;
   }
 }

@@ -1,0 +1,48 @@
+/** The one Record button, driven in the page: local recording, device answers, an operator event. */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { readRecording } from '../helpers/recording';
+import { waitFor } from './helpers';
+
+export async function checkRecordSession(
+  page: Page,
+  deviceId: string,
+  deviceRecording: () => boolean,
+): Promise<string> {
+  await page.getByTestId('session-name').fill('e2e session');
+  await page.getByTestId('session-operator').fill('e2e');
+  await page.getByTestId('session-record').click({ timeout: 5_000 });
+  const answer = page.getByTestId(`session-answer-${deviceId}`);
+  await answer.waitFor({ timeout: 10_000 });
+  assert.equal(await answer.getAttribute('data-outcome'), 'started');
+  await waitFor('the simulator to record', () => deviceRecording(), 5_000, 50);
+  await page.getByTestId('event-text').fill('stimulus on');
+  await page.getByTestId('event-text').press('Enter');
+  await page.getByTestId('session-last-event').waitFor({ timeout: 5_000 });
+  // A hotkey, outside any text field.
+  await page.getByTestId('session-status').click();
+  await page.keyboard.press('3');
+  await waitFor(
+    'the hotkey event',
+    async () => /marker 3/.test((await page.getByTestId('session-last-event').textContent()) ?? ''),
+    5_000,
+  );
+  await page.getByTestId('session-stop').click({ timeout: 5_000 });
+  await page.getByTestId('session-record').waitFor({ timeout: 10_000 });
+  await waitFor('the simulator to stop recording', () => !deviceRecording(), 5_000, 50);
+  const status = (await page.getByTestId('session-status').textContent()) ?? '';
+  const folder = /saved in (.*)$/.exec(status)?.[1];
+  assert.ok(folder, `status says where: ${status}`);
+  const mcap = join(folder, 'recording.mcap');
+  assert.ok(existsSync(mcap));
+  const { scan, messages } = await readRecording(mcap);
+  assert.equal(scan.complete, true);
+  assert.ok(messages.filter((m) => m.topic === `/${deviceId}/poses`).length > 10);
+  assert.deepEqual(
+    messages.filter((m) => m.topic === '/operator/events').map((m) => m.json.text),
+    ['stimulus on', 'marker 3'],
+  );
+  return folder;
+}
