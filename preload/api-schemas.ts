@@ -7,6 +7,7 @@
 import { z } from 'zod';
 
 const deviceId = z.string().min(1).max(128);
+const MAX_LAYOUT_JSON = 64 * 1024;
 const takeName = z
   .string()
   .max(200)
@@ -43,6 +44,18 @@ export const RpcSchemas = {
         fps: z.number().finite().min(0).max(1000),
         latencyP50Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
         latencyP99Ms: z.number().finite().min(-1e6).max(1e6).nullable(),
+      })
+      .strict(),
+  },
+  /** The page's panel layout, kept in the settings file so it survives a restart. */
+  getLayout: { params: z.object({}).strict() },
+  saveLayout: {
+    params: z
+      .object({
+        layout: z
+          .record(z.string().max(64), z.unknown())
+          .refine((v) => JSON.stringify(v).length <= MAX_LAYOUT_JSON, 'layout larger than 64 KiB')
+          .nullable(),
       })
       .strict(),
   },

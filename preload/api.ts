@@ -97,11 +97,22 @@ export interface SessionState {
   lastEvent: { text: string; atMs: number; answers: { deviceId: string; result: string }[] } | null;
 }
 
+/** What the app's menu asks the page to do (the page owns the panels and the forms). */
+export type AppCommand =
+  | { name: 'toggle-panel'; panel: string }
+  | { name: 'reset-layout' }
+  | { name: 'add-device' }
+  | { name: 'discover-devices' };
+
+/** The renderer's panel layout: opaque to main, which only stores it (at most 64 KiB of JSON). */
+export type PanelLayout = Record<string, unknown>;
+
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
   | { type: 'session'; session: SessionState }
   | { type: 'catalog'; handle: number; bodies: BodyName[] }
-  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string };
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
+  | { type: 'app-command'; command: AppCommand };
 
 // ---------------------------------------------------------------------------------------------
 // RPC: renderer → main. Every params object is validated in main before use (api-schemas.ts).
@@ -119,6 +130,8 @@ export interface RpcResults {
   startSession: SessionState;
   stopSession: SessionState;
   sendOperatorEvent: { deviceId: string; result: string }[];
+  getLayout: PanelLayout | null;
+  saveLayout: null;
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =

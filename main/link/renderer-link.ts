@@ -22,7 +22,9 @@
 import { validateRpc } from '../../preload/api-schemas';
 import {
   packBatch,
+  type AppCommand,
   type LinkEvent,
+  type PanelLayout,
   type PosesInput,
   type RpcMethod,
   type RpcParams,
@@ -56,6 +58,13 @@ export interface RendererLinkOptions {
   holdMs?: number;
   /** The Record button's session; without it the session calls answer that recording is not available. */
   session?: SessionController;
+  /** Where the page's panel layout is kept (the settings file); without it the layout lives only in the page. */
+  layouts?: LayoutKeeper;
+}
+
+export interface LayoutKeeper {
+  layout(): PanelLayout | null;
+  setLayout(layout: PanelLayout | null): void;
 }
 
 export interface RendererStats {
@@ -97,6 +106,7 @@ export class RendererLink {
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
   private readonly session: SessionController | null;
+  private readonly layouts: LayoutKeeper | null;
   private readonly counts: LinkStats = {
     batchesSent: 0,
     acks: 0,
@@ -114,6 +124,7 @@ export class RendererLink {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 1_000;
     this.minIntervalMs = options.minIntervalMs ?? 12;
     this.holdMs = options.holdMs ?? 2 * this.minIntervalMs;
+    this.layouts = options.layouts ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -261,6 +272,11 @@ export class RendererLink {
     this.inFlight = null;
   }
 
+  /** Passes a menu command to the page (View › panels, Devices › Add…). */
+  command(command: AppCommand): void {
+    this.send({ type: 'app-command', command });
+  }
+
   private send(event: LinkEvent): void {
     if (this.closed || !this.transport.isOpen) return;
     try {
@@ -323,6 +339,11 @@ export class RendererLink {
         const p = params as RpcParams<'sendOperatorEvent'>;
         return this.requireSession().sendEvent(p.text, p.source ?? 'text field');
       }
+      case 'getLayout':
+        return this.layouts?.layout() ?? null;
+      case 'saveLayout':
+        this.layouts?.setLayout((params as RpcParams<'saveLayout'>).layout);
+        return null;
     }
   }
 }

@@ -19,7 +19,7 @@ import type { CatalogEntry, DeviceRef, Hub } from '../hub/hub';
 import { errorMessage } from '../hub/hub';
 import type { Sample } from '../hub/source';
 import { hostTimeNs } from '../time/host-clock';
-import { openAppendFile, QueuedByteSink, type AppendTarget, type ByteSink } from './byte-sink';
+import { describeWriteError, openAppendFile, QueuedByteSink, type AppendTarget, type ByteSink } from './byte-sink';
 import { McapChunkWriter } from './mcap-chunk-writer';
 import { RAW_MAPPINGS } from './raw-mapping';
 import { DEFAULT_SCENE_SIZE, mapSample, type MappingContext, type MessageOut } from './sample-mapping';
@@ -113,12 +113,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   /** Opens the session folder and file and starts recording. */
   static async start(hub: Hub, options: RecorderOptions): Promise<Recorder> {
     const name = options.sessionName?.trim() || defaultSessionName();
-    const folder = join(options.outDir, folderNameOf(name));
-    try {
-      await mkdir(folder, { recursive: true });
-    } catch (error) {
-      throw new Error(`cannot create the session folder ${folder}: ${errorMessage(error)}`);
-    }
+    const folder = await makeSessionFolder(options.outDir, folderNameOf(name));
     const mcapPath = join(folder, MCAP_FILE);
     const target = await (options.openTarget ?? openAppendFile)(mcapPath);
     const recorder = new Recorder(hub, options, name, folder, mcapPath, target);
@@ -449,6 +444,26 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       this.hub.notice('warn', `recorder: cannot write the session summary in ${this.folder}: ${errorMessage(error)}`);
     }
   }
+}
+
+/** A new folder for the session: NAME, or NAME-2, NAME-3… when a session of that name exists (never overwrite one). */
+async function makeSessionFolder(outDir: string, base: string): Promise<string> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    throw describeWriteError(error, outDir);
+  }
+  for (let n = 1; n <= 1000; n++) {
+    const folder = join(outDir, n === 1 ? base : `${base}-${n}`);
+    try {
+      await mkdir(folder);
+      return folder;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EEXIST') continue;
+      throw describeWriteError(error, folder);
+    }
+  }
+  throw new Error(`cannot create the session folder: ${base} and 999 numbered variants exist in ${outDir}`);
 }
 
 function toBigNs(ns: number): bigint {

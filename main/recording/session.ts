@@ -6,11 +6,10 @@
  * and into the recording.
  */
 import { EventEmitter } from 'node:events';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { SessionState } from '../../preload/api';
 import type { Hub } from '../hub/hub';
 import { errorMessage } from '../hub/hub';
+import { defaultRecordingFolder } from '../settings/app-settings';
 import { hostTimeNs } from '../time/host-clock';
 import { Recorder, type RecorderOptions } from './recorder';
 import { broadcastEvent, remoteRecording, type EventAnswer } from './remote-recording';
@@ -36,9 +35,9 @@ export interface SessionEvents {
   changed: [SessionState];
 }
 
-/** Where the app and headless mode put sessions: $SIGHTLINE_RECORDINGS, else ~/Sightline/recordings. */
-export function defaultRecordingsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SIGHTLINE_RECORDINGS || join(homedir(), 'Sightline', 'recordings');
+/** Where headless mode and the CLI put sessions: $SIGHTLINE_RECORDINGS, else the settings' folder (~/Documents/Sightline). */
+export function defaultRecordingsDir(env: NodeJS.ProcessEnv = process.env, settingsFolder?: string): string {
+  return env.SIGHTLINE_RECORDINGS || settingsFolder || defaultRecordingFolder();
 }
 
 const IDLE: SessionState = {
@@ -59,6 +58,7 @@ export class SessionController extends EventEmitter<SessionEvents> {
   private current: SessionState = { ...IDLE };
   private remoteStart: Promise<unknown> = Promise.resolve();
   private busy: Promise<unknown> = Promise.resolve();
+  private ticker: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly hub: Hub,
@@ -101,6 +101,9 @@ export class SessionController extends EventEmitter<SessionEvents> {
         remote: [],
       };
       this.changed();
+      // The counts move all the time; the UI hears of them once a second, not per sample.
+      this.ticker = setInterval(() => this.changed(), 1000);
+      this.ticker.unref();
       if (options.remote ?? true) {
         this.remoteStart = remoteRecording(this.hub, 'start', recorder.name, {
           timeoutMs: this.options.remoteTimeoutMs,
@@ -142,6 +145,8 @@ export class SessionController extends EventEmitter<SessionEvents> {
       }
       const summary = await recorder.stop();
       this.recorder = null;
+      if (this.ticker) clearInterval(this.ticker);
+      this.ticker = null;
       this.current = {
         ...this.current,
         active: false,

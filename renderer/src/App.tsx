@@ -4,18 +4,20 @@ import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
+import { isShown, useLayoutStore } from './stores/layout-store';
 
 export function App() {
+  const layout = useLayoutStore();
   return (
     <div className="app">
       <Header />
       <main className="workspace">
-        <Scene3D />
+        {isShown(layout, 'scene') ? <Scene3D /> : <div className="scene-hidden" data-testid="scene-hidden" />}
         <aside className="sidebar">
           <Notices />
-          <Devices />
-          <Recording />
-          <Health />
+          {isShown(layout, 'devices') && <Devices />}
+          {isShown(layout, 'recording') && <Recording />}
+          {isShown(layout, 'health') && <Health />}
         </aside>
       </main>
     </div>

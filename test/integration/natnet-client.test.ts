@@ -260,9 +260,15 @@ test('the simulator keeps a 1000 Hz rate with 100 bodies (drift-free pacing)', a
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const sent = sim.frameNumber - startFrame;
   // Frame numbers follow elapsed time by construction (frames due while the process was busy are sent
-  // in a burst or skipped), so the count tracks the clock. The bound is loose on purpose: test files
-  // run in parallel on small CI machines; the exact figure is printed, speed belongs to the benchmarks.
-  assert.ok(sent > elapsedS * 500 && sent < elapsedS * 1100, `sent ${sent} frames in ${elapsedS.toFixed(3)} s`);
+  // in a burst or skipped), so the count tracks the clock. Either reading can lag the clock by however
+  // long the event loop was held up (test files run in parallel on small CI machines), so the window
+  // may see up to that much catch-up: allowed for, up to half a second. The exact figure is printed;
+  // speed belongs to the benchmarks.
+  const MAX_LOOP_LAG_S = 0.5;
+  assert.ok(
+    sent > elapsedS * 500 && sent < (elapsedS + MAX_LOOP_LAG_S) * 1100,
+    `sent ${sent} frames in ${elapsedS.toFixed(3)} s`,
+  );
   assert.equal(samples.at(-1)!.bodies.length, 100);
   assert.equal(client.counters().malformed, 0);
   t.diagnostic(

@@ -95,10 +95,10 @@ test('permission denied: the recording does not start, with a clear message', as
       return t.skip(reason);
     }
   }
-  const child = record(['--out', out, '--demo', '--name', 'locked', '--duration', '5', '--no-remote'], uid);
+  const child = record(['--out', join(out, 'locked'), '--demo', '--name', 's1', '--duration', '5', '--no-remote'], uid);
   const code = await child.exited;
   assert.equal(code, 1, child.stderr());
-  assert.match(child.stderr(), /cannot write .*recording\.mcap: permission denied \(EACCES\)/);
+  assert.match(child.stderr(), /cannot write .*locked\/s1: permission denied \(EACCES\)/);
 });
 
 test('disk full: the recording stops with a clear message and what was written opens', async (t) => {

@@ -87,8 +87,12 @@ test('a second Record while one runs is refused; Stop with none running is harml
   const { hub } = await lab();
   const session = new SessionController(hub, { outDir: tempDir('session2'), remoteTimeoutMs: 50 });
   assert.equal((await session.stop()).active, false);
-  await session.start({ remote: false });
+  const first = await session.start({ name: 'same', remote: false });
   await assert.rejects(session.start({}), /already running/);
+  await session.stop();
+  // A session of the same name never overwrites the earlier one.
+  const second = await session.start({ name: 'same', remote: false });
+  assert.equal(second.folder, `${first.folder!}-2`);
   await session.stop();
   await hub.close();
 });
