@@ -24,7 +24,7 @@ export const USAGE = `usage: sightline <command> <device> [options]
   info FILE.mcap
       print a recording's channels, message counts, durations and clock offsets (also a truncated one)
   record --out DIR [--device ID ...] [--duration S] [--demo] [--config FILE] [--name NAME]
-         [--operator NAME] [--no-remote] [--flush-ms 500]
+         [--operator NAME] [--no-remote] [--flush-ms 250]
       record every device (or the given ones) to DIR/NAME/recording.mcap + session.json until
       stopped or S seconds; starts device-side recording too unless --no-remote; counts on stderr
 

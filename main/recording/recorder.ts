@@ -47,9 +47,9 @@ export interface RecorderOptions {
   operator?: string;
   /** Record only these device ids (default: every device). */
   deviceIds?: string[];
-  /** How often the open chunk is closed and written (default 500 ms; crash safety needs ≤ 1000). */
+  /** How often the open chunk is closed and written (default 250 ms; crash safety needs ≤ 1000). */
   flushIntervalMs?: number;
-  /** Close a chunk early once it holds this many bytes (default 4 MiB). */
+  /** Close a chunk early once it holds this many bytes (default 1 MiB: short pauses of the event loop). */
   maxChunkBytes?: number;
   /** Samples are dropped (and counted as lost) while more than this many bytes wait for the disk. */
   maxPendingBytes?: number;
@@ -74,6 +74,9 @@ export interface RecorderEvents {
 
 const encoder = new TextEncoder();
 
+/** /ID/tf (Foxglove's 3D view) at most ~120 Hz per device; /ID/poses keeps every sample. */
+const FRAME_VIEW_INTERVAL_NS = 8e6;
+
 export class Recorder extends EventEmitter<RecorderEvents> {
   readonly folder: string;
   readonly mcapPath: string;
@@ -87,6 +90,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly bodyNames = new Map<number, Map<number, string>>();
   private readonly videoSizes = new Map<string, { width: number; height: number }>();
   private readonly lastStatus = new Map<string, string>();
+  private readonly lastFrameShown = new Map<string, number>();
   private readonly lastClockAt = new Map<string, number>();
   private readonly remote: RemoteRecordingEntry[] = [];
   private readonly filter: Set<string> | null;
@@ -108,6 +112,12 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly context: MappingContext = {
     bodyName: (device, bodyId) => this.bodyNames.get(device.handle)?.get(bodyId) ?? `body_${bodyId}`,
     videoSize: (device) => this.videoSizes.get(device.id) ?? DEFAULT_SCENE_SIZE,
+    showFrame: (device, sample) => {
+      const last = this.lastFrameShown.get(device.id) ?? -Infinity;
+      if (sample.hostTimeNs - last < FRAME_VIEW_INTERVAL_NS) return false;
+      this.lastFrameShown.set(device.id, sample.hostTimeNs);
+      return true;
+    },
   };
 
   /** Opens the session folder and file and starts recording. */
@@ -138,7 +148,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     this.sink = new QueuedByteSink(target, mcapPath);
     this.sink.onFailure((error) => this.fail(error));
     this.writer = new McapChunkWriter(this.sink, {
-      maxChunkBytes: options.maxChunkBytes,
+      maxChunkBytes: options.maxChunkBytes ?? 1024 * 1024,
       library: `sightline ${options.appVersion ?? ''}`.trim(),
     });
     const startedAt = new Date();
@@ -178,7 +188,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       hub.off('devices', onDevices);
       hub.off('catalog', onCatalog);
     };
-    const interval = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 500));
+    const interval = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 250));
     this.flushTimer = setInterval(() => this.writer.flush(), interval);
   }
 

@@ -14,6 +14,7 @@
  * A protocol's own decoded message (`sample.raw`) is added by its raw mapping (raw-mappings.ts).
  */
 import type { DeviceRef } from '../hub/hub';
+import { fine, micro, packF32 } from './compact-numbers';
 import type { AnalogSample, EventSample, GazeSample, PosesSample, Sample, VideoSample } from '../hub/source';
 import {
   FOXGLOVE_COMPRESSED_VIDEO,
@@ -37,6 +38,11 @@ export interface MessageOut {
 export interface MappingContext {
   /** The device's name for a body (its catalog), or a stable fallback. */
   bodyName(device: DeviceRef, bodyId: number): string;
+  /**
+   * Whether this poses sample also goes to the Foxglove 3D channel (/ID/tf). That channel is a view:
+   * it is thinned to a display rate, while /ID/poses keeps every sample.
+   */
+  showFrame(device: DeviceRef, sample: PosesSample): boolean;
   /** The newest scene-video size of the device, to place gaze in pixels. */
   videoSize(device: DeviceRef): { width: number; height: number };
 }
@@ -75,28 +81,17 @@ function mapPoses(device: DeviceRef, sample: PosesSample, out: MessageOut, conte
   const positions = new Array<number>(n * 3);
   const rotations = new Array<number>(n * 4);
   const timestamp = toTime(sampleInstantNs(sample));
-  const transforms: object[] = [];
   for (let i = 0; i < n; i++) {
     const b = sample.bodies[i]!;
     ids[i] = b.id;
     valid[i] = b.valid;
-    positions[i * 3] = b.x;
-    positions[i * 3 + 1] = b.y;
-    positions[i * 3 + 2] = b.z;
-    rotations[i * 4] = b.qx;
-    rotations[i * 4 + 1] = b.qy;
-    rotations[i * 4 + 2] = b.qz;
-    rotations[i * 4 + 3] = b.qw;
-    // An untracked body has no pose to show; Foxglove keeps drawing its last one.
-    if (b.valid) {
-      transforms.push({
-        timestamp,
-        parent_frame_id: WORLD_FRAME,
-        child_frame_id: `${device.id}/${context.bodyName(device, b.id)}`,
-        translation: { x: b.x, y: b.y, z: b.z },
-        rotation: { x: b.qx, y: b.qy, z: b.qz, w: b.qw },
-      });
-    }
+    positions[i * 3] = micro(b.x);
+    positions[i * 3 + 1] = micro(b.y);
+    positions[i * 3 + 2] = micro(b.z);
+    rotations[i * 4] = fine(b.qx);
+    rotations[i * 4 + 1] = fine(b.qy);
+    rotations[i * 4 + 2] = fine(b.qz);
+    rotations[i * 4 + 3] = fine(b.qw);
   }
   out.write(topicOf(device, 'poses'), SIGHTLINE_POSES, {
     ...times(sample),
@@ -105,9 +100,22 @@ function mapPoses(device: DeviceRef, sample: PosesSample, out: MessageOut, conte
     valid,
     positions,
     rotations,
-    markers: sample.markers ? Array.from(sample.markers) : [],
+    markers_f32: packF32(sample.markers ?? []),
     recording: sample.recording ?? null,
   });
+  if (!context.showFrame(device, sample)) return;
+  const transforms: object[] = [];
+  for (let i = 0; i < n; i++) {
+    // An untracked body has no pose to show; Foxglove keeps drawing its last one.
+    if (!valid[i]) continue;
+    transforms.push({
+      timestamp,
+      parent_frame_id: WORLD_FRAME,
+      child_frame_id: `${device.id}/${context.bodyName(device, ids[i]!)}`,
+      translation: { x: positions[i * 3], y: positions[i * 3 + 1], z: positions[i * 3 + 2] },
+      rotation: { x: rotations[i * 4], y: rotations[i * 4 + 1], z: rotations[i * 4 + 2], w: rotations[i * 4 + 3] },
+    });
+  }
   if (transforms.length > 0) out.write(topicOf(device, 'tf'), FOXGLOVE_FRAME_TRANSFORMS, { transforms });
 }
 
@@ -115,7 +123,12 @@ const GAZE_RED = { r: 1, g: 0.2, b: 0.2, a: 0.9 };
 const TRANSPARENT = { r: 0, g: 0, b: 0, a: 0 };
 
 function mapGaze(device: DeviceRef, sample: GazeSample, out: MessageOut, context: MappingContext): void {
-  out.write(topicOf(device, 'gaze'), SIGHTLINE_GAZE, { ...times(sample), x: sample.x, y: sample.y, worn: sample.worn });
+  out.write(topicOf(device, 'gaze'), SIGHTLINE_GAZE, {
+    ...times(sample),
+    x: fine(sample.x),
+    y: fine(sample.y),
+    worn: sample.worn,
+  });
   const size = context.videoSize(device);
   const timestamp = toTime(sampleInstantNs(sample));
   out.write(topicOf(device, 'gaze_annotations'), FOXGLOVE_IMAGE_ANNOTATIONS, {

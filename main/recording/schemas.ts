@@ -12,6 +12,7 @@
  * video with gaze drawn on it; every `sightline.*` schema below is ours and keeps what those lose
  * (validity flags, device clock readings, frame numbers), which is what playback reads.
  */
+import { packedField } from './compact-numbers';
 import { CompressedVideo, FrameTransforms, ImageAnnotations } from '@foxglove/schemas/jsonschema';
 
 export interface SchemaSpec {
@@ -63,7 +64,7 @@ export const SIGHTLINE_POSES = ours(
     valid: { type: 'array', items: { type: 'boolean' } },
     positions: { type: 'array', items: { type: 'number' }, description: 'x,y,z per body' },
     rotations: { type: 'array', items: { type: 'number' }, description: 'qx,qy,qz,qw per body' },
-    markers: { type: 'array', items: { type: 'number' }, description: 'x,y,z per marker' },
+    markers_f32: packedField('float32', 'x,y,z per marker, metres'),
     recording: { type: ['boolean', 'null'], description: 'Device recording flag carried in the data' },
   },
   ['ids', 'valid', 'positions', 'rotations'],

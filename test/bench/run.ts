@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
+import { benchRecorder } from './recorder';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -34,6 +35,26 @@ async function main(): Promise<void> {
     hub.framesLost === 0,
   );
   line('  main-process CPU share at that rate', `${(hub.cpuShare * 100).toFixed(1)} % of one core`, '—', null);
+
+  const rec = await benchRecorder(1000, 100, 5);
+  line(
+    'Recorder ← simulator, 1000 Hz × 100 rigid bodies, 5 s',
+    `${rec.framesRecorded} frames, ${rec.posesInFile} in the file, ${rec.lost} lost`,
+    '0 lost',
+    rec.lost === 0 && rec.posesInFile === rec.framesRecorded,
+  );
+  line(
+    '  written',
+    `${(rec.bytesPerSec / 1e6).toFixed(1)} MB/s, ${Math.round(rec.messagesPerSec).toLocaleString('en')} messages/s`,
+    '—',
+    null,
+  );
+  line(
+    '  main-process CPU share added by recording',
+    `${((rec.cpuShareRecording - rec.cpuShareBaseline) * 100).toFixed(1)} % of one core (${(rec.cpuShareBaseline * 100).toFixed(1)} → ${(rec.cpuShareRecording * 100).toFixed(1)} %)`,
+    '—',
+    null,
+  );
 
   for (const rate of [120, 1000]) {
     const lat = await benchLinkLatency(rate, 10, 5);

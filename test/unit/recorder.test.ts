@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { McapIndexedReader } from '@mcap/core';
 import { Hub } from '../../main/hub/hub';
 import type { Sample } from '../../main/hub/source';
+import { unpackF32 } from '../../main/recording/compact-numbers';
 import { Recorder } from '../../main/recording/recorder';
 import type { AppendTarget } from '../../main/recording/byte-sink';
 import { FakeSource, waitFor } from '../helpers/fake-source';
@@ -82,7 +83,7 @@ test('every Sample kind is recorded with host log time, device publish time and 
   assert.equal(poses[0]!.json.device_clock_ns, 12_345_000);
   assert.deepEqual(poses[0]!.json.valid, [true, false]);
   assert.deepEqual(poses[0]!.json.positions, [1, 2, 3, 0, 0, 0]);
-  assert.deepEqual(poses[0]!.json.markers, [0.5, 0.25, 1]);
+  assert.deepEqual([...unpackF32(poses[0]!.json.markers_f32)], [0.5, 0.25, 1]);
 
   const tf = byTopic('/dev/tf');
   assert.equal(tf[0]!.schema, 'foxglove.FrameTransforms');
