@@ -48,6 +48,8 @@ export interface ClockEstimate {
   driftPpm: number;
   /** Round trips measured so far. */
   samples: number;
+  /** Seconds of device time the drift was fitted over (0 until one is fitted). */
+  driftBaselineS?: number;
 }
 
 /** Latency figures in ms, per NatNet's official formulas where applicable; absent when unknown. */

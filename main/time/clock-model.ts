@@ -10,6 +10,12 @@
  * points also gives the drift between the two crystals, which matters over minutes-long sessions
  * (50 ppm is 3 ms per minute).
  *
+ * A few seconds of round trips pin the offset but not the drift: queueing jitter of a few hundred µs
+ * over an 8 s window is tens of ppm. So the model also keeps a sparse long-baseline history (the
+ * lowest-RTT round trip of each few-second bucket, thinned by halves when full: about an hour at
+ * 240 points) and fits the drift over all of it; after ten minutes the slope is known to well under
+ * 1 ppm, and the recent best round trips set the offset along that slope.
+ *
  * All times are ns in doubles. Host Unix ns (~1.7e18) only have ~256 ns resolution as doubles, so
  * the arithmetic centres values before subtracting or multiplying them.
  */
@@ -27,6 +33,10 @@ export interface ClockModelOptions {
    * discontinuity (device restarted, clock stepped): the window restarts from it.
    */
   discontinuityNs?: number;
+  /** Width of a long-baseline bucket at the start (device time); doubles each time the history is thinned. */
+  archiveBucketNs?: number;
+  /** Long-baseline points kept at most (then every other one is dropped and buckets double). */
+  archiveSize?: number;
 }
 
 interface RoundTrip {
@@ -43,6 +53,8 @@ interface Fit {
   slope: number;
   referenceDeviceNs: number;
   uncertaintyNs: number;
+  /** Device time the drift was fitted over (0: no drift fitted yet). */
+  baselineNs: number;
 }
 
 export class ClockModel {
@@ -51,6 +63,11 @@ export class ClockModel {
   private readonly minDriftSpanNs: number;
   private readonly discontinuityNs: number;
   private readonly window: RoundTrip[] = [];
+  /** Long-baseline history: the best round trip of each bucket, oldest first. */
+  private readonly archive: RoundTrip[] = [];
+  private readonly initialBucketNs: number;
+  private bucketNs: number;
+  private readonly archiveSize: number;
   private total = 0;
   private discontinuities = 0;
   private fit: Fit | undefined;
@@ -60,6 +77,9 @@ export class ClockModel {
     this.bestFraction = Math.min(1, Math.max(0, options.bestFraction ?? 0.25));
     this.minDriftSpanNs = options.minDriftSpanNs ?? 2e9;
     this.discontinuityNs = options.discontinuityNs ?? 1e9;
+    this.initialBucketNs = options.archiveBucketNs ?? 5e9;
+    this.bucketNs = this.initialBucketNs;
+    this.archiveSize = Math.max(8, Math.floor(options.archiveSize ?? 240));
   }
 
   /**
@@ -73,10 +93,12 @@ export class ClockModel {
     const sample: RoundTrip = { deviceNs: deviceTimeNs, offsetNs, rttNs };
     if (this.fit && this.isDiscontinuity(sample, this.fit)) {
       this.window.length = 0;
+      this.clearArchive();
       this.discontinuities++;
     }
     this.window.push(sample);
     if (this.window.length > this.windowSize) this.window.shift();
+    this.archiveAdd(sample);
     this.total++;
     this.fit = this.refit();
     return true;
@@ -99,6 +121,7 @@ export class ClockModel {
       // Positive when the device clock runs fast: host time advances (1 + slope) per device ns.
       driftPpm: (1 / (1 + fit.slope) - 1) * 1e6,
       samples: this.total,
+      driftBaselineS: fit.baselineNs / 1e9,
     };
   }
 
@@ -109,8 +132,48 @@ export class ClockModel {
 
   reset(): void {
     this.window.length = 0;
+    this.clearArchive();
     this.fit = undefined;
     this.total = 0;
+  }
+
+  /** Keeps the best round trip per bucket of device time; thins by halves when full. */
+  private archiveAdd(sample: RoundTrip): void {
+    const last = this.archive[this.archive.length - 1];
+    if (last && Math.floor(sample.deviceNs / this.bucketNs) === Math.floor(last.deviceNs / this.bucketNs)) {
+      if (sample.rttNs < last.rttNs) this.archive[this.archive.length - 1] = sample;
+      return;
+    }
+    this.archive.push(sample);
+    if (this.archive.length <= this.archiveSize) return;
+    this.bucketNs *= 2;
+    const thinned: RoundTrip[] = [];
+    for (const rt of this.archive) {
+      const prev = thinned[thinned.length - 1];
+      if (prev && Math.floor(prev.deviceNs / this.bucketNs) === Math.floor(rt.deviceNs / this.bucketNs)) {
+        if (rt.rttNs < prev.rttNs) thinned[thinned.length - 1] = rt;
+      } else {
+        thinned.push(rt);
+      }
+    }
+    this.archive.length = 0;
+    this.archive.push(...thinned);
+  }
+
+  /**
+   * The archive without buckets whose best round trip was still slow (every answer of those seconds
+   * queued somewhere): their midpoints can be off by half that delay and would tilt the line.
+   */
+  private trustedArchive(): RoundTrip[] {
+    const rtts = this.archive.map((rt) => rt.rttNs).sort((a, b) => a - b);
+    const median = rtts[Math.floor(rtts.length / 2)]!;
+    const limit = Math.max(2 * median, median + 200e3);
+    return this.archive.filter((rt) => rt.rttNs <= limit);
+  }
+
+  private clearArchive(): void {
+    this.archive.length = 0;
+    this.bucketNs = this.initialBucketNs;
   }
 
   private isDiscontinuity(sample: RoundTrip, fit: Fit): boolean {
@@ -129,6 +192,25 @@ export class ClockModel {
     const rttMin = best[0]?.rttNs ?? latest.rttNs;
     const referenceDeviceNs = latest.deviceNs;
 
+    // The long baseline, once it reaches further back than the recent window, gives the slope; the
+    // recent best round trips then place the line (they know the current offset best).
+    const longLine = this.archive.length >= 3 ? this.fitLine(this.trustedArchive()) : undefined;
+    const windowSpan = this.window.length > 0 ? latest.deviceNs - this.window[0]!.deviceNs : 0;
+    const archiveSpan = this.archive.length > 0 ? latest.deviceNs - this.archive[0]!.deviceNs : 0;
+    if (longLine && archiveSpan > windowSpan) {
+      const slope = longLine.slope;
+      const base = best[0]!.offsetNs;
+      let sum = 0;
+      for (const rt of best) sum += rt.offsetNs - base + slope * (referenceDeviceNs - rt.deviceNs);
+      return {
+        offsetNs: base + sum / best.length,
+        slope,
+        referenceDeviceNs,
+        uncertaintyNs: rttMin / 2,
+        baselineNs: archiveSpan,
+      };
+    }
+
     const line = this.fitLine(best);
     if (line) {
       return {
@@ -136,12 +218,13 @@ export class ClockModel {
         slope: line.slope,
         referenceDeviceNs,
         uncertaintyNs: rttMin / 2,
+        baselineNs: windowSpan,
       };
     }
     // Too short a span to see drift: average the best midpoints (their errors partly cancel).
     const base = best[0]!.offsetNs;
     const meanDelta = best.reduce((sum, rt) => sum + (rt.offsetNs - base), 0) / best.length;
-    return { offsetNs: base + meanDelta, slope: 0, referenceDeviceNs, uncertaintyNs: rttMin / 2 };
+    return { offsetNs: base + meanDelta, slope: 0, referenceDeviceNs, uncertaintyNs: rttMin / 2, baselineNs: 0 };
   }
 
   private fitLine(points: RoundTrip[]): { slope: number; meanDevice: number; meanOffset: number } | undefined {
