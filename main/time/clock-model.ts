@@ -160,17 +160,6 @@ export class ClockModel {
     this.archive.push(...thinned);
   }
 
-  /**
-   * The archive without buckets whose best round trip was still slow (every answer of those seconds
-   * queued somewhere): their midpoints can be off by half that delay and would tilt the line.
-   */
-  private trustedArchive(): RoundTrip[] {
-    const rtts = this.archive.map((rt) => rt.rttNs).sort((a, b) => a - b);
-    const median = rtts[Math.floor(rtts.length / 2)]!;
-    const limit = Math.max(2 * median, median + 200e3);
-    return this.archive.filter((rt) => rt.rttNs <= limit);
-  }
-
   private clearArchive(): void {
     this.archive.length = 0;
     this.bucketNs = this.initialBucketNs;
@@ -192,39 +181,21 @@ export class ClockModel {
     const rttMin = best[0]?.rttNs ?? latest.rttNs;
     const referenceDeviceNs = latest.deviceNs;
 
-    // The long baseline, once it reaches further back than the recent window, gives the slope; the
-    // recent best round trips then place the line (they know the current offset best).
-    const longLine = this.archive.length >= 3 ? this.fitLine(this.trustedArchive()) : undefined;
-    const windowSpan = this.window.length > 0 ? latest.deviceNs - this.window[0]!.deviceNs : 0;
+    // The slope, from the longest trustworthy baseline: the long-baseline history once it reaches
+    // further back than the recent window; else the window's trusted round trips; else what was
+    // known before (a cluster of fast answers spanning too little time says nothing about drift).
+    const windowSpan = latest.deviceNs - this.window[0]!.deviceNs;
     const archiveSpan = this.archive.length > 0 ? latest.deviceNs - this.archive[0]!.deviceNs : 0;
-    if (longLine && archiveSpan > windowSpan) {
-      const slope = longLine.slope;
-      const base = best[0]!.offsetNs;
-      let sum = 0;
-      for (const rt of best) sum += rt.offsetNs - base + slope * (referenceDeviceNs - rt.deviceNs);
-      return {
-        offsetNs: base + sum / best.length,
-        slope,
-        referenceDeviceNs,
-        uncertaintyNs: rttMin / 2,
-        baselineNs: archiveSpan,
-      };
-    }
-
-    const line = this.fitLine(best);
-    if (line) {
-      return {
-        offsetNs: line.meanOffset + line.slope * (referenceDeviceNs - line.meanDevice),
-        slope: line.slope,
-        referenceDeviceNs,
-        uncertaintyNs: rttMin / 2,
-        baselineNs: windowSpan,
-      };
-    }
-    // Too short a span to see drift: average the best midpoints (their errors partly cancel).
+    const longLine =
+      archiveSpan > windowSpan && this.archive.length >= 3 ? this.fitLine(trusted(this.archive)) : undefined;
+    const windowLine = longLine ? undefined : this.fitLine(trusted(this.window));
+    const slope = longLine?.slope ?? windowLine?.slope ?? this.fit?.slope ?? 0;
+    const baselineNs = longLine ? archiveSpan : windowLine ? windowSpan : (this.fit?.baselineNs ?? 0);
+    // The recent best round trips place the line: they know the current offset best.
     const base = best[0]!.offsetNs;
-    const meanDelta = best.reduce((sum, rt) => sum + (rt.offsetNs - base), 0) / best.length;
-    return { offsetNs: base + meanDelta, slope: 0, referenceDeviceNs, uncertaintyNs: rttMin / 2, baselineNs: 0 };
+    let sum = 0;
+    for (const rt of best) sum += rt.offsetNs - base + slope * (referenceDeviceNs - rt.deviceNs);
+    return { offsetNs: base + sum / best.length, slope, referenceDeviceNs, uncertaintyNs: rttMin / 2, baselineNs };
   }
 
   private fitLine(points: RoundTrip[]): { slope: number; meanDevice: number; meanOffset: number } | undefined {
@@ -256,4 +227,16 @@ export class ClockModel {
     if (sxx <= 0) return undefined;
     return { slope: sxy / sxx, meanDevice: deviceBase + meanX, meanOffset: offsetBase + meanY };
   }
+}
+
+/**
+ * Round trips without the slow ones (answers that queued somewhere): their midpoints can be off by
+ * half that delay and would tilt the drift line.
+ */
+function trusted(points: RoundTrip[]): RoundTrip[] {
+  if (points.length === 0) return points;
+  const rtts = points.map((rt) => rt.rttNs).sort((a, b) => a - b);
+  const median = rtts[Math.floor(rtts.length / 2)]!;
+  const limit = Math.max(2 * median, median + 200e3);
+  return points.filter((rt) => rt.rttNs <= limit);
 }
