@@ -44,6 +44,8 @@ export interface DeviceHealth {
   clockUncertaintyMs: number | null;
   /** Device clock rate relative to the host's, parts per million (positive: the device runs fast). */
   clockDriftPpm: number | null;
+  /** Seconds of round trips the drift was fitted over (0: not fitted yet). */
+  clockDriftBaselineS: number | null;
   latency: { systemMs?: number; softwareMs?: number; transitMs?: number } | null;
 }
 

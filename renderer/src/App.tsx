@@ -4,6 +4,7 @@ import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
+import { Time } from './panels/Time';
 import { isShown, useLayoutStore } from './stores/layout-store';
 
 export function App() {
@@ -18,6 +19,7 @@ export function App() {
           {isShown(layout, 'devices') && <Devices />}
           {isShown(layout, 'recording') && <Recording />}
           {isShown(layout, 'health') && <Health />}
+          <Time />
         </aside>
       </main>
     </div>

@@ -39,7 +39,7 @@ import {
   type PageProblems,
 } from './helpers';
 import type { TestWindow } from './page-globals';
-import { checkRecordSession } from './session-checks';
+import { checkRecordSession, checkTimePanel } from './session-checks';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
@@ -230,6 +230,12 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     }
     // The suite's own page was a background tab meanwhile (rAF throttled): make it the active one again.
     await env.page.bringToFront();
+  });
+
+  test('the Time panel shows the demo clock: offset, uncertainty, drift, no jump', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    t.diagnostic(await checkTimePanel(env.page, DEMO_DEVICE_ID));
   });
 
   test('one Record button: the local recording, the device answers, operator events', async (t) => {

@@ -46,3 +46,20 @@ export async function checkRecordSession(
   );
   return folder;
 }
+
+/** The Time panel shows the device's clock: an offset, an uncertainty, a drift (or that it is being fitted). */
+export async function checkTimePanel(page: Page, deviceId: string): Promise<string> {
+  await page.getByTestId(`time-row-${deviceId}`).waitFor({ timeout: 10_000 });
+  const offset = Number(await page.getByTestId(`time-offset-${deviceId}`).getAttribute('data-value'));
+  assert.ok(Number.isFinite(offset) && offset !== 0, `offset ${offset}`);
+  const uncertainty = (await page.getByTestId(`time-uncertainty-${deviceId}`).textContent()) ?? '';
+  assert.match(uncertainty, /^±[0-9.]+ ms$/);
+  // The demo has run for a while by now: the drift is fitted over some seconds.
+  await waitFor(
+    'a fitted drift',
+    async () => /ppm \(over \d+ (s|min)\)/.test((await page.getByTestId(`time-drift-${deviceId}`).textContent()) ?? ''),
+    10_000,
+  );
+  assert.equal(await page.getByTestId(`time-jump-${deviceId}`).count(), 0, 'no jump reported for a steady clock');
+  return `${uncertainty}, ${(await page.getByTestId(`time-drift-${deviceId}`).textContent()) ?? ''}`;
+}
