@@ -37,6 +37,17 @@ export const RpcSchemas = {
       .object({ text: z.string().min(1).max(500), source: z.enum(['text field', 'hotkey']).optional() })
       .strict(),
   },
+  /** Plays a recording (an MCAP file main can read) as devices of kind 'playback'. */
+  openRecording: { params: z.object({ path: z.string().min(1).max(4096) }).strict() },
+  closeRecording: { params: z.object({}).strict() },
+  playbackControl: {
+    params: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('play') }).strict(),
+      z.object({ action: z.literal('pause') }).strict(),
+      z.object({ action: z.literal('seek'), positionNs: z.number().finite().min(0) }).strict(),
+      z.object({ action: z.literal('speed'), speed: z.number().finite().min(0.05).max(20) }).strict(),
+    ]),
+  },
   /** The renderer tells how fast data reaches its store (arrival → store, ms), for the Health panel. */
   reportRendererStats: {
     params: z

@@ -109,9 +109,27 @@ export type AppCommand =
 /** The renderer's panel layout: opaque to main, which only stores it (at most 64 KiB of JSON). */
 export type PanelLayout = Record<string, unknown>;
 
+/** A recording being played back (its devices appear as 'playback' devices). */
+export interface PlaybackState {
+  file: string;
+  playing: boolean;
+  /** Reached the end (play starts again from the beginning). */
+  ended: boolean;
+  speed: number;
+  /** Recorded host time (Unix ns) now playing, and the recording's span. */
+  positionNs: number;
+  startNs: number;
+  endNs: number;
+  /** The playback devices' ids. */
+  devices: string[];
+  /** Why the file is incomplete or damaged, when it is (it plays what is readable). */
+  problem: string | null;
+}
+
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
   | { type: 'session'; session: SessionState }
+  | { type: 'playback'; playback: PlaybackState | null }
   | { type: 'catalog'; handle: number; bodies: BodyName[] }
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
   | { type: 'app-command'; command: AppCommand };
@@ -132,6 +150,9 @@ export interface RpcResults {
   startSession: SessionState;
   stopSession: SessionState;
   sendOperatorEvent: { deviceId: string; result: string }[];
+  openRecording: PlaybackState;
+  closeRecording: null;
+  playbackControl: PlaybackState | null;
   getLayout: PanelLayout | null;
   saveLayout: null;
 }

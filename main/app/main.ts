@@ -15,6 +15,7 @@ import { defaultConfigPath, parseCommonArgs, resolveConfigPath } from '../config
 import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
+import { PlaybackController } from '../recording/playback-controller';
 import { SessionController } from '../recording/session';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN } from '../link/sender-policy';
@@ -45,6 +46,7 @@ app.setPath('logs', logsFolder());
 
 let hub: Hub | null = null;
 let recordingSession: SessionController | null = null;
+let playback: PlaybackController | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
@@ -99,6 +101,7 @@ function createWindow(): BrowserWindow {
   const windowLink = new RendererLink(hub!, transport, {
     layouts: settings,
     ...(recordingSession ? { session: recordingSession } : {}),
+    ...(playback ? { playback } : {}),
   });
   link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
@@ -122,11 +125,9 @@ const menuActions: MenuActions = {
         filters: [{ name: 'MCAP', extensions: ['mcap'] }],
       })
       .then((choice) => {
-        if (choice.canceled || !choice.filePaths[0]) return;
-        hub?.notice(
-          'warn',
-          `Playback of ${choice.filePaths[0]} is not available in this build yet (it comes with the recorder).`,
-        );
+        const file = choice.filePaths[0];
+        if (choice.canceled || !file) return;
+        playback?.open(file).catch((error: unknown) => hub?.notice('error', (error as Error).message));
       });
   },
   togglePanel: (panel) => link?.command({ name: 'toggle-panel', panel }),
@@ -170,6 +171,7 @@ async function start(): Promise<void> {
   if (settings.loaded.message) hub.notice('warn', settings.loaded.message);
   const recording = resolveRecordingFolder(settings.get());
   if (recording.message) hub.notice('warn', recording.message);
+  playback = new PlaybackController(hub);
   recordingSession = new SessionController(hub, {
     outDir: process.env.SIGHTLINE_RECORDINGS || recording.folder,
     appVersion: app.getVersion(),
@@ -191,6 +193,7 @@ async function shutdown(): Promise<void> {
   try {
     // The recording is finished (summary, footer) before the devices it records go away.
     await recordingSession?.close();
+    await playback?.close();
     await hub?.close();
     await devices?.close();
   } catch (error) {

@@ -6,7 +6,7 @@
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
-import { recordCommand, recordingInfoCommand } from './recording-commands';
+import { playCommand, recordCommand, recordingInfoCommand } from './recording-commands';
 
 export const USAGE = `usage: sightline <command> <device> [options]
 
@@ -27,6 +27,9 @@ export const USAGE = `usage: sightline <command> <device> [options]
          [--operator NAME] [--no-remote] [--flush-ms 250]
       record every device (or the given ones) to DIR/NAME/recording.mcap + session.json until
       stopped or S seconds; starts device-side recording too unless --no-remote; counts on stderr
+  play FILE.mcap [--speed 1] [--from S]
+      replay a recording at its recorded pace: one JSON line per sample (frame lines for poses);
+      the UI replays it with \`npm run serve -- --play FILE\` or File > Open Recording
 
 Devices: natnet (OptiTrack Motive). pupil, vrpn and teleport are planned.`;
 
@@ -42,6 +45,7 @@ const commands: Record<string, Record<string, Command>> = {
 /** Commands that take no device kind. */
 const standalone: Record<string, Command> = {
   record: recordCommand,
+  play: playCommand,
 };
 
 const PLANNED = new Set(['pupil', 'vrpn', 'teleport']);

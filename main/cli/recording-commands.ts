@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { defaultConfigPath, resolveConfigPath } from '../config';
 import { setupDevices } from '../demo';
 import { Hub } from '../hub/hub';
+import { MAX_SPEED, MIN_SPEED, RecordingPlayer } from '../recording/playback';
 import { recordingInfo } from '../recording/recording-info';
+import type { Sample } from '../hub/source';
+import { frameLine } from './frame-line';
 import { packageVersion } from './info';
 import { SessionController } from '../recording/session';
 import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
@@ -134,4 +137,67 @@ export async function recordingInfoCommand(argv: string[], io: CliIo): Promise<n
   if (info.problem) say(io, `${file}: ${info.problem}`);
   // A file with nothing readable is a failure; a truncated one with data is still a useful answer.
   return info.messages > 0 || info.complete ? 0 : 1;
+}
+
+function sampleLine(device: string, sample: Sample, names: ReadonlyMap<number, string>): object {
+  const deviceTimeNs = sample.deviceTimeNs === undefined ? null : Math.round(sample.deviceTimeNs);
+  const base = { device, hostTimeNs: Math.round(sample.hostTimeNs), deviceTimeNs };
+  switch (sample.kind) {
+    case 'poses':
+      return frameLine(
+        device,
+        sample.frameNumber,
+        sample.hostTimeNs,
+        sample.deviceTimeNs,
+        sample.recording,
+        sample.bodies,
+        names,
+      );
+    case 'gaze':
+      return { type: 'gaze', ...base, x: sample.x, y: sample.y, worn: sample.worn };
+    case 'video':
+      return { type: 'video', ...base, key: sample.key, ptsUs: sample.ptsUs, bytes: sample.data.byteLength };
+    case 'event':
+      return { type: 'event', ...base, name: sample.name, value: sample.value ?? null };
+    case 'analog':
+      return { type: 'analog', ...base, channels: sample.channels };
+  }
+}
+
+export async function playCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      speed: { type: 'string' },
+      from: { type: 'string' },
+    },
+    strict: true,
+  });
+  const file = positionals[0];
+  if (!file) throw new UsageError('play needs a recording: sightline play FILE.mcap');
+  const speed = parseNumber(values.speed, 'speed', MIN_SPEED, MAX_SPEED) ?? 1;
+  const fromS = parseNumber(values.from, 'from', 0, 1e7) ?? 0;
+  const player = await RecordingPlayer.open(file, { speed });
+  const problem = player.state().problem;
+  if (problem) say(io, `${file}: ${problem}`);
+  const names = new Map<string, Map<number, string>>();
+  for (const source of player.sources) {
+    const device = source.recorded.id;
+    names.set(device, new Map());
+    source.on('catalog', (c) => names.set(device, new Map(c.bodies.map((b) => [b.id, b.name]))));
+    source.on('sample', (s) => printJson(io, sampleLine(device, s, names.get(device)!)));
+    await source.connect();
+  }
+  const start = player.state().startNs;
+  if (fromS > 0) player.seek(start + fromS * 1e9);
+  const ended = new Promise<void>((resolve) => player.on('state', (s) => s.ended && resolve()));
+  const stop = new AbortController();
+  player.play();
+  await Promise.race([ended, untilStopped(signal ? AbortSignal.any([signal, stop.signal]) : stop.signal)]);
+  stop.abort();
+  const final = player.state();
+  player.close();
+  printJson(io, { type: 'playback', state: final.ended ? 'ended' : 'stopped', file, positionNs: final.positionNs });
+  return 0;
 }

@@ -34,7 +34,8 @@ import {
 import { hostTimeMs } from '../time/host-clock';
 import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice } from '../hub/hub';
 import type { PosesSample, Sample } from '../hub/source';
-import type { DeviceSnapshot, SessionState } from '../../preload/api';
+import type { DeviceSnapshot, PlaybackState, SessionState } from '../../preload/api';
+import type { PlaybackController } from '../recording/playback-controller';
 import type { SessionController } from '../recording/session';
 
 export type RpcHandler = (method: unknown, params: unknown) => Promise<RpcResponse>;
@@ -58,6 +59,8 @@ export interface RendererLinkOptions {
   holdMs?: number;
   /** The Record button's session; without it the session calls answer that recording is not available. */
   session?: SessionController;
+  /** Recordings played back; without it the playback calls answer that playback is not available. */
+  playback?: PlaybackController;
   /** Where the page's panel layout is kept (the settings file); without it the layout lives only in the page. */
   layouts?: LayoutKeeper;
 }
@@ -106,6 +109,7 @@ export class RendererLink {
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
   private readonly session: SessionController | null;
+  private readonly playback: PlaybackController | null;
   private readonly layouts: LayoutKeeper | null;
   private readonly counts: LinkStats = {
     batchesSent: 0,
@@ -138,6 +142,13 @@ export class RendererLink {
       this.detach.push(() => session.off('changed', onSession));
     }
     this.session = session ?? null;
+    const playback = options.playback;
+    if (playback) {
+      const onPlayback = (state: PlaybackState | null): void => this.send({ type: 'playback', playback: state });
+      playback.on('changed', onPlayback);
+      this.detach.push(() => playback.off('changed', onPlayback));
+    }
+    this.playback = playback ?? null;
     this.detach.push(
       () => hub.off('devices', onDevices),
       () => hub.off('catalog', onCatalog),
@@ -160,6 +171,7 @@ export class RendererLink {
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);
     if (this.session) this.send({ type: 'session', session: this.session.state() });
+    if (this.playback) this.send({ type: 'playback', playback: this.playback.state() });
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }
@@ -305,7 +317,11 @@ export class RendererLink {
   }
 
   private requireSession(): SessionController {
-    return this.session ?? unavailable();
+    return this.session ?? unavailable('recording');
+  }
+
+  private requirePlayback(): PlaybackController {
+    return this.playback ?? unavailable('playback');
   }
 
   private async dispatch(method: RpcMethod, params: unknown): Promise<RpcResults[RpcMethod]> {
@@ -339,6 +355,13 @@ export class RendererLink {
         const p = params as RpcParams<'sendOperatorEvent'>;
         return this.requireSession().sendEvent(p.text, p.source ?? 'text field');
       }
+      case 'openRecording':
+        return this.requirePlayback().open((params as RpcParams<'openRecording'>).path);
+      case 'closeRecording':
+        await this.requirePlayback().close();
+        return null;
+      case 'playbackControl':
+        return this.requirePlayback().control(params as RpcParams<'playbackControl'>);
       case 'getLayout':
         return this.layouts?.layout() ?? null;
       case 'saveLayout':
@@ -348,8 +371,8 @@ export class RendererLink {
   }
 }
 
-function unavailable(): never {
-  throw new Error('recording is not available in this window');
+function unavailable(what: string): never {
+  throw new Error(`${what} is not available in this window`);
 }
 
 function toPosesInput(handle: number, sample: PosesSample, count: number): PosesInput {

@@ -44,77 +44,113 @@ export interface ScanOptions {
   readBytes?: number;
 }
 
-/** Scans a recording; resolves with what was found, never rejects for a bad file (only for a missing one). */
-export async function scanRecording(path: string, options: ScanOptions = {}): Promise<ScanResult> {
-  const info = await stat(path).catch((error: unknown) => {
-    throw new Error(`cannot open ${path}: ${(error as Error).message}`);
-  });
-  const schemas = new Map<number, McapTypes.Schema>();
-  const channels = new Map<number, ScannedChannel>();
-  const result: ScanResult = { complete: false, fileBytes: info.size, channels: [], metadata: {}, library: '' };
-  const reader = new McapStreamReader({ validateCrcs: true });
-  const stream = createReadStream(path, { highWaterMark: options.readBytes ?? 1024 * 1024 });
-  let stopped = false;
-  try {
-    outer: for await (const piece of stream as AsyncIterable<Buffer>) {
-      reader.append(piece);
-      for (let record = reader.nextRecord(); record; record = reader.nextRecord()) {
-        switch (record.type) {
-          case 'Header':
-            result.library = record.library;
-            break;
-          case 'Schema':
-            schemas.set(record.id, record);
-            break;
-          case 'Channel':
-            if (!channels.has(record.id)) channels.set(record.id, describeChannel(record, schemas));
-            break;
-          case 'Metadata':
-            result.metadata[record.name] = Object.fromEntries(record.metadata);
-            break;
-          case 'Message': {
-            const channel = channels.get(record.channelId);
-            if (!channel || !options.onMessage) break;
-            const go = options.onMessage({
-              channel,
-              sequence: record.sequence,
-              logTimeNs: record.logTime,
-              publishTimeNs: record.publishTime,
-              data: record.data,
-            });
-            if (go === false) {
-              stopped = true;
-              break outer;
-            }
-            break;
+/**
+ * Pull-based reading: `messages()` yields every message in file order and can be abandoned at any
+ * point (playback pauses by not pulling). Channels, metadata and the outcome fill in as it reads.
+ */
+export class RecordingReader {
+  readonly channels = new Map<number, ScannedChannel>();
+  readonly metadata: Record<string, Record<string, string>> = {};
+  library = '';
+  complete = false;
+  problem: string | undefined;
+  fileBytes = 0;
+  private readonly schemas = new Map<number, McapTypes.Schema>();
+
+  constructor(
+    readonly path: string,
+    private readonly readBytes = 1024 * 1024,
+  ) {}
+
+  async *messages(): AsyncGenerator<ScannedMessage, void, void> {
+    const info = await stat(this.path).catch((error: unknown) => {
+      throw new Error(`cannot open ${this.path}: ${(error as Error).message}`);
+    });
+    this.fileBytes = info.size;
+    const reader = new McapStreamReader({ validateCrcs: true });
+    const stream = createReadStream(this.path, { highWaterMark: this.readBytes });
+    try {
+      for await (const piece of stream as AsyncIterable<Buffer>) {
+        reader.append(piece);
+        for (;;) {
+          let record;
+          try {
+            record = reader.nextRecord();
+          } catch (error) {
+            const message = (error as Error).message;
+            this.problem = /magic/i.test(message)
+              ? `not an MCAP recording (${message.slice(0, 120)})`
+              : `the recording is damaged after the last good record: ${message.slice(0, 200)}`;
+            return;
           }
-          case 'Footer':
-            result.complete = true;
-            break;
-          default:
-            break;
+          if (!record) break;
+          const message = this.take(record);
+          if (message) yield message;
         }
       }
+      if (!this.complete) {
+        const left = reader.bytesRemaining();
+        this.problem =
+          info.size === 0
+            ? 'the file is empty'
+            : `the recording was not finished (its writer stopped or was killed): read up to the last complete chunk${
+                left > 0 ? `, ${left} trailing bytes unreadable` : ''
+              }`;
+      }
+    } finally {
+      // Also when the consumer stops pulling (a seek, a pause that ends in close).
+      stream.destroy();
     }
-    if (!stopped && !result.complete) {
-      const left = reader.bytesRemaining();
-      result.problem =
-        info.size === 0
-          ? 'the file is empty'
-          : `the recording was not finished (its writer stopped or was killed): read up to the last complete chunk${
-              left > 0 ? `, ${left} trailing bytes unreadable` : ''
-            }`;
-    }
-  } catch (error) {
-    const message = (error as Error).message;
-    result.problem = /magic/i.test(message)
-      ? `not an MCAP recording (${message.slice(0, 120)})`
-      : `the recording is damaged after the last good record: ${message.slice(0, 200)}`;
-  } finally {
-    stream.destroy();
   }
-  result.channels = [...channels.values()];
-  return result;
+
+  private take(record: McapTypes.TypedMcapRecord): ScannedMessage | undefined {
+    switch (record.type) {
+      case 'Header':
+        this.library = record.library;
+        return undefined;
+      case 'Schema':
+        this.schemas.set(record.id, record);
+        return undefined;
+      case 'Channel':
+        if (!this.channels.has(record.id)) this.channels.set(record.id, describeChannel(record, this.schemas));
+        return undefined;
+      case 'Metadata':
+        this.metadata[record.name] = Object.fromEntries(record.metadata);
+        return undefined;
+      case 'Footer':
+        this.complete = true;
+        return undefined;
+      case 'Message': {
+        const channel = this.channels.get(record.channelId);
+        if (!channel) return undefined;
+        return {
+          channel,
+          sequence: record.sequence,
+          logTimeNs: record.logTime,
+          publishTimeNs: record.publishTime,
+          data: record.data,
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Scans a recording; resolves with what was found, never rejects for a bad file (only for a missing one). */
+export async function scanRecording(path: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const reader = new RecordingReader(path, options.readBytes);
+  for await (const message of reader.messages()) {
+    if (options.onMessage?.(message) === false) break;
+  }
+  return {
+    complete: reader.complete,
+    ...(reader.problem ? { problem: reader.problem } : {}),
+    fileBytes: reader.fileBytes,
+    channels: [...reader.channels.values()],
+    metadata: reader.metadata,
+    library: reader.library,
+  };
 }
 
 function describeChannel(channel: McapTypes.Channel, schemas: Map<number, McapTypes.Schema>): ScannedChannel {

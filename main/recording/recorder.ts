@@ -24,6 +24,7 @@ import { McapChunkWriter } from './mcap-chunk-writer';
 import { RAW_MAPPINGS } from './raw-mapping';
 import { DEFAULT_SCENE_SIZE, mapSample, type MappingContext, type MessageOut } from './sample-mapping';
 import {
+  SIGHTLINE_CATALOG,
   SIGHTLINE_CLOCK,
   SIGHTLINE_DEVICE_STATUS,
   SIGHTLINE_OPERATOR_EVENT,
@@ -310,6 +311,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
 
   private onCatalog(entry: CatalogEntry): void {
     this.bodyNames.set(entry.handle, new Map(entry.bodies.map((b) => [b.id, b.name])));
+    const device = this.hub.snapshots().find((d) => d.handle === entry.handle);
+    if (!device || !this.accepting() || (this.filter && !this.filter.has(device.id))) return;
+    const now = hostTimeNs();
+    this.writeAt(`/${device.id}/catalog`, SIGHTLINE_CATALOG, { host_time_ns: now, bodies: entry.bodies }, now);
   }
 
   private onDevices(devices: DeviceSnapshot[]): void {
@@ -320,6 +325,8 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       const entry = this.deviceEntry(d);
       if (d.peer) entry.peer = d.peer;
       const status = {
+        kind: d.kind,
+        label: d.label,
         state: d.health.state,
         peer: d.peer,
         last_error: d.health.lastError,

@@ -105,6 +105,23 @@ export const SIGHTLINE_ANALOG = ours(
   ['channels'],
 );
 
+export const SIGHTLINE_CATALOG: SchemaSpec = {
+  name: 'sightline.Catalog',
+  definition: {
+    title: 'sightline.Catalog',
+    description: 'What the device calls its bodies (NatNet model definitions, VRPN sensors, Teleport nodes)',
+    type: 'object',
+    properties: {
+      host_time_ns: { type: 'number' },
+      bodies: {
+        type: 'array',
+        items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+      },
+    },
+    required: ['host_time_ns', 'bodies'],
+  },
+};
+
 export const SIGHTLINE_DEVICE_STATUS: SchemaSpec = {
   name: 'sightline.DeviceStatus',
   definition: {
@@ -113,6 +130,8 @@ export const SIGHTLINE_DEVICE_STATUS: SchemaSpec = {
     type: 'object',
     properties: {
       host_time_ns: { type: 'number' },
+      kind: { type: 'string', description: 'natnet, pupil, vrpn, teleport' },
+      label: { type: 'string' },
       state: { type: 'string' },
       peer: { type: ['string', 'null'] },
       last_error: { type: ['string', 'null'] },

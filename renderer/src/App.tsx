@@ -2,6 +2,7 @@ import { Devices } from './panels/Devices';
 import { Header } from './panels/Header';
 import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
+import { Playback } from './panels/Playback';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
 import { Time } from './panels/Time';
@@ -20,6 +21,7 @@ export function App() {
           {isShown(layout, 'recording') && <Recording />}
           {isShown(layout, 'health') && <Health />}
           <Time />
+          <Playback />
         </aside>
       </main>
     </div>

@@ -39,7 +39,7 @@ import {
   type PageProblems,
 } from './helpers';
 import type { TestWindow } from './page-globals';
-import { checkRecordSession, checkTimePanel } from './session-checks';
+import { checkPlayback, checkRecordSession, checkTimePanel } from './session-checks';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
@@ -53,6 +53,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
   let browser: LaunchedBrowser | null = null;
   let page: Page | null = null;
   let problems: PageProblems | null = null;
+  let recordedFolder: string | null = null;
 
   before(async () => {
     if (skipReason) {
@@ -245,6 +246,14 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     assert.ok(motive, 'demo simulator');
     const folder = await checkRecordSession(env.page, DEMO_DEVICE_ID, () => motive.recording);
     t.diagnostic(`recorded to ${folder}`);
+    recordedFolder = folder;
+  });
+
+  test('the recording opens as playback: its device replays, pause holds, the timeline seeks', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    assert.ok(recordedFolder, 'the Record test made a recording');
+    await checkPlayback(env.page, join(recordedFolder, 'recording.mcap'), DEMO_DEVICE_ID);
   });
 
   test('the page shows a lost link and comes back when the server does', async (t) => {

@@ -63,3 +63,28 @@ export async function checkTimePanel(page: Page, deviceId: string): Promise<stri
   assert.equal(await page.getByTestId(`time-jump-${deviceId}`).count(), 0, 'no jump reported for a steady clock');
   return `${uncertainty}, ${(await page.getByTestId(`time-drift-${deviceId}`).textContent()) ?? ''}`;
 }
+
+/** Opens a recording in the page: its device replays (streaming in the Devices panel), pause holds, seek moves. */
+export async function checkPlayback(page: Page, mcap: string, deviceId: string): Promise<void> {
+  await page.getByTestId('playback-path').fill(mcap);
+  await page.getByTestId('playback-open').click();
+  const controls = page.getByTestId('playback-controls');
+  await controls.waitFor({ timeout: 10_000 });
+  const playbackId = `playback:${deviceId}`;
+  await page.getByTestId(`device-card-${playbackId}`).waitFor({ timeout: 10_000 });
+  await waitFor('the playback to play', async () => (await controls.getAttribute('data-playing')) === 'true', 5_000);
+  await page.getByTestId('playback-toggle').click();
+  await waitFor('the playback to pause', async () => (await controls.getAttribute('data-playing')) === 'false', 5_000);
+  const position = async (): Promise<number> =>
+    Number(await page.getByTestId('playback-position').getAttribute('data-value'));
+  const paused = await position();
+  await page.waitForTimeout(300);
+  assert.equal(await position(), paused, 'paused: the position holds');
+  // Seek to the start with the keyboard on the timeline.
+  const timeline = page.getByTestId('playback-timeline');
+  await timeline.focus();
+  await page.keyboard.press('Home');
+  await waitFor('the seek', async () => (await position()) < paused || paused === 0, 5_000);
+  await page.getByTestId('playback-close').click();
+  await page.getByTestId('playback-path').waitFor({ timeout: 5_000 });
+}

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { AppCommand, DeviceSnapshot, LinkEvent } from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
+import { applyPlayback } from './playback-store';
 import { applySession } from './session-store';
 
 export interface Notice {
@@ -92,6 +93,9 @@ export function applyLinkEvent(event: LinkEvent): void {
       break;
     case 'session':
       applySession(event.session);
+      break;
+    case 'playback':
+      applyPlayback(event.playback);
       break;
     case 'app-command':
       appCommandHandler?.(event.command);
