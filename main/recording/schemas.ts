@@ -42,17 +42,28 @@ const timeFields = {
   },
 };
 
-function ours(name: string, description: string, properties: Record<string, object>, required: string[]): SchemaSpec {
+/** One of our object schemas: every message has host_time_ns. */
+export function objectSchema(
+  name: string,
+  description: string,
+  properties: Record<string, object>,
+  required: string[] = [],
+): SchemaSpec {
   return {
     name,
     definition: {
       title: name,
       description,
       type: 'object',
-      properties: { ...timeFields, ...properties },
+      properties: { host_time_ns: { type: 'number' }, ...properties },
       required: ['host_time_ns', ...required],
     },
   };
+}
+
+/** A sample's schema: host time, device time and raw device clock, then its own fields. */
+function ours(name: string, description: string, properties: Record<string, object>, required: string[]): SchemaSpec {
+  return objectSchema(name, description, { ...timeFields, ...properties }, required);
 }
 
 export const SIGHTLINE_POSES = ours(
@@ -105,96 +116,71 @@ export const SIGHTLINE_ANALOG = ours(
   ['channels'],
 );
 
-export const SIGHTLINE_CATALOG: SchemaSpec = {
-  name: 'sightline.Catalog',
-  definition: {
-    title: 'sightline.Catalog',
-    description: 'What the device calls its bodies (NatNet model definitions, VRPN sensors, Teleport nodes)',
-    type: 'object',
-    properties: {
-      host_time_ns: { type: 'number' },
-      bodies: {
-        type: 'array',
-        items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
-      },
+export const SIGHTLINE_CATALOG = objectSchema(
+  'sightline.Catalog',
+  'What the device calls its bodies (NatNet model definitions, VRPN sensors, Teleport nodes)',
+  {
+    bodies: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
     },
-    required: ['host_time_ns', 'bodies'],
   },
-};
+  ['bodies'],
+);
 
-export const SIGHTLINE_DEVICE_STATUS: SchemaSpec = {
-  name: 'sightline.DeviceStatus',
-  definition: {
-    title: 'sightline.DeviceStatus',
-    description: 'A device connection state change, as the Hub reports it',
-    type: 'object',
-    properties: {
-      host_time_ns: { type: 'number' },
-      kind: { type: 'string', description: 'natnet, pupil, vrpn, teleport' },
-      label: { type: 'string' },
-      state: { type: 'string' },
-      peer: { type: ['string', 'null'] },
-      last_error: { type: ['string', 'null'] },
-      recording: { type: ['boolean', 'null'] },
-      samples: { type: 'number' },
-      dropped: { type: 'number' },
-      malformed: { type: 'number' },
-    },
-    required: ['host_time_ns', 'state'],
+export const SIGHTLINE_DEVICE_STATUS = objectSchema(
+  'sightline.DeviceStatus',
+  'A device connection state change, as the Hub reports it',
+  {
+    kind: { type: 'string', description: 'natnet, pupil, vrpn, teleport' },
+    label: { type: 'string' },
+    state: { type: 'string' },
+    peer: { type: ['string', 'null'] },
+    last_error: { type: ['string', 'null'] },
+    recording: { type: ['boolean', 'null'] },
+    samples: { type: 'number' },
+    dropped: { type: 'number' },
+    malformed: { type: 'number' },
   },
-};
+  ['state'],
+);
 
-export const SIGHTLINE_CLOCK: SchemaSpec = {
-  name: 'sightline.ClockModel',
-  definition: {
-    title: 'sightline.ClockModel',
-    description: "A device's clock model: host Unix ns = device ns + offset (at the model's reference), drift in ppm",
-    type: 'object',
-    properties: {
-      host_time_ns: { type: 'number' },
-      offset_ns: { type: 'number' },
-      uncertainty_ns: { type: 'number' },
-      drift_ppm: { type: 'number' },
-      round_trips: { type: 'number' },
-    },
-    required: ['host_time_ns', 'offset_ns', 'uncertainty_ns', 'drift_ppm'],
+export const SIGHTLINE_CLOCK = objectSchema(
+  'sightline.ClockModel',
+  "A device's clock model: host Unix ns = device ns + offset (at the model's reference), drift in ppm",
+  {
+    offset_ns: { type: 'number' },
+    uncertainty_ns: { type: 'number' },
+    drift_ppm: { type: 'number' },
+    round_trips: { type: 'number' },
   },
-};
+  ['offset_ns', 'uncertainty_ns', 'drift_ppm'],
+);
 
-export const SIGHTLINE_OPERATOR_EVENT: SchemaSpec = {
-  name: 'sightline.OperatorEvent',
-  definition: {
-    title: 'sightline.OperatorEvent',
-    description: 'An event the operator sent (text field or hotkey), and which devices took it',
-    type: 'object',
-    properties: {
-      host_time_ns: { type: 'number' },
-      text: { type: 'string' },
-      source: { type: 'string', description: 'text field, hotkey, cli' },
-      devices: { type: 'object', additionalProperties: { type: 'string' } },
-    },
-    required: ['host_time_ns', 'text'],
+export const SIGHTLINE_OPERATOR_EVENT = objectSchema(
+  'sightline.OperatorEvent',
+  'An event the operator sent (text field or hotkey), and which devices took it',
+  {
+    text: { type: 'string' },
+    source: { type: 'string', description: 'text field, hotkey, cli' },
+    devices: { type: 'object', additionalProperties: { type: 'string' } },
   },
-};
+  ['text'],
+);
 
-export const SIGHTLINE_REMOTE_RECORDING: SchemaSpec = {
-  name: 'sightline.RemoteRecording',
-  definition: {
-    title: 'sightline.RemoteRecording',
-    description: "A device's answer to starting or stopping its own recording",
-    type: 'object',
-    properties: {
-      host_time_ns: { type: 'number' },
-      device_id: { type: 'string' },
-      action: { type: 'string', enum: ['start', 'stop'] },
-      outcome: { type: 'string', enum: ['started', 'stopped', 'refused', 'timed out'] },
-      take_name: { type: ['string', 'null'] },
-      reason: { type: ['string', 'null'] },
-      elapsed_ms: { type: 'number' },
-    },
-    required: ['host_time_ns', 'device_id', 'action', 'outcome'],
+export const SIGHTLINE_REMOTE_RECORDING = objectSchema(
+  'sightline.RemoteRecording',
+  "A device's answer to starting or stopping its own recording",
+  {
+    device_id: { type: 'string' },
+    action: { type: 'string', enum: ['start', 'stop'] },
+    outcome: { type: 'string', enum: ['started', 'stopped', 'refused', 'timed out'] },
+    take_name: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'] },
+    elapsed_ms: { type: 'number' },
   },
-};
+  ['device_id', 'action', 'outcome'],
+);
 
 /** Foxglove's Time: whole seconds and nanoseconds since the Unix epoch. */
 export function toTime(ns: number): { sec: number; nsec: number } {

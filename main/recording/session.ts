@@ -13,7 +13,7 @@ import { defaultRecordingFolder } from '../settings/app-settings';
 import { hostTimeNs } from '../time/host-clock';
 import { Recorder, type RecorderOptions } from './recorder';
 import { broadcastEvent, remoteRecording, type EventAnswer } from './remote-recording';
-import { defaultSessionName } from './session-summary';
+import { defaultSessionName, type RemoteRecordingEntry } from './session-summary';
 
 export interface SessionStartOptions {
   name?: string;
@@ -108,14 +108,7 @@ export class SessionController extends EventEmitter<SessionEvents> {
         this.remoteStart = remoteRecording(this.hub, 'start', recorder.name, {
           timeoutMs: this.options.remoteTimeoutMs,
           deviceIds: options.deviceIds,
-          onAnswer: (entry) => {
-            recorder.remoteRecording(entry);
-            this.current = {
-              ...this.current,
-              remote: [...this.current.remote.filter((e) => e.deviceId !== entry.deviceId), entry],
-            };
-            this.changed();
-          },
+          onAnswer: (entry) => this.onAnswer(recorder, entry),
         }).catch((error: unknown) => this.hub.notice('error', `remote recording: ${errorMessage(error)}`));
       }
       return this.state();
@@ -133,14 +126,7 @@ export class SessionController extends EventEmitter<SessionEvents> {
         await remoteRecording(this.hub, 'stop', recorder.name, {
           timeoutMs: this.options.remoteTimeoutMs,
           deviceIds: started,
-          onAnswer: (entry) => {
-            recorder.remoteRecording(entry);
-            this.current = {
-              ...this.current,
-              remote: [...this.current.remote.filter((e) => e.deviceId !== entry.deviceId), entry],
-            };
-            this.changed();
-          },
+          onAnswer: (entry) => this.onAnswer(recorder, entry),
         });
       }
       const summary = await recorder.stop();
@@ -168,6 +154,16 @@ export class SessionController extends EventEmitter<SessionEvents> {
     this.current = { ...this.current, lastEvent: { text, atMs: at / 1e6, answers } };
     this.changed();
     return answers;
+  }
+
+  /** A device's answer: into the recording, and the latest per device into the state. */
+  private onAnswer(recorder: Recorder, entry: RemoteRecordingEntry): void {
+    recorder.remoteRecording(entry);
+    this.current = {
+      ...this.current,
+      remote: [...this.current.remote.filter((e) => e.deviceId !== entry.deviceId), entry],
+    };
+    this.changed();
   }
 
   /** The running recorder (tests, the CLI's live line). */

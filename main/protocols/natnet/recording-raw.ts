@@ -5,53 +5,49 @@
  */
 import { fine, micro, packedField, packF32, packI32 } from '../../recording/compact-numbers';
 import type { RawMapping } from '../../recording/raw-mapping';
+import { objectSchema } from '../../recording/schemas';
 import type { FrameOfData } from './types';
 
-export const NATNET_FRAME_SCHEMA = {
-  name: 'sightline.natnet.Frame',
-  definition: {
-    title: 'sightline.natnet.Frame',
-    description: "Motive's frame stamps and the frame parts outside rigid bodies (protocol notes, natnet.md)",
-    type: 'object',
-    properties: {
-      host_time_ns: { type: 'number' },
-      frame_number: { type: 'integer' },
-      timecode: { type: 'integer' },
-      timecode_subframe: { type: 'integer' },
-      timestamp_s: { type: ['number', 'null'], description: 'Seconds since Motive started' },
-      camera_mid_exposure_ticks: { type: ['number', 'null'] },
-      camera_data_received_ticks: { type: ['number', 'null'] },
-      transmit_ticks: { type: ['number', 'null'] },
-      params: { type: ['integer', 'null'] },
-      labeled_markers: {
-        type: 'object',
-        description: 'Per labeled marker, in the order of /ID/poses markers_f32 (whose xyz they share)',
-        properties: {
-          ids: packedField('int32', 'model id << 16 | marker index'),
-          sizes: packedField('float32', 'metres'),
-          params: packedField('int32', 'param bits; -1 when absent'),
-          residuals: packedField('float32', 'metres per ray; NaN when absent'),
-        },
+export const NATNET_FRAME_SCHEMA = objectSchema(
+  'sightline.natnet.Frame',
+  "Motive's frame stamps and the frame parts outside rigid bodies (protocol notes, natnet.md)",
+  {
+    frame_number: { type: 'integer' },
+    timecode: { type: 'integer' },
+    timecode_subframe: { type: 'integer' },
+    timestamp_s: { type: ['number', 'null'], description: 'Seconds since Motive started' },
+    camera_mid_exposure_ticks: { type: ['number', 'null'] },
+    camera_data_received_ticks: { type: ['number', 'null'] },
+    transmit_ticks: { type: ['number', 'null'] },
+    params: { type: ['integer', 'null'] },
+    labeled_markers: {
+      type: 'object',
+      description: 'Per labeled marker, in the order of /ID/poses markers_f32 (whose xyz they share)',
+      properties: {
+        ids: packedField('int32', 'model id << 16 | marker index'),
+        sizes: packedField('float32', 'metres'),
+        params: packedField('int32', 'param bits; -1 when absent'),
+        residuals: packedField('float32', 'metres per ray; NaN when absent'),
       },
-      skeletons: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            id: { type: 'integer' },
-            bone_ids: { type: 'array', items: { type: 'integer' } },
-            valid: { type: 'array', items: { type: 'boolean' } },
-            positions: { type: 'array', items: { type: 'number' } },
-            rotations: { type: 'array', items: { type: 'number' } },
-          },
-        },
-      },
-      force_plates: { type: 'array' },
-      devices: { type: 'array' },
     },
-    required: ['host_time_ns', 'frame_number'],
+    skeletons: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          bone_ids: { type: 'array', items: { type: 'integer' } },
+          valid: { type: 'array', items: { type: 'boolean' } },
+          positions: { type: 'array', items: { type: 'number' } },
+          rotations: { type: 'array', items: { type: 'number' } },
+        },
+      },
+    },
+    force_plates: { type: 'array' },
+    devices: { type: 'array' },
   },
-};
+  ['frame_number'],
+);
 
 function isFrame(raw: unknown): raw is FrameOfData {
   return typeof raw === 'object' && raw !== null && typeof (raw as FrameOfData).frameNumber === 'number';
