@@ -8,7 +8,10 @@ import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
 import { Hub } from '../../main/hub/hub';
+import type { Source, SourceCounters, SourceEvents, SourceStatus, VideoSample } from '../../main/hub/source';
+import { hostTimeNs } from '../../main/time/host-clock';
 import { NatNetClient } from '../../main/protocols/natnet/client';
 import { scanRecording } from '../../main/recording/mcap-reader';
 import { Recorder } from '../../main/recording/recorder';
@@ -25,6 +28,11 @@ export interface RecorderBenchResult {
   lost: number;
   /** Pose messages found in the file. */
   posesInFile: number;
+  /** The synthetic eye tracker's gaze and video samples: handed to the recorder, found in the file. */
+  eyeSamplesRecorded: number;
+  eyeSamplesInFile: number;
+  gazePerSec: number;
+  videoPerSec: number;
   messagesPerSec: number;
   bytesPerSec: number;
   /** Main-process CPU share without the recorder and with it (1.0 = one core). */
@@ -41,6 +49,66 @@ async function cpuWindow(seconds: number): Promise<{ share: number; wallMs: numb
   return { share: (cpu.user + cpu.system) / 1000 / wallMs, wallMs };
 }
 
+/**
+ * A stand-in for an eye tracker until its simulator lands: gaze at 200 Hz and 30 fps of H.264-sized
+ * access units (a 40 kB key frame each second, 12 kB otherwise), emitted in this process.
+ */
+class SyntheticEyeTracker extends EventEmitter<SourceEvents> implements Source {
+  readonly id = 'eyes';
+  readonly kind = 'pupil' as const;
+  readonly label = 'Synthetic eye tracker';
+  readonly capabilities = {};
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private sent = 0;
+  async connect(): Promise<void> {
+    const key = new Uint8Array(40_000).fill(7);
+    const delta = new Uint8Array(12_000).fill(9);
+    const t0 = performance.now();
+    let gaze = 0;
+    let frames = 0;
+    // Timers run late on a busy loop: each tick emits every sample that is due, so the rates hold.
+    this.timers.push(
+      setInterval(() => {
+        const elapsedS = (performance.now() - t0) / 1000;
+        for (; gaze < elapsedS * 200; gaze++) {
+          this.sent++;
+          this.emit('sample', {
+            kind: 'gaze',
+            hostTimeNs: hostTimeNs(),
+            x: Math.random(),
+            y: Math.random(),
+            worn: true,
+          });
+        }
+        for (; frames < elapsedS * 30; frames++) {
+          this.sent++;
+          const isKey = frames % 30 === 0;
+          const sample: VideoSample = {
+            kind: 'video',
+            hostTimeNs: hostTimeNs(),
+            key: isKey,
+            ptsUs: frames * 33_333,
+            data: isKey ? key : delta,
+            width: 1600,
+            height: 1200,
+          };
+          this.emit('sample', sample);
+        }
+      }, 5),
+    );
+  }
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+  counters(): SourceCounters {
+    return { packets: this.sent, bytes: 0, samples: this.sent, malformed: 0, dropped: 0 };
+  }
+  status(): SourceStatus {
+    return { state: 'streaming' };
+  }
+}
+
 export async function benchRecorder(rateHz = 1000, bodies = 100, seconds = 5): Promise<RecorderBenchResult> {
   const { commandPort, child } = await spawnMotiveSimulator(rateHz, bodies);
   const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
@@ -49,6 +117,9 @@ export async function benchRecorder(rateHz = 1000, bodies = 100, seconds = 5): P
     const client = new NatNetClient({ id: 'bench', host: '127.0.0.1', commandPort });
     hub.add(client);
     await hub.connect('bench');
+    const eyes = new SyntheticEyeTracker();
+    hub.add(eyes);
+    await hub.connect('eyes');
     await new Promise((r) => setTimeout(r, 1000));
     const baseline = await cpuWindow(seconds);
 
@@ -58,11 +129,16 @@ export async function benchRecorder(rateHz = 1000, bodies = 100, seconds = 5): P
     const summary = await recorder.stop();
     const after = client.counters();
     let poses = 0;
+    let gaze = 0;
+    let video = 0;
     await scanRecording(recorder.mcapPath, {
       onMessage: (m) => {
         if (m.channel.topic === '/bench/poses') poses++;
+        else if (m.channel.topic === '/eyes/gaze') gaze++;
+        else if (m.channel.topic === '/eyes/video') video++;
       },
     });
+    const eyesRecorded = summary.devices.find((d) => d.id === 'eyes')?.samples ?? 0;
     const bytes = statSync(recorder.mcapPath).size;
     return {
       rateHz,
@@ -72,6 +148,10 @@ export async function benchRecorder(rateHz = 1000, bodies = 100, seconds = 5): P
       framesRecorded: summary.devices.find((d) => d.id === 'bench')?.samples ?? 0,
       lost: after.dropped - before.dropped + summary.lost,
       posesInFile: poses,
+      eyeSamplesRecorded: eyesRecorded,
+      eyeSamplesInFile: gaze + video,
+      gazePerSec: gaze / (recording.wallMs / 1000),
+      videoPerSec: video / (recording.wallMs / 1000),
       messagesPerSec: summary.messages / (recording.wallMs / 1000),
       bytesPerSec: bytes / (recording.wallMs / 1000),
       cpuShareBaseline: baseline.share,

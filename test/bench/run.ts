@@ -38,10 +38,16 @@ async function main(): Promise<void> {
 
   const rec = await benchRecorder(1000, 100, 5);
   line(
-    'Recorder ← simulator, 1000 Hz × 100 rigid bodies, 5 s',
+    'Recorder ← Motive sim 1000 Hz × 100 bodies + eye tracker, 5 s',
     `${rec.framesRecorded} frames, ${rec.posesInFile} in the file, ${rec.lost} lost`,
     '0 lost',
     rec.lost === 0 && rec.posesInFile === rec.framesRecorded,
+  );
+  line(
+    '  + synthetic eye tracker: gaze, scene video',
+    `${rec.gazePerSec.toFixed(0)} gaze/s, ${rec.videoPerSec.toFixed(1)} frames/s; ${rec.eyeSamplesInFile}/${rec.eyeSamplesRecorded} in the file`,
+    '200/s, 30/s, all',
+    rec.eyeSamplesInFile === rec.eyeSamplesRecorded,
   );
   line(
     '  written',
