@@ -9,6 +9,9 @@ import type { Source } from './hub/source';
 import { MotiveSimulator } from './protocols/natnet/simulator';
 import { NatNetClient } from './protocols/natnet/client';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
+import { startVrpnDemo } from './protocols/vrpn/demo';
+import { vrpnSourceFor } from './protocols/vrpn/config';
+import type { VrpnSimulator } from './protocols/vrpn/simulator';
 
 export interface DeviceSetupOptions {
   /** Demo mode whatever the config says. */
@@ -27,7 +30,7 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: { motive: MotiveSimulator } | null;
+  demo: { motive: MotiveSimulator; vrpn?: VrpnSimulator } | null;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -48,8 +51,9 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
           multicast: config.multicast,
         }),
       };
-    case 'pupil':
     case 'vrpn':
+      return { source: vrpnSourceFor(config) };
+    case 'pupil':
     case 'teleport':
       return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
   }
@@ -104,12 +108,14 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   } catch (error) {
     hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_DEVICE_ID);
   }
+  const vrpn = await startVrpnDemo(hub);
   return {
     mode: 'demo',
     configPath,
-    demo: { motive: simulator },
+    demo: vrpn ? { motive: simulator, vrpn: vrpn.simulator } : { motive: simulator },
     close: async () => {
       await simulator.stop();
+      await vrpn?.close();
     },
   };
 }

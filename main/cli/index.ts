@@ -4,6 +4,7 @@
  * Exit codes: 0 done, 1 the device or file failed, 2 the command was called wrongly.
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
+import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
 import { playCommand, recordCommand, recordingInfoCommand } from './recording-commands';
@@ -19,6 +20,10 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the same JSON lines for every NatNet frame in a capture
   discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
       list the Motive servers that answer a discovery broadcast
+  sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
+      run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
+  probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
+      connect and print one JSON line per VRPN message until stopped or N messages
   info
       print what this build supports, as JSON
   info FILE.mcap
@@ -31,13 +36,13 @@ export const USAGE = `usage: sightline <command> <device> [options]
       replay a recording at its recorded pace: one JSON line per sample (frame lines for poses);
       the UI replays it with \`npm run serve -- --play FILE\` or File > Open Recording
 
-Devices: natnet (OptiTrack Motive). pupil, vrpn and teleport are planned.`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server). pupil and teleport are planned.`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet },
-  probe: { natnet: probeNatNet },
+  sim: { natnet: simNatNet, vrpn: simVrpn },
+  probe: { natnet: probeNatNet, vrpn: probeVrpn },
   decode: { natnet: decodeNatNet },
   discover: { natnet: discoverNatNet },
 };
@@ -48,7 +53,7 @@ const standalone: Record<string, Command> = {
   play: playCommand,
 };
 
-const PLANNED = new Set(['pupil', 'vrpn', 'teleport']);
+const PLANNED = new Set(['pupil', 'teleport']);
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;

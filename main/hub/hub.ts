@@ -11,7 +11,16 @@ import { performance } from 'node:perf_hooks';
 import type { BodyName, DeviceSnapshot, LinkEvent } from '../../preload/api';
 import { Backoff, type BackoffOptions } from './backoff';
 import { HealthTracker } from './health';
-import type { ConnectionState, DeviceKind, PosesSample, Sample, Source, SourceCounters, SourceStatus } from './source';
+import type {
+  ConnectionState,
+  DeviceKind,
+  PosesSample,
+  PoseTransform,
+  Sample,
+  Source,
+  SourceCounters,
+  SourceStatus,
+} from './source';
 
 /** Lightweight identity handed to sinks with every sample (full snapshots are too costly at full rate). */
 export interface DeviceRef {
@@ -354,6 +363,15 @@ export class Hub extends EventEmitter<HubEvents> {
     }
   }
 
+  /** Sets a device's room → scene transform (sources with capabilities.transform, e.g. VRPN). */
+  setTransform(id: string, transform: PoseTransform): void {
+    const device = this.require(id);
+    const control = device.source.capabilities.transform;
+    if (!control) throw new Error(`${device.ref.label} has no pose transform to set`);
+    control.set(transform);
+    this.emitDevices();
+  }
+
   // ------------------------------------------------------------------------------------------
   // Samples and fan-out
   // ------------------------------------------------------------------------------------------
@@ -455,7 +473,11 @@ export class Hub extends EventEmitter<HubEvents> {
       label: device.ref.label,
       peer: status.peer ?? null,
       simulated: device.ref.simulated,
-      capabilities: { recording: caps.recording !== undefined, events: caps.events !== undefined },
+      capabilities: {
+        recording: caps.recording !== undefined,
+        events: caps.events !== undefined,
+        ...(caps.transform ? { transform: caps.transform.get() } : {}),
+      },
       recording: status.recording ?? device.latestPose?.recording ?? null,
       health: device.health.snapshot(
         counters,

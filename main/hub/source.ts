@@ -7,9 +7,9 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyPose } from '../../preload/api';
+import type { BodyPose, PoseTransform } from '../../preload/api';
 
-export type { BodyPose };
+export type { BodyPose, PoseTransform };
 
 export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
 
@@ -120,17 +120,30 @@ export interface VideoSample extends SampleBase {
   codec?: string;
 }
 
+/** A control on an input device (VRPN buttons and dials), for panels that show controls live. */
+export interface InputControl {
+  /** The device's own name (a VRPN sender name). */
+  device: string;
+  kind: 'button' | 'dial';
+  index: number;
+}
+
 /** VRPN buttons, Pupil/Teleport events. */
 export interface EventSample extends SampleBase {
   kind: 'event';
   name: string;
+  /** VRPN: button state 0/1, or a dial's change in revolutions. */
   value?: number | string | boolean;
+  /** Set when the event is a button or dial of an input device. */
+  control?: InputControl;
 }
 
 /** VRPN analogs. */
 export interface AnalogSample extends SampleBase {
   kind: 'analog';
   channels: number[];
+  /** The analog device's name, when a source has several. */
+  device?: string;
 }
 
 export type Sample = PosesSample | GazeSample | VideoSample | EventSample | AnalogSample;
@@ -151,6 +164,8 @@ export interface SourceCapabilities {
   recording?: RecordingControl;
   /** Send a named event to the device (Pupil events). */
   events?: { send(name: string, timestampNs?: number): Promise<void> };
+  /** The transform from the device's room into the scene (VRPN), which the operator can change live. */
+  transform?: { get(): PoseTransform; set(transform: PoseTransform): void };
 }
 
 export interface SourceEvents {

@@ -37,6 +37,10 @@ import type { PosesSample, Sample } from '../hub/source';
 import type { DeviceSnapshot, PlaybackState, SessionState } from '../../preload/api';
 import type { PlaybackController } from '../recording/playback-controller';
 import type { SessionController } from '../recording/session';
+import { InputStates } from './input-state';
+
+/** Input state (buttons, analogs, dials) goes to the renderer at most this often, and only on change. */
+const INPUTS_INTERVAL_MS = 100;
 
 export type RpcHandler = (method: unknown, params: unknown) => Promise<RpcResponse>;
 
@@ -110,6 +114,8 @@ export class RendererLink {
   private rendererStats: RendererStats | null = null;
   private readonly session: SessionController | null;
   private readonly playback: PlaybackController | null;
+  private readonly inputs = new InputStates();
+  private inputsTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts: LayoutKeeper | null;
   private readonly counts: LinkStats = {
     batchesSent: 0,
@@ -172,6 +178,7 @@ export class RendererLink {
     for (const n of this.hub.notices()) this.send(n);
     if (this.session) this.send({ type: 'session', session: this.session.state() });
     if (this.playback) this.send({ type: 'playback', playback: this.playback.state() });
+    for (const e of this.inputs.all()) this.send(e);
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }
@@ -194,6 +201,8 @@ export class RendererLink {
     this.clearInFlight();
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
+    if (this.inputsTimer) clearTimeout(this.inputsTimer);
+    this.inputsTimer = null;
     this.pending.clear();
   }
 
@@ -202,7 +211,8 @@ export class RendererLink {
   // ------------------------------------------------------------------------------------------
 
   private onSample(device: DeviceRef, sample: Sample): void {
-    // Only poses travel in batches today; gaze and analog sections come with their devices.
+    if (this.inputs.onSample(device.handle, sample)) this.sendInputsSoon();
+    // Only poses travel in batches today; gaze sections come with their devices.
     if (sample.kind !== 'poses') return;
     const previous = this.pending.get(device.handle);
     if (previous) {
@@ -284,6 +294,15 @@ export class RendererLink {
     this.inFlight = null;
   }
 
+  /** Input state is low-rate: changes within INPUTS_INTERVAL_MS go out together. */
+  private sendInputsSoon(): void {
+    if (this.inputsTimer || this.closed) return;
+    this.inputsTimer = setTimeout(() => {
+      this.inputsTimer = null;
+      for (const e of this.inputs.takeChanged()) this.send(e);
+    }, INPUTS_INTERVAL_MS);
+  }
+
   /** Passes a menu command to the page (View › panels, Devices › Add…). */
   command(command: AppCommand): void {
     this.send({ type: 'app-command', command });
@@ -342,6 +361,11 @@ export class RendererLink {
       case 'stopRecording':
         await this.hub.stopRecording((params as RpcParams<'stopRecording'>).deviceId);
         return null;
+      case 'setTransform': {
+        const p = params as RpcParams<'setTransform'>;
+        this.hub.setTransform(p.deviceId, p.transform);
+        return null;
+      }
       case 'reportRendererStats':
         this.rendererStats = { ...(params as RpcParams<'reportRendererStats'>), atMs: hostTimeMs() };
         return null;

@@ -8,6 +8,7 @@ import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
 import { benchRecorder } from './recorder';
+import { benchVrpn } from './vrpn';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     '—',
     null,
   );
+  await benchVrpn(line);
 
   for (const rate of [120, 1000]) {
     const lat = await benchLinkLatency(rate, 10, 5);
