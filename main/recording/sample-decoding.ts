@@ -91,12 +91,19 @@ function decodeEvent(json: Record<string, unknown>, message: ScannedMessage): Ev
   const sample: EventSample = { kind: 'event', ...times(json, message), name: json.name };
   const v = json.value;
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') sample.value = v;
+  const c = json.control as { device?: unknown; kind?: unknown; index?: unknown } | null | undefined;
+  if (c && typeof c.device === 'string' && (c.kind === 'button' || c.kind === 'dial') && typeof c.index === 'number') {
+    sample.control = { device: c.device, kind: c.kind, index: c.index };
+  }
   return sample;
 }
 
 function decodeAnalog(json: Record<string, unknown>, message: ScannedMessage): AnalogSample | undefined {
   const channels = numbers(json.channels);
-  return channels ? { kind: 'analog', ...times(json, message), channels } : undefined;
+  if (!channels) return undefined;
+  const sample: AnalogSample = { kind: 'analog', ...times(json, message), channels };
+  if (typeof json.device === 'string') sample.device = json.device;
+  return sample;
 }
 
 /** Decodes messages one by one; keeps the video bytes until their VideoFrame arrives. */

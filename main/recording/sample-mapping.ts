@@ -173,11 +173,16 @@ function mapEvent(device: DeviceRef, sample: EventSample, out: MessageOut): void
     ...times(sample),
     name: sample.name,
     value: sample.value ?? null,
+    control: sample.control ?? null,
   });
 }
 
 function mapAnalog(device: DeviceRef, sample: AnalogSample, out: MessageOut): void {
-  out.write(topicOf(device, 'analog'), SIGHTLINE_ANALOG, { ...times(sample), channels: sample.channels });
+  out.write(topicOf(device, 'analog'), SIGHTLINE_ANALOG, {
+    ...times(sample),
+    channels: sample.channels,
+    device: sample.device ?? null,
+  });
 }
 
 /** Maps one sample of any kind. */

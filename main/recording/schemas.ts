@@ -105,14 +105,25 @@ export const SIGHTLINE_VIDEO_FRAME = ours(
 export const SIGHTLINE_EVENT = ours(
   'sightline.Event',
   'A device event (VRPN button, Pupil/Teleport event)',
-  { name: { type: 'string' }, value: { type: ['number', 'string', 'boolean', 'null'] } },
+  {
+    name: { type: 'string' },
+    value: { type: ['number', 'string', 'boolean', 'null'] },
+    control: {
+      type: ['object', 'null'],
+      description: 'The input control it comes from (VRPN button or dial)',
+      properties: { device: { type: 'string' }, kind: { type: 'string' }, index: { type: 'integer' } },
+    },
+  },
   ['name'],
 );
 
 export const SIGHTLINE_ANALOG = ours(
   'sightline.Analog',
   'Analog channel values (VRPN analogs)',
-  { channels: { type: 'array', items: { type: 'number' } } },
+  {
+    channels: { type: 'array', items: { type: 'number' } },
+    device: { type: ['string', 'null'], description: "The analog device's name, when a source has several" },
+  },
   ['channels'],
 );
 

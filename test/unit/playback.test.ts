@@ -47,8 +47,16 @@ function script(): Sample[] {
         codec: 'h264',
       });
     }
-    if (i === 50) out.push({ kind: 'event', hostTimeNs: t + 3e6, name: 'button 2', value: true });
-    if (i % 20 === 0) out.push({ kind: 'analog', hostTimeNs: t + 4e6, channels: [i, 0.5 - i / 2] });
+    if (i === 50) {
+      out.push({
+        kind: 'event',
+        hostTimeNs: t + 3e6,
+        name: 'Button0/button 2',
+        value: 1,
+        control: { device: 'Button0', kind: 'button', index: 2 },
+      });
+    }
+    if (i % 20 === 0) out.push({ kind: 'analog', hostTimeNs: t + 4e6, channels: [i, 0.5 - i / 2], device: 'Analog0' });
   }
   return out;
 }
@@ -120,9 +128,9 @@ test('round trip: what was recorded is what is played (every kind, values, relat
       assert.deepEqual([...b.data], [...a.data]);
       assert.deepEqual([b.key, b.ptsUs, b.width, b.height, b.codec], [a.key, a.ptsUs, a.width, a.height, a.codec]);
     } else if (a.kind === 'event' && b.kind === 'event') {
-      assert.deepEqual([b.name, b.value], [a.name, a.value]);
+      assert.deepEqual([b.name, b.value, b.control], [a.name, a.value, a.control]);
     } else if (a.kind === 'analog' && b.kind === 'analog') {
-      assert.deepEqual(b.channels, a.channels);
+      assert.deepEqual([b.channels, b.device], [a.channels, a.device]);
     }
   }
   // Paced as recorded: 1 s at 4× takes about 250 ms (not instantly, not 1 s).
