@@ -60,7 +60,12 @@ export async function checkTimePanel(page: Page, deviceId: string): Promise<stri
     async () => /ppm \(over \d+ (s|min)\)/.test((await page.getByTestId(`time-drift-${deviceId}`).textContent()) ?? ''),
     10_000,
   );
-  assert.equal(await page.getByTestId(`time-jump-${deviceId}`).count(), 0, 'no jump reported for a steady clock');
+  const jump = page.getByTestId(`time-jump-${deviceId}`);
+  assert.equal(
+    await jump.count(),
+    0,
+    `no jump for a steady clock: ${(await jump.count()) ? await jump.textContent() : ''}`,
+  );
   return `${uncertainty}, ${(await page.getByTestId(`time-drift-${deviceId}`).textContent()) ?? ''}`;
 }
 

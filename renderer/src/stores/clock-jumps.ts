@@ -11,8 +11,12 @@ export interface ClockReading {
   atMs: number;
 }
 
-/** A jump smaller than this is never reported (timer and scheduling noise). */
-export const MIN_JUMP_MS = 1;
+/**
+ * A jump smaller than this is never reported: on a busy host the estimate itself moves by a
+ * millisecond or two when its drift fit is refined; a device that restarts or steps its clock moves
+ * it by far more.
+ */
+export const MIN_JUMP_MS = 5;
 
 /** The unexplained change of offset in ms when it is a jump, else null. */
 export function clockJump(previous: ClockReading, next: ClockReading): number | null {
