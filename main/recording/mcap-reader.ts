@@ -15,6 +15,8 @@ export interface ScannedChannel {
   messageEncoding: string;
   schemaName: string;
   schemaEncoding: string;
+  /** The schema as stored in the file (JSON Schema text for our recordings). */
+  schemaData: Uint8Array;
   metadata: Record<string, string>;
 }
 
@@ -161,6 +163,7 @@ function describeChannel(channel: McapTypes.Channel, schemas: Map<number, McapTy
     messageEncoding: channel.messageEncoding,
     schemaName: schema?.name ?? '',
     schemaEncoding: schema?.encoding ?? '',
+    schemaData: schema?.data ?? new Uint8Array(0),
     metadata: Object.fromEntries(channel.metadata),
   };
 }

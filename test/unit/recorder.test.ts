@@ -7,7 +7,9 @@ import { McapIndexedReader } from '@mcap/core';
 import { Hub } from '../../main/hub/hub';
 import type { Sample } from '../../main/hub/source';
 import { unpackF32 } from '../../main/recording/compact-numbers';
+import { decodeJsonMessage, scanRecording } from '../../main/recording/mcap-reader';
 import { Recorder } from '../../main/recording/recorder';
+import { schemaProblems } from '../helpers/json-schema-check';
 import type { AppendTarget } from '../../main/recording/byte-sink';
 import { FakeSource, waitFor } from '../helpers/fake-source';
 import { readRecording, tempDir } from '../helpers/recording';
@@ -200,4 +202,52 @@ test('a sample that cannot be mapped is counted as lost; the session goes on', a
   const { messages } = await readRecording(recorder.mcapPath);
   assert.equal(messages.filter((m) => m.topic === '/dev/poses').length, 1);
   await hub.close();
+});
+
+test('every message conforms to the JSON Schema stored with its channel (foxglove.* as Foxglove defines them)', async () => {
+  const { hub, source } = await connectedHub();
+  const recorder = await Recorder.start(hub, { outDir: tempDir('schemas') });
+  source.emit('catalog', { bodies: [{ id: 1, name: 'Wand' }] });
+  emitEveryKind(source);
+  recorder.operatorEvent('mark', 'hotkey', { dev: 'sent' });
+  recorder.remoteRecording({
+    deviceId: 'dev',
+    action: 'start',
+    outcome: 'refused',
+    takeName: 't',
+    reason: 'busy',
+    elapsedMs: 3,
+  });
+  await recorder.stop();
+  await hub.close();
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  await scanRecording(recorder.mcapPath, {
+    onMessage: (m) => {
+      assert.equal(m.channel.schemaEncoding, 'jsonschema');
+      assert.equal(m.channel.messageEncoding, 'json');
+      const schema = JSON.parse(new TextDecoder().decode(m.channel.schemaData)) as object;
+      seen.add(m.channel.schemaName);
+      problems.push(...schemaProblems(schema, decodeJsonMessage(m), m.channel.topic));
+    },
+  });
+  assert.deepEqual(problems, []);
+  for (const name of [
+    'foxglove.FrameTransforms',
+    'foxglove.CompressedVideo',
+    'foxglove.ImageAnnotations',
+    'sightline.Poses',
+    'sightline.Gaze',
+    'sightline.VideoFrame',
+    'sightline.Event',
+    'sightline.Analog',
+    'sightline.DeviceStatus',
+    'sightline.Catalog',
+    'sightline.OperatorEvent',
+    'sightline.RemoteRecording',
+  ]) {
+    assert.ok(seen.has(name), `${name} recorded`);
+  }
+  // The checker is not a rubber stamp.
+  assert.notDeepEqual(schemaProblems({ type: 'object', required: ['x'] }, {}), []);
 });
