@@ -21,7 +21,7 @@ import type {
   SourceStatus,
 } from '../hub/source';
 import { hostTimeNs } from '../time/host-clock';
-import { RecordingReader } from './mcap-reader';
+import { IndexedRecording, RecordingReader, type ScannedMessage } from './mcap-reader';
 import { deviceOfTopic, SampleDecoder, type RecordedDevice } from './sample-decoding';
 
 const SAMPLE_SCHEMAS = new Set([
@@ -123,6 +123,10 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
     private readonly endNs: number,
     private readonly problem: string | null,
     devices: RecordedDevice[],
+    /** Every catalog in the recording (few), so a seek can hand over the names valid at that time. */
+    private readonly catalogs: { deviceId: string; atNs: number; bodies: { id: number; name: string }[] }[],
+    /** The recording's index when it has one (finished files): seeks read only from there. */
+    private readonly index: IndexedRecording | null,
     options: PlayerOptions,
   ) {
     super();
@@ -136,33 +140,33 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
     this.byDevice = new Map(this.sources.map((s) => [s.recorded.id, s]));
   }
 
-  /** Reads the recording once for its devices and time span. Rejects when nothing in it can be played. */
+  /**
+   * Learns the recording's devices, time span and catalogs: from its index when it has one, else by
+   * reading it once. Rejects when nothing in it can be played.
+   */
   static async open(path: string, options: PlayerOptions = {}): Promise<RecordingPlayer> {
-    const reader = new RecordingReader(path);
-    const decoder = new SampleDecoder();
-    const devices = new Map<string, RecordedDevice>();
-    let start = Infinity;
-    let end = -Infinity;
-    for await (const message of reader.messages()) {
-      const schema = message.channel.schemaName;
-      if (schema === 'sightline.DeviceStatus') {
-        const d = decoder.decode(message);
-        if (d.type === 'device') devices.set(d.device.id, d.device);
-        continue;
+    const index = await IndexedRecording.open(path);
+    try {
+      const found = index ? await surveyIndexed(index) : await surveyByScan(path);
+      if (found.startNs === undefined || found.endNs === undefined) {
+        throw new Error(
+          `${path}: nothing to play${found.problem ? ` (${found.problem})` : ' (no device samples in it)'}`,
+        );
       }
-      const id = SAMPLE_SCHEMAS.has(schema) ? deviceOfTopic(message.channel.topic) : undefined;
-      if (!id) continue;
-      if (!devices.has(id)) devices.set(id, { id, kind: 'unknown', label: id });
-      const t = Number(message.logTimeNs);
-      start = Math.min(start, t);
-      end = Math.max(end, t);
-    }
-    if (!Number.isFinite(start)) {
-      throw new Error(
-        `${path}: nothing to play${reader.problem ? ` (${reader.problem})` : ' (no device samples in it)'}`,
+      return new RecordingPlayer(
+        path,
+        found.startNs,
+        found.endNs,
+        found.problem ?? null,
+        [...found.devices.values()],
+        found.catalogs,
+        index,
+        options,
       );
+    } catch (error) {
+      await index?.close();
+      throw error;
     }
-    return new RecordingPlayer(path, start, end, reader.problem ?? null, [...devices.values()], options);
   }
 
   state(): PlaybackState {
@@ -226,6 +230,7 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
     this.generation++;
     this.wake?.();
     this.stopTicker();
+    void this.index?.close().catch(() => {});
   }
 
   private stopTicker(): void {
@@ -243,22 +248,28 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
   }
 
   private async run(generation: number): Promise<void> {
-    const reader = new RecordingReader(this.path);
     const decoder = new SampleDecoder();
     const from = this.position;
     const live = (): boolean => generation === this.generation && !this.closed;
-    for await (const message of reader.messages()) {
+    // The body names valid at the seek point: the newest catalog of each device before it.
+    const latest = new Map<string, { id: number; name: string }[]>();
+    for (const c of this.catalogs) if (c.atNs <= from) latest.set(c.deviceId, c.bodies);
+    for (const [deviceId, bodies] of latest) this.byDevice.get(deviceId)?.deliverCatalog({ bodies });
+    const messages = this.index
+      ? this.index.messages({ startNs: BigInt(Math.floor(from)) })
+      : new RecordingReader(this.path).messages();
+    for await (const message of messages) {
       if (!live()) return;
       const schema = message.channel.schemaName;
       if (!SAMPLE_SCHEMAS.has(schema) && schema !== 'sightline.Catalog' && schema !== 'foxglove.CompressedVideo')
         continue;
       const decoded = decoder.decode(message);
+      const recNs = Number(message.logTimeNs);
+      if (recNs < from) continue;
       if (decoded.type === 'catalog') {
         this.byDevice.get(decoded.deviceId)?.deliverCatalog({ bodies: decoded.bodies });
         continue;
       }
-      const recNs = Number(message.logTimeNs);
-      if (recNs < from) continue;
       if (decoded.type === 'bad') {
         const id = deviceOfTopic(message.channel.topic);
         if (id) this.byDevice.get(id)?.countBad();
@@ -305,4 +316,66 @@ function replayed(sample: Sample): Sample {
 
 function clampSpeed(speed: number): number {
   return Number.isFinite(speed) ? Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed)) : 1;
+}
+
+interface Survey {
+  devices: Map<string, RecordedDevice>;
+  catalogs: { deviceId: string; atNs: number; bodies: { id: number; name: string }[] }[];
+  startNs?: number;
+  endNs?: number;
+  problem?: string;
+}
+
+/** What one recorded message tells the survey. */
+function surveyMessage(found: Survey, decoder: SampleDecoder, message: ScannedMessage): void {
+  const schema = message.channel.schemaName;
+  if (schema === 'sightline.DeviceStatus' || schema === 'sightline.Catalog') {
+    const d = decoder.decode(message);
+    if (d.type === 'device') found.devices.set(d.device.id, d.device);
+    if (d.type === 'catalog')
+      found.catalogs.push({ deviceId: d.deviceId, atNs: Number(message.logTimeNs), bodies: d.bodies });
+    return;
+  }
+  const id = SAMPLE_SCHEMAS.has(schema) ? deviceOfTopic(message.channel.topic) : undefined;
+  if (!id) return;
+  if (!found.devices.has(id)) found.devices.set(id, { id, kind: 'unknown', label: id });
+  const t = Number(message.logTimeNs);
+  found.startNs = Math.min(found.startNs ?? t, t);
+  found.endNs = Math.max(found.endNs ?? t, t);
+}
+
+async function surveyByScan(path: string): Promise<Survey> {
+  const reader = new RecordingReader(path);
+  const decoder = new SampleDecoder();
+  const found: Survey = { devices: new Map(), catalogs: [] };
+  for await (const message of reader.messages()) surveyMessage(found, decoder, message);
+  if (reader.problem) found.problem = reader.problem;
+  return found;
+}
+
+/** From the index: the channels name the devices; only status and catalog messages are read. */
+async function surveyIndexed(index: IndexedRecording): Promise<Survey> {
+  const decoder = new SampleDecoder();
+  const found: Survey = { devices: new Map(), catalogs: [] };
+  const small: string[] = [];
+  for (const channel of index.channels.values()) {
+    const id = deviceOfTopic(channel.topic);
+    if (!id) continue;
+    if (SAMPLE_SCHEMAS.has(channel.schemaName) && !found.devices.has(id)) {
+      found.devices.set(id, { id, kind: 'unknown', label: id });
+    }
+    if (channel.schemaName === 'sightline.DeviceStatus' || channel.schemaName === 'sightline.Catalog')
+      small.push(channel.topic);
+  }
+  const sampleTopics = [...index.channels.values()].filter((c) => SAMPLE_SCHEMAS.has(c.schemaName)).map((c) => c.topic);
+  if (sampleTopics.length === 0) return found;
+  for await (const message of index.messages({ topics: small })) surveyMessage(found, decoder, message);
+  // The first sample of any device starts the timeline; the summary's last log time ends it.
+  for await (const message of index.messages({ topics: sampleTopics })) {
+    found.startNs = Number(message.logTimeNs);
+    break;
+  }
+  const span = index.span();
+  if (span) found.endNs = Number(span.endNs);
+  return found;
 }

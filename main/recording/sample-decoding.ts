@@ -109,6 +109,7 @@ function decodeAnalog(json: Record<string, unknown>, message: ScannedMessage): A
 /** Decodes messages one by one; keeps the video bytes until their VideoFrame arrives. */
 export class SampleDecoder {
   private readonly videoData = new Map<string, { logTimeNs: bigint; data: Uint8Array }>();
+  private readonly videoFrames = new Map<string, { json: Record<string, unknown>; message: ScannedMessage }>();
 
   decode(message: ScannedMessage): Decoded {
     const deviceId = deviceOfTopic(message.channel.topic);
@@ -117,10 +118,15 @@ export class SampleDecoder {
     if (schema === 'foxglove.CompressedVideo') {
       const json = decodeJsonMessage(message);
       if (!json || typeof json.data !== 'string') return { type: 'bad' };
-      this.videoData.set(deviceId, {
-        logTimeNs: message.logTimeNs,
-        data: new Uint8Array(Buffer.from(json.data, 'base64')),
-      });
+      const data = new Uint8Array(Buffer.from(json.data, 'base64'));
+      // Its VideoFrame has the same log time; an index may hand either of the two over first.
+      const frame = this.videoFrames.get(deviceId);
+      if (frame && frame.message.logTimeNs === message.logTimeNs) {
+        this.videoFrames.delete(deviceId);
+        const sample = videoSample(frame.json, frame.message, data);
+        return sample ? { type: 'sample', deviceId, sample } : { type: 'bad' };
+      }
+      this.videoData.set(deviceId, { logTimeNs: message.logTimeNs, data });
       return { type: 'skip' };
     }
     if (!schema.startsWith('sightline.')) return { type: 'skip' };
@@ -140,9 +146,16 @@ export class SampleDecoder {
       case 'sightline.Analog':
         sample = decodeAnalog(json, message);
         break;
-      case 'sightline.VideoFrame':
-        sample = this.decodeVideo(deviceId, json, message);
+      case 'sightline.VideoFrame': {
+        const data = this.videoData.get(deviceId);
+        if (!data || data.logTimeNs !== message.logTimeNs) {
+          this.videoFrames.set(deviceId, { json, message });
+          return { type: 'skip' };
+        }
+        this.videoData.delete(deviceId);
+        sample = videoSample(json, message, data.data);
         break;
+      }
       case 'sightline.Catalog': {
         const bodies = Array.isArray(json.bodies)
           ? (json.bodies as { id?: unknown; name?: unknown }[])
@@ -163,28 +176,20 @@ export class SampleDecoder {
     }
     return sample ? { type: 'sample', deviceId, sample } : { type: 'bad' };
   }
+}
 
-  private decodeVideo(
-    deviceId: string,
-    json: Record<string, unknown>,
-    message: ScannedMessage,
-  ): VideoSample | undefined {
-    const data = this.videoData.get(deviceId);
-    const pts = num(json.pts_us);
-    if (!data || data.logTimeNs !== message.logTimeNs || pts === undefined) return undefined;
-    this.videoData.delete(deviceId);
-    const sample: VideoSample = {
-      kind: 'video',
-      ...times(json, message),
-      key: json.key === true,
-      ptsUs: pts,
-      data: data.data,
-    };
-    const width = num(json.width);
-    const height = num(json.height);
-    if (width !== undefined) sample.width = width;
-    if (height !== undefined) sample.height = height;
-    if (typeof json.codec === 'string') sample.codec = json.codec;
-    return sample;
-  }
+function videoSample(
+  json: Record<string, unknown>,
+  message: ScannedMessage,
+  data: Uint8Array,
+): VideoSample | undefined {
+  const pts = num(json.pts_us);
+  if (pts === undefined) return undefined;
+  const sample: VideoSample = { kind: 'video', ...times(json, message), key: json.key === true, ptsUs: pts, data };
+  const width = num(json.width);
+  const height = num(json.height);
+  if (width !== undefined) sample.width = width;
+  if (height !== undefined) sample.height = height;
+  if (typeof json.codec === 'string') sample.codec = json.codec;
+  return sample;
 }

@@ -182,7 +182,25 @@ test('a truncated recording plays what is readable and says why it stops', async
   writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
   const player = await RecordingPlayer.open(cut);
   assert.match(player.state().problem ?? '', /not finished/);
+  const hub = new Hub();
+  const source = player.sources[0]!;
+  hub.add(source);
+  await hub.connect(source.id);
+  const frames: number[] = [];
+  hub.addSink((_d, s) => {
+    if (s.kind === 'poses') frames.push(s.frameNumber!);
+  });
+  player.setSpeed(20);
+  player.play();
+  await waitFor(() => player.state().ended, 'the end of what is readable', 5_000);
+  assert.ok(frames.length > 20 && frames.length < FRAMES, `${frames.length} frames readable`);
+  assert.deepEqual(
+    frames,
+    frames.map((_, i) => 1000 + i),
+    'from the first frame on, none missing',
+  );
   player.close();
+  await hub.close();
 });
 
 test('not MCAP, or MCAP from another tool: a clear message, no crash', async () => {
