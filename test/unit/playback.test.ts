@@ -133,10 +133,10 @@ test('round trip: what was recorded is what is played (every kind, values, relat
       assert.deepEqual([b.channels, b.device], [a.channels, a.device]);
     }
   }
-  // Paced as recorded: 1 s at 4× takes about 250 ms (not instantly, not 1 s).
-  assert.ok(wallMs > 200 && wallMs < 900, `played in ${wallMs.toFixed(0)} ms`);
-  const gap = (played[played.length - 1]!.hostTimeNs - played[0]!.hostTimeNs) / 1e6;
-  assert.ok(gap > 200 && gap < 900, `played span ${gap.toFixed(0)} ms`);
+  // Paced as recorded, never faster: about 1 s at 4× takes at least ~250 ms from play to the end
+  // (a busy machine may take longer; samples that fall behind are caught up at once).
+  const recordedMs = (samples[samples.length - 1]!.hostTimeNs - samples[0]!.hostTimeNs) / 1e6;
+  assert.ok(wallMs >= (recordedMs / 4) * 0.95, `played ${recordedMs.toFixed(0)} ms at 4× in ${wallMs.toFixed(0)} ms`);
 });
 
 test('pause holds, seek jumps, play after the end starts again', async () => {

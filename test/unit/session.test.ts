@@ -21,16 +21,23 @@ async function lab(): Promise<{ hub: Hub; ok: FakeSource; refuses: FakeSource; s
   return { hub, ok, refuses, slow, plain };
 }
 
-test('Record: local recording at once, every able device asked in parallel, each answer reported', async () => {
+test('Record: local recording at once, every able device asked in parallel, each answer reported', async (t) => {
   const { hub, ok, refuses, plain } = await lab();
   const session = new SessionController(hub, { outDir: tempDir('session'), remoteTimeoutMs: 300 });
+  t.after(async () => {
+    await session.close();
+    await hub.close();
+  });
   const states: SessionState[] = [];
   session.on('changed', (s) => states.push(s));
 
-  const t0 = performance.now();
   const started = await session.start({ name: 'P01 run1', operator: 'ana' });
-  // The hanging device does not hold up the local recording.
-  assert.ok(performance.now() - t0 < 250, 'start() returned before the slow device timed out');
+  // The hanging device does not hold up the local recording: it is running before any deadline passed.
+  assert.equal(
+    started.remote.find((r) => r.deviceId === 'slow'),
+    undefined,
+    'start() returned before the slow device was given up on',
+  );
   assert.equal(started.active, true);
   assert.equal(started.name, 'P01 run1');
   assert.deepEqual(ok.recordingCalls, ['start:P01 run1']);
@@ -43,8 +50,11 @@ test('Record: local recording at once, every able device asked in parallel, each
   assert.equal(answer('refuses').outcome, 'refused');
   assert.equal(answer('refuses').reason, 'Motive is in Edit mode');
   assert.equal(answer('slow').outcome, 'timed out');
-  assert.ok(answer('slow').elapsedMs >= 290);
-  assert.ok(answer('ok').elapsedMs < 250, 'the quick answer was not held up by the slow one');
+  assert.ok(answer('slow').elapsedMs >= 290, 'given up on at its deadline, not before');
+  // The quick answer was reported while the slow device was still being waited for.
+  const firstWithOk = states.findIndex((s) => s.remote.some((r) => r.deviceId === 'ok'));
+  const firstWithSlow = states.findIndex((s) => s.remote.some((r) => r.deviceId === 'slow'));
+  assert.ok(firstWithOk >= 0 && firstWithOk < firstWithSlow, 'the quick answer was not held up by the slow one');
 
   ok.emitPoses(1);
   const events = await session.sendEvent('stimulus A', 'hotkey');
