@@ -116,6 +116,7 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
   private wake: (() => void) | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  private readError: string | null = null;
 
   private constructor(
     readonly path: string,
@@ -179,7 +180,7 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
       startNs: this.startNs,
       endNs: this.endNs,
       devices: this.sources.map((s) => s.id),
-      problem: this.problem,
+      problem: this.readError ?? this.problem,
     };
   }
 
@@ -194,7 +195,7 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
       this.ticker.unref();
     }
     if (this.wake) this.wake();
-    else void this.run(this.generation);
+    else this.start(this.generation);
     this.emit('state', this.state());
   }
 
@@ -214,7 +215,7 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
     this.position = Math.min(this.endNs, Math.max(this.startNs, ns));
     this.ended = false;
     this.anchor();
-    if (this.playing) void this.run(this.generation);
+    if (this.playing) this.start(this.generation);
     this.emit('state', this.state());
   }
 
@@ -245,6 +246,18 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
 
   private dueInMs(recNs: number): number {
     return this.anchorWallMs + (recNs - this.anchorRecNs) / 1e6 / this.speed - performance.now();
+  }
+
+  /** Runs a reading pass; a read that fails because the player was closed or moved on is no error. */
+  private start(generation: number): void {
+    this.run(generation).catch((error: unknown) => {
+      if (generation !== this.generation || this.closed) return;
+      this.playing = false;
+      this.ended = true;
+      this.stopTicker();
+      this.readError = `playback stopped: ${(error as Error).message}`;
+      this.emit('state', this.state());
+    });
   }
 
   private async run(generation: number): Promise<void> {

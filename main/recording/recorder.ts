@@ -191,8 +191,6 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     };
     const interval = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 250));
     this.flushTimer = setInterval(() => this.writer.flush(), interval);
-    // The devices' sockets keep a process alive while it records; the timer alone must not.
-    this.flushTimer.unref();
   }
 
   get state(): SessionSummary['state'] {

@@ -191,42 +191,73 @@ export class ClockModel {
     const windowLine = longLine ? undefined : this.fitLine(trusted(this.window));
     const slope = longLine?.slope ?? windowLine?.slope ?? this.fit?.slope ?? 0;
     const baselineNs = longLine ? archiveSpan : windowLine ? windowSpan : (this.fit?.baselineNs ?? 0);
-    // The recent best round trips place the line: they know the current offset best.
+    // The recent best round trips place the line (they know the current offset best), the fastest
+    // ones weighing most: a round trip that queued is off by up to half its wait.
+    // Extrapolating along an uncertain slope costs too: an old round trip counts less the less the
+    // drift is known (a crystal may be off by a few hundred ppm; a long baseline knows it to < 1).
+    // With the drift known over a long baseline, the history's fast round trips place it too: when
+    // every recent answer queued (a saturated host), an older clean one still knows the offset.
+    const slopeUncertainty = longLine ? 1e-6 : windowLine ? 20e-6 : 300e-6;
+    const candidates = longLine ? [...best, ...this.archive] : best;
+    let fastest = Infinity;
+    for (const rt of candidates) fastest = Math.min(fastest, rt.rttNs);
     const base = best[0]!.offsetNs;
     let sum = 0;
-    for (const rt of best) sum += rt.offsetNs - base + slope * (referenceDeviceNs - rt.deviceNs);
-    return { offsetNs: base + sum / best.length, slope, referenceDeviceNs, uncertaintyNs: rttMin / 2, baselineNs };
+    let sumW = 0;
+    for (const rt of candidates) {
+      const expected = (rt.rttNs - fastest) / 2 + slopeUncertainty * Math.abs(referenceDeviceNs - rt.deviceNs) + 25e3;
+      const w = 1 / expected ** 2;
+      sum += w * (rt.offsetNs - base + slope * (referenceDeviceNs - rt.deviceNs));
+      sumW += w;
+    }
+    return { offsetNs: base + sum / sumW, slope, referenceDeviceNs, uncertaintyNs: rttMin / 2, baselineNs };
   }
 
+  /**
+   * Weighted least squares: a round trip's midpoint can be off by up to half of what it waited in a
+   * queue, which is about its RTT above the fastest one; weights fall with the square of that.
+   */
   private fitLine(points: RoundTrip[]): { slope: number; meanDevice: number; meanOffset: number } | undefined {
     if (points.length < 3) return undefined;
     let minDevice = Infinity;
     let maxDevice = -Infinity;
+    let rttMin = Infinity;
     for (const p of points) {
       minDevice = Math.min(minDevice, p.deviceNs);
       maxDevice = Math.max(maxDevice, p.deviceNs);
+      rttMin = Math.min(rttMin, p.rttNs);
     }
     if (maxDevice - minDevice < this.minDriftSpanNs) return undefined;
     const deviceBase = points[0]!.deviceNs;
     const offsetBase = points[0]!.offsetNs;
+    const weightOf = (p: RoundTrip): number => queueWeight(p, rttMin);
+    let sumW = 0;
     let sumX = 0;
     let sumY = 0;
     for (const p of points) {
-      sumX += p.deviceNs - deviceBase;
-      sumY += p.offsetNs - offsetBase;
+      const w = weightOf(p);
+      sumW += w;
+      sumX += w * (p.deviceNs - deviceBase);
+      sumY += w * (p.offsetNs - offsetBase);
     }
-    const meanX = sumX / points.length;
-    const meanY = sumY / points.length;
+    const meanX = sumX / sumW;
+    const meanY = sumY / sumW;
     let sxx = 0;
     let sxy = 0;
     for (const p of points) {
+      const w = weightOf(p);
       const dx = p.deviceNs - deviceBase - meanX;
-      sxx += dx * dx;
-      sxy += dx * (p.offsetNs - offsetBase - meanY);
+      sxx += w * dx * dx;
+      sxy += w * dx * (p.offsetNs - offsetBase - meanY);
     }
     if (sxx <= 0) return undefined;
     return { slope: sxy / sxx, meanDevice: deviceBase + meanX, meanOffset: offsetBase + meanY };
   }
+}
+
+/** How much a round trip counts: falls with the square of its wait beyond the fastest one (50 µs floor). */
+function queueWeight(rt: RoundTrip, rttMinNs: number): number {
+  return 1 / (rt.rttNs - rttMinNs + 50e3) ** 2;
 }
 
 /**
@@ -235,8 +266,9 @@ export class ClockModel {
  */
 function trusted(points: RoundTrip[]): RoundTrip[] {
   if (points.length === 0) return points;
-  const rtts = points.map((rt) => rt.rttNs).sort((a, b) => a - b);
-  const median = rtts[Math.floor(rtts.length / 2)]!;
-  const limit = Math.max(2 * median, median + 200e3);
+  let rttMin = Infinity;
+  for (const rt of points) rttMin = Math.min(rttMin, rt.rttNs);
+  // Within a few hundred µs of the fastest: on a saturated host most answers wait milliseconds.
+  const limit = rttMin + Math.max(200e3, rttMin);
   return points.filter((rt) => rt.rttNs <= limit);
 }

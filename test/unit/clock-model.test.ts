@@ -158,3 +158,24 @@ test('the long-baseline history stays bounded and forgets nothing but resolution
   assert.ok(est.driftBaselineS! > 3000, `baseline ${est.driftBaselineS} s after an hour`);
   assert.ok(Math.abs(est.driftPpm + 12) < 0.5, `drift ${est.driftPpm}`);
 });
+
+test('a saturated host (most answers queued for milliseconds, on either leg) does not tilt the estimate', () => {
+  const model = new ClockModel();
+  const dev = device(2e15, 300);
+  const random = prng(21);
+  let worst = 0;
+  for (let i = 0; i < 240; i++) {
+    const send = HOST_START_NS + i * 250e6;
+    // 85 % of round trips wait 2–20 ms in a queue, on the way out or back; the rest are clean.
+    const queued = random() < 0.85 ? 2e6 + random() * 18e6 : 0;
+    const outward = random() < 0.5;
+    const arrive = send + 60e3 + (outward ? queued : 0);
+    const back = arrive + 60e3 + (outward ? 0 : queued);
+    model.addRoundTrip(send, dev.deviceAt(arrive), back);
+    if (i < 80) continue;
+    // What a sample stamped now would be converted to, against the truth.
+    const probe = dev.deviceAt(back);
+    worst = Math.max(worst, Math.abs(model.toHostNs(probe)! - dev.hostAt(probe)));
+  }
+  assert.ok(worst < 300e3, `worst error ${(worst / 1e3).toFixed(0)} µs over a minute of a saturated host`);
+});
