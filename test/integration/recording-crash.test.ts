@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readRecording, tempDir } from '../helpers/recording';
@@ -19,8 +19,15 @@ interface Child {
   exited: Promise<number | null>;
 }
 
+/**
+ * The CLI as a child: the bundle `npm test` builds when it is there (no TypeScript to compile in the
+ * child, which would take a core from the socket tests running alongside), else the sources via tsx.
+ */
+const BUNDLE = join(ROOT, 'dist', 'main', 'cli.cjs');
+const CLI = existsSync(BUNDLE) ? [BUNDLE] : ['--import', 'tsx', 'main/cli/index.ts'];
+
 function record(args: string[], uid?: number): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'record', ...args], {
+  const proc = spawn(process.execPath, [...CLI, 'record', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(uid === undefined ? {} : { uid, gid: uid }),
@@ -71,7 +78,7 @@ test('kill -9 mid-recording: the file still opens, with every frame up to the la
   assert.equal(summary.state, 'recording', 'the summary written at the start says what the session was');
 
   // `sightline info` reads the same truncated file and says so.
-  const info = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'info', mcap], {
+  const info = spawnSync(process.execPath, [...CLI, 'info', mcap], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
