@@ -69,7 +69,7 @@ test('kill -9 mid-recording: the file still opens, with every frame up to the la
   const frames = messages.filter((m) => m.topic === '/demo-motive/poses').map((m) => m.json.frame_number as number);
   // With a chunk closed every 200 ms, everything but the last few hundred ms of what the recorder
   // had when it printed its 2 s line must be on disk and readable (120 Hz: 60 frames is 0.5 s).
-  assert.ok(told > 120, `the live line said ${told} frames`);
+  assert.ok(told > 60, `the live line said ${told} frames`);
   assert.ok(frames.length >= told - 60, `only ${frames.length} of ${told} frames recovered`);
   // In order and none repeated (a loaded machine may make the demo skip frames: that is the link, not the file).
   for (let i = 1; i < frames.length; i++) assert.ok(frames[i]! > frames[i - 1]!, 'frames in order, none repeated');
