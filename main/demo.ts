@@ -1,13 +1,20 @@
 /**
  * Puts devices into the Hub at start-up, for the Electron app and headless mode alike: the configured
- * devices (main/config.ts), or, with none configured or with --demo, demo mode: a simulated Motive on
- * loopback and a real NatNet client connected to it, so a new user sees bodies moving at once.
+ * devices (main/config.ts), or, with none configured or with --demo, demo mode: a simulated Motive and
+ * a simulated Pupil Companion on loopback, each with a real client connected to it, so a new user sees
+ * bodies moving and scene video with gaze at once.
  */
 import type { Hub } from './hub/hub';
 import { errorMessage } from './hub/hub';
 import type { Source } from './hub/source';
 import { MotiveSimulator } from './protocols/natnet/simulator';
 import { NatNetClient } from './protocols/natnet/client';
+import { TeleportClient } from './protocols/teleport/client';
+import { startTeleportDemo, type TeleportDemo } from './protocols/teleport/demo';
+import type { TeleportSimulator } from './protocols/teleport/simulator';
+import { PupilClient } from './protocols/pupil/client';
+import { startPupilDemo } from './protocols/pupil/demo';
+import type { CompanionSimulator } from './protocols/pupil/simulator';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
 import { startVrpnDemo } from './protocols/vrpn/demo';
 import { vrpnSourceFor } from './protocols/vrpn/config';
@@ -30,7 +37,12 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: { motive: MotiveSimulator; vrpn?: VrpnSimulator } | null;
+  demo: {
+    motive: MotiveSimulator;
+    vrpn?: VrpnSimulator;
+    pupil?: CompanionSimulator;
+    teleport?: TeleportSimulator;
+  } | null;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -51,11 +63,27 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
           multicast: config.multicast,
         }),
       };
+    case 'pupil':
+      return {
+        source: new PupilClient({
+          id: config.id,
+          label: config.label ?? `Pupil Companion @ ${config.host}`,
+          host: config.host,
+          port: config.port,
+          transport: config.transport,
+        }),
+      };
     case 'vrpn':
       return { source: vrpnSourceFor(config) };
-    case 'pupil':
     case 'teleport':
-      return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
+      return {
+        source: new TeleportClient({
+          id: config.id,
+          label: config.label ?? `Teleport @ ${config.host}`,
+          host: config.host,
+          discoveryPort: config.port,
+        }),
+      };
   }
 }
 
@@ -103,19 +131,28 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
     'info',
     `Demo mode (${why}): a simulated Motive is streaming on this computer. See the README to add a real one.`,
   );
+  const teleport: TeleportDemo | null = await startTeleportDemo(hub);
   try {
     await hub.connect(DEMO_DEVICE_ID);
   } catch (error) {
     hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_DEVICE_ID);
   }
   const vrpn = await startVrpnDemo(hub);
+  const pupil = (await startPupilDemo(hub)) ?? undefined;
   return {
     mode: 'demo',
     configPath,
-    demo: vrpn ? { motive: simulator, vrpn: vrpn.simulator } : { motive: simulator },
+    demo: {
+      motive: simulator,
+      ...(vrpn ? { vrpn: vrpn.simulator } : {}),
+      pupil,
+      ...(teleport ? { teleport: teleport.simulator } : {}),
+    },
     close: async () => {
       await simulator.stop();
       await vrpn?.close();
+      await pupil?.stop();
+      await teleport?.close();
     },
   };
 }

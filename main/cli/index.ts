@@ -4,6 +4,8 @@
  * Exit codes: 0 done, 1 the device or file failed, 2 the command was called wrongly.
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
+import { discoverPupil, probePupil, simPupil } from './pupil-commands';
+import { discoverTeleportCommand, probeTeleport, simTeleport } from './teleport-commands';
 import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
@@ -20,10 +22,24 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the same JSON lines for every NatNet frame in a capture
   discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
       list the Motive servers that answer a discovery broadcast
+  sim pupil [--invisible|--neon] [--host 127.0.0.1] [--port 8080] [--rtsp-port 8086] [--time-echo-port 12321]
+            [--offset-ms 0] [--drift-ppm 0] [--gaze-bytes 9] [--mdns IFACE] [--name NAME]
+      run a simulated Pupil Companion phone until stopped
+  probe pupil HOST[:PORT] [--tcp] [--samples N] [--no-video] [--no-gaze] [--timeout MS]
+      print the phone's status, then one JSON line per gaze sample and video access unit
+  discover pupil [--timeout 3000] [--interface ADDR]
+      list the Companion phones announced over mDNS (and those that leave)
   sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
       run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
   probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
       connect and print one JSON line per VRPN message until stopped or N messages
+  sim teleport [--host 127.0.0.1] [--discovery-port 10600] [--service-port 10500] [--variant 2022a|2022b]
+               [--nodes 4] [--rate 30] [--idle-timeout 13000]
+      run a simulated Teleport server (ENet era, 2022) until stopped
+  probe teleport [HOST] [--discovery-port 10600] [--updates N] [--timeout MS] [--id-width 4|8]
+      discover, connect, print the Setup as one JSON line, then one line per node update
+  discover teleport [--host 255.255.255.255] [--port 10600] [--timeout 1000] [--id-width 4|8] [--local ADDR]
+      list the Teleport servers that answer discovery
   info
       print what this build supports, as JSON
   info FILE.mcap
@@ -36,15 +52,15 @@ export const USAGE = `usage: sightline <command> <device> [options]
       replay a recording at its recorded pace: one JSON line per sample (frame lines for poses);
       the UI replays it with \`npm run serve -- --play FILE\` or File > Open Recording
 
-Devices: natnet (OptiTrack Motive), vrpn (any VRPN server). pupil and teleport are planned.`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion), teleport (Teleport servers, ENet era).`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet, vrpn: simVrpn },
-  probe: { natnet: probeNatNet, vrpn: probeVrpn },
+  sim: { natnet: simNatNet, vrpn: simVrpn, pupil: simPupil, teleport: simTeleport },
+  probe: { natnet: probeNatNet, vrpn: probeVrpn, pupil: probePupil, teleport: probeTeleport },
   decode: { natnet: decodeNatNet },
-  discover: { natnet: discoverNatNet },
+  discover: { natnet: discoverNatNet, pupil: discoverPupil, teleport: discoverTeleportCommand },
 };
 
 /** Commands that take no device kind. */
@@ -53,7 +69,9 @@ const standalone: Record<string, Command> = {
   play: playCommand,
 };
 
-const PLANNED = new Set(['pupil', 'teleport']);
+const PLANNED = new Set<string>();
+/** Every device some command knows: `decode teleport` is then "not available", not "unknown device". */
+const KNOWN = new Set(Object.values(commands).flatMap((byDevice) => Object.keys(byDevice)));
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;
@@ -77,7 +95,9 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
       throw new UsageError(
         PLANNED.has(device)
           ? `${command} ${device}: not available yet (planned)`
-          : `unknown device ${JSON.stringify(device)}`,
+          : KNOWN.has(device)
+            ? `${command} ${device}: not available for this device`
+            : `unknown device ${JSON.stringify(device)}`,
       );
     }
     return await run(rest, io, signal);

@@ -485,6 +485,7 @@ export class Hub extends EventEmitter<HubEvents> {
         { state, reconnects: device.reconnects, lastError: device.lastError, nextRetryAtMs: device.nextRetryAtMs },
         this.now(),
       ),
+      ...(status.teleport ? { teleport: status.teleport } : {}),
     };
   }
 

@@ -7,7 +7,7 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyPose, PoseTransform } from '../../preload/api';
+import type { BodyPose, PoseTransform, TeleportStatus } from '../../preload/api';
 
 export type { BodyPose, PoseTransform };
 
@@ -71,6 +71,29 @@ export interface SourceStatus {
   latency?: LatencyFigures;
   /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
   recording?: boolean;
+  /** Teleport sources: what the Teleport panel shows (passed through to DeviceSnapshot.teleport). */
+  teleport?: TeleportStatus;
+  /** Pupil Companion: the phone's own state, for the VideoGaze panel. */
+  companion?: CompanionState;
+}
+
+/** What a Pupil Companion phone reports about itself (status REST/WebSocket), kept current. */
+export interface CompanionState {
+  family: 'Neon' | 'Pupil Invisible' | null;
+  phoneName: string | null;
+  deviceId: string | null;
+  batteryLevel: number | null;
+  batteryState: string | null;
+  /** Free storage, bytes. */
+  storageBytes: number | null;
+  storageState: string | null;
+  /** DIRECT sensors: world, gaze (and imu, eye_events, eyes on Neon). */
+  sensors: { name: string; connected: boolean; streamError: boolean }[];
+  /** The last Recording message; `receivedAtMs` (host Unix ms) lets the UI run the timer locally. */
+  recording: { id: string; action: string; durationNs: number; receivedAtMs: number; message: string | null } | null;
+  lastEvent: { name: string | null; timestampNs: number; recordingId: string | null } | null;
+  /** Status WebSocket up. */
+  live: boolean;
 }
 
 interface SampleBase {
@@ -79,9 +102,10 @@ interface SampleBase {
   /** Device time converted to host Unix ns through the device's clock model, when known. */
   deviceTimeNs?: number;
   /**
-   * The device's own clock reading for this sample, ns on the device's epoch, before any conversion
-   * (NatNet: mid-exposure ticks; Pupil: the sensor timestamp). The recorder keeps it so that a
-   * recording can be re-aligned later with a better clock model.
+   * The device's own clock reading for this sample, unconverted, on the device's epoch (NatNet:
+   * mid-exposure ticks as ns; VRPN: the server's timestamp; Pupil: phone Unix ns through RTCP sender
+   * reports). Undefined before the device's clock is known. The recorder keeps it so that a recording
+   * can be re-aligned later with a better clock model.
    */
   deviceClockNs?: number;
 }
@@ -158,6 +182,8 @@ export interface RecordingControl {
   /** Resolves when the device confirmed (response or the recording flag), rejects with a clear message otherwise. */
   start(takeName?: string): Promise<void>;
   stop(): Promise<void>;
+  /** Stop and discard (Pupil `recording:cancel`), when the device can. */
+  cancel?(): Promise<void>;
 }
 
 export interface SourceCapabilities {

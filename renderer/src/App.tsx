@@ -6,6 +6,7 @@ import { Notices } from './panels/Notices';
 import { Playback } from './panels/Playback';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
+import { TeleportPanel } from './panels/Teleport';
 import { Time } from './panels/Time';
 import { isShown, useLayoutStore } from './stores/layout-store';
 
@@ -21,6 +22,7 @@ export function App() {
           {isShown(layout, 'devices') && <Devices />}
           {isShown(layout, 'recording') && <Recording />}
           <InputsPanel />
+          <TeleportPanel />
           {isShown(layout, 'health') && <Health />}
           <Time />
           <Playback />

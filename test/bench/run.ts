@@ -7,8 +7,10 @@ import os from 'node:os';
 import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
+import { reportPupilBench } from './pupil';
 import { benchRecorder } from './recorder';
 import { benchVrpn } from './vrpn';
+import { benchTeleportEnet } from './teleport-enet';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
   );
   await benchVrpn(line);
 
+  await benchTeleportEnet(line);
+
   for (const rate of [120, 1000]) {
     const lat = await benchLinkLatency(rate, 10, 5);
     if ('skipped' in lat) {
@@ -83,6 +87,8 @@ async function main(): Promise<void> {
       null,
     );
   }
+
+  await reportPupilBench(line);
 }
 
 main().then(

@@ -95,7 +95,7 @@ test('usage mistakes exit with code 2 and say what is wrong', async () => {
     [['frobnicate', 'natnet'], /unknown command/],
     [['probe'], /needs a device/],
     [['probe', 'natnet'], /needs the Motive host/],
-    [['probe', 'teleport', 'x'], /not available yet/],
+    [['decode', 'teleport', 'x'], /decode teleport: not available/],
     [['sim', 'natnet', '--rate', '5000'], /--rate must be/],
     [['sim', 'natnet', '--bogus'], /bogus/],
   ];
@@ -113,7 +113,7 @@ test('info prints one JSON object naming what is supported', async () => {
   const info = JSON.parse(c.lines[0]!) as { type: string; devices: Record<string, { status: string }> };
   assert.equal(info.type, 'info');
   assert.equal(info.devices.natnet!.status, 'supported');
-  assert.equal(info.devices.pupil!.status, 'planned');
+  assert.equal(info.devices.pupil!.status, 'supported');
 });
 
 test('the installed `sightline` command (bin/sightline.cjs → the bundled CLI) runs and exits with its code', (t) => {
