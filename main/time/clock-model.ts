@@ -57,6 +57,9 @@ interface Fit {
   baselineNs: number;
 }
 
+/** Round trips the recent window needs before it claims a drift. */
+const MIN_WINDOW_FIT_POINTS = 6;
+
 export class ClockModel {
   private readonly windowSize: number;
   private readonly bestFraction: number;
@@ -188,7 +191,9 @@ export class ClockModel {
     const archiveSpan = this.archive.length > 0 ? latest.deviceNs - this.archive[0]!.deviceNs : 0;
     const longLine =
       archiveSpan > windowSpan && this.archive.length >= 3 ? this.fitLine(trusted(this.archive)) : undefined;
-    const windowLine = longLine ? undefined : this.fitLine(trusted(this.window));
+    // A few seconds of a device pinged once a second are too few points to see drift in. (The
+    // weights, not a cut-off, keep queued round trips from tilting the line.)
+    const windowLine = longLine || this.window.length < MIN_WINDOW_FIT_POINTS ? undefined : this.fitLine(this.window);
     const slope = longLine?.slope ?? windowLine?.slope ?? this.fit?.slope ?? 0;
     const baselineNs = longLine ? archiveSpan : windowLine ? windowSpan : (this.fit?.baselineNs ?? 0);
     // The recent best round trips place the line (they know the current offset best), the fastest
