@@ -1,44 +1,50 @@
 /**
- * The recorder at full rate: Motive (simulated in a child process) at 1000 Hz × 100 bodies into the
- * Hub, first without and then with a recording running, so the CPU share the recorder adds to the
- * main process is the difference. Lost = frames the Hub never got (sequence gaps) + samples the
- * recorder dropped; the file is read back to count what is really in it.
+ * The recorder at every simulator's top rate: Motive 1000 Hz × 100 bodies, a Pupil Companion (gaze
+ * 200 Hz, scene video 30 fps), VRPN 10 trackers × 1000 Hz and a Teleport server, each simulator in a
+ * child process (`sightline sim …`) and every client in this process, first without and then with a
+ * recording, so the CPU share the recorder adds to the main process is the difference. Lost = what a
+ * client counted as dropped while recording + samples the recorder dropped; the file is read back to
+ * count what is really in it.
  */
+import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventEmitter } from 'node:events';
 import { Hub } from '../../main/hub/hub';
-import type { Source, SourceCounters, SourceEvents, SourceStatus, VideoSample } from '../../main/hub/source';
-import { hostTimeNs } from '../../main/time/host-clock';
+import type { Source } from '../../main/hub/source';
 import { NatNetClient } from '../../main/protocols/natnet/client';
+import { PupilClient } from '../../main/protocols/pupil/client';
+import { TeleportClient } from '../../main/protocols/teleport/client';
+import { VrpnClient } from '../../main/protocols/vrpn/client';
 import { scanRecording } from '../../main/recording/mcap-reader';
+import { deviceOfTopic } from '../../main/recording/sample-decoding';
 import { Recorder } from '../../main/recording/recorder';
-import { spawnMotiveSimulator } from './simulator-child';
+import { spawnCliSimulator } from './cli-simulator';
+
+export interface DeviceFigures {
+  /** Samples the recorder was handed. */
+  recorded: number;
+  /** Sample messages of the device found in the file (one per sample: poses, gaze, video_frames, events, analog). */
+  inFile: number;
+  /** What the client counted as dropped while recording. */
+  dropped: number;
+  perSec: number;
+}
 
 export interface RecorderBenchResult {
-  rateHz: number;
-  bodies: number;
   seconds: number;
-  framesReceived: number;
-  /** Frames the recorder was handed. */
-  framesRecorded: number;
-  /** Frames the Hub never got while recording + samples the recorder dropped. */
-  lost: number;
-  /** Pose messages found in the file. */
-  posesInFile: number;
-  /** The synthetic eye tracker's gaze and video samples: handed to the recorder, found in the file. */
-  eyeSamplesRecorded: number;
-  eyeSamplesInFile: number;
-  gazePerSec: number;
-  videoPerSec: number;
+  devices: Record<string, DeviceFigures>;
+  /** Samples the recorder itself dropped (disk too slow). */
+  recorderLost: number;
   messagesPerSec: number;
   bytesPerSec: number;
   /** Main-process CPU share without the recorder and with it (1.0 = one core). */
   cpuShareBaseline: number;
   cpuShareRecording: number;
 }
+
+const SAMPLE_STREAMS = new Set(['poses', 'gaze', 'video_frames', 'events', 'analog']);
 
 async function cpuWindow(seconds: number): Promise<{ share: number; wallMs: number }> {
   const cpu0 = process.cpuUsage();
@@ -49,117 +55,77 @@ async function cpuWindow(seconds: number): Promise<{ share: number; wallMs: numb
   return { share: (cpu.user + cpu.system) / 1000 / wallMs, wallMs };
 }
 
-/**
- * A stand-in for an eye tracker until its simulator lands: gaze at 200 Hz and 30 fps of H.264-sized
- * access units (a 40 kB key frame each second, 12 kB otherwise), emitted in this process.
- */
-class SyntheticEyeTracker extends EventEmitter<SourceEvents> implements Source {
-  readonly id = 'eyes';
-  readonly kind = 'pupil' as const;
-  readonly label = 'Synthetic eye tracker';
-  readonly capabilities = {};
-  private timers: ReturnType<typeof setInterval>[] = [];
-  private sent = 0;
-  async connect(): Promise<void> {
-    const key = new Uint8Array(40_000).fill(7);
-    const delta = new Uint8Array(12_000).fill(9);
-    const t0 = performance.now();
-    let gaze = 0;
-    let frames = 0;
-    // Timers run late on a busy loop: each tick emits every sample that is due, so the rates hold.
-    this.timers.push(
-      setInterval(() => {
-        const elapsedS = (performance.now() - t0) / 1000;
-        for (; gaze < elapsedS * 200; gaze++) {
-          this.sent++;
-          this.emit('sample', {
-            kind: 'gaze',
-            hostTimeNs: hostTimeNs(),
-            x: Math.random(),
-            y: Math.random(),
-            worn: true,
-          });
-        }
-        for (; frames < elapsedS * 30; frames++) {
-          this.sent++;
-          const isKey = frames % 30 === 0;
-          const sample: VideoSample = {
-            kind: 'video',
-            hostTimeNs: hostTimeNs(),
-            key: isKey,
-            ptsUs: frames * 33_333,
-            data: isKey ? key : delta,
-            width: 1600,
-            height: 1200,
-          };
-          this.emit('sample', sample);
-        }
-      }, 5),
-    );
-  }
-  async close(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-  }
-  counters(): SourceCounters {
-    return { packets: this.sent, bytes: 0, samples: this.sent, malformed: 0, dropped: 0 };
-  }
-  status(): SourceStatus {
-    return { state: 'streaming' };
-  }
+async function simulators(children: ChildProcess[]): Promise<Source[]> {
+  const start = async (args: string[]): Promise<Record<string, unknown>> => {
+    const { child, lines } = await spawnCliSimulator(args);
+    children.push(child);
+    return JSON.parse(lines[0]!) as Record<string, unknown>;
+  };
+  const motive = await start(['natnet', '--port', '0', '--data-port', '0', '--bodies', '100', '--rate', '1000']);
+  const pupil = await start(['pupil', '--port', '0', '--rtsp-port', '0', '--time-echo-port', '0']);
+  const vrpn = await start(['vrpn', '--port', '0', '--trackers', '10', '--sensors', '1', '--rate', '1000']);
+  const teleport = await start(['teleport', '--discovery-port', '0', '--service-port', '0', '--nodes', '8']);
+  return [
+    new NatNetClient({ id: 'motive', host: '127.0.0.1', commandPort: motive.commandPort as number }),
+    new PupilClient({ id: 'pupil', host: '127.0.0.1', port: pupil.port as number }),
+    new VrpnClient({
+      id: 'vrpn',
+      host: '127.0.0.1',
+      port: vrpn.port as number,
+      devices: Array.from({ length: 10 }, (_, i) => `Tracker${i}`),
+    }),
+    new TeleportClient({ id: 'teleport', host: '127.0.0.1', discoveryPort: teleport.discoveryPort as number }),
+  ];
 }
 
-export async function benchRecorder(rateHz = 1000, bodies = 100, seconds = 5): Promise<RecorderBenchResult> {
-  const { commandPort, child } = await spawnMotiveSimulator(rateHz, bodies);
+export async function benchRecorder(seconds = 5): Promise<RecorderBenchResult> {
+  const children: ChildProcess[] = [];
   const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
   const hub = new Hub();
   try {
-    const client = new NatNetClient({ id: 'bench', host: '127.0.0.1', commandPort });
-    hub.add(client);
-    await hub.connect('bench');
-    const eyes = new SyntheticEyeTracker();
-    hub.add(eyes);
-    await hub.connect('eyes');
-    await new Promise((r) => setTimeout(r, 1000));
+    const sources = await simulators(children);
+    for (const source of sources) {
+      hub.add(source);
+      await hub.connect(source.id);
+    }
+    await new Promise((r) => setTimeout(r, 1500));
     const baseline = await cpuWindow(seconds);
 
-    const before = client.counters();
+    const before = new Map(sources.map((s) => [s.id, s.counters().dropped]));
     const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'bench' });
     const recording = await cpuWindow(seconds);
     const summary = await recorder.stop();
-    const after = client.counters();
-    let poses = 0;
-    let gaze = 0;
-    let video = 0;
+    const inFile = new Map<string, number>();
     await scanRecording(recorder.mcapPath, {
       onMessage: (m) => {
-        if (m.channel.topic === '/bench/poses') poses++;
-        else if (m.channel.topic === '/eyes/gaze') gaze++;
-        else if (m.channel.topic === '/eyes/video') video++;
+        const device = deviceOfTopic(m.channel.topic);
+        const stream = m.channel.topic.split('/')[2] ?? '';
+        if (device && SAMPLE_STREAMS.has(stream)) inFile.set(device, (inFile.get(device) ?? 0) + 1);
       },
     });
-    const eyesRecorded = summary.devices.find((d) => d.id === 'eyes')?.samples ?? 0;
-    const bytes = statSync(recorder.mcapPath).size;
+    const wallS = recording.wallMs / 1000;
+    const devices: Record<string, DeviceFigures> = {};
+    for (const source of sources) {
+      const recorded = summary.devices.find((d) => d.id === source.id)?.samples ?? 0;
+      devices[source.id] = {
+        recorded,
+        inFile: inFile.get(source.id) ?? 0,
+        dropped: source.counters().dropped - (before.get(source.id) ?? 0),
+        perSec: recorded / wallS,
+      };
+    }
     return {
-      rateHz,
-      bodies,
-      seconds: recording.wallMs / 1000,
-      framesReceived: after.samples - before.samples,
-      framesRecorded: summary.devices.find((d) => d.id === 'bench')?.samples ?? 0,
-      lost: after.dropped - before.dropped + summary.lost,
-      posesInFile: poses,
-      eyeSamplesRecorded: eyesRecorded,
-      eyeSamplesInFile: gaze + video,
-      gazePerSec: gaze / (recording.wallMs / 1000),
-      videoPerSec: video / (recording.wallMs / 1000),
-      messagesPerSec: summary.messages / (recording.wallMs / 1000),
-      bytesPerSec: bytes / (recording.wallMs / 1000),
+      seconds: wallS,
+      devices,
+      recorderLost: summary.lost,
+      messagesPerSec: summary.messages / wallS,
+      bytesPerSec: statSync(recorder.mcapPath).size / wallS,
       cpuShareBaseline: baseline.share,
       cpuShareRecording: recording.share,
     };
   } finally {
     await hub.close();
-    child.kill('SIGTERM');
+    for (const child of children) child.kill('SIGTERM');
     await rm(out, { recursive: true, force: true });
   }
 }
