@@ -139,10 +139,9 @@ test('round trip: what was recorded is what is played (every kind, values, relat
   assert.ok(wallMs >= (recordedMs / 4) * 0.95, `played ${recordedMs.toFixed(0)} ms at 4× in ${wallMs.toFixed(0)} ms`);
 });
 
-test('pause holds, seek jumps, play after the end starts again', async () => {
-  const { path } = await record();
+/** A Hub with the player's device in it, and the frame numbers it plays. */
+async function framesOf(player: RecordingPlayer): Promise<{ hub: Hub; frames: number[] }> {
   const hub = new Hub();
-  const player = await RecordingPlayer.open(path);
   const source = player.sources[0]!;
   hub.add(source);
   await hub.connect(source.id);
@@ -150,6 +149,13 @@ test('pause holds, seek jumps, play after the end starts again', async () => {
   hub.addSink((_d, s) => {
     if (s.kind === 'poses') frames.push(s.frameNumber!);
   });
+  return { hub, frames };
+}
+
+test('pause holds, seek jumps, play after the end starts again', async () => {
+  const { path } = await record();
+  const player = await RecordingPlayer.open(path);
+  const { hub, frames } = await framesOf(player);
   const state = player.state();
   assert.equal(state.playing, false);
   player.setSpeed(0.5);
@@ -182,14 +188,7 @@ test('a truncated recording plays what is readable and says why it stops', async
   writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
   const player = await RecordingPlayer.open(cut);
   assert.match(player.state().problem ?? '', /not finished/);
-  const hub = new Hub();
-  const source = player.sources[0]!;
-  hub.add(source);
-  await hub.connect(source.id);
-  const frames: number[] = [];
-  hub.addSink((_d, s) => {
-    if (s.kind === 'poses') frames.push(s.frameNumber!);
-  });
+  const { hub, frames } = await framesOf(player);
   player.setSpeed(20);
   player.play();
   await waitFor(() => player.state().ended, 'the end of what is readable', 5_000);

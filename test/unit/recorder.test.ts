@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { McapIndexedReader } from '@mcap/core';
 import { Hub } from '../../main/hub/hub';
 import type { Sample } from '../../main/hub/source';
 import { unpackF32 } from '../../main/recording/compact-numbers';
-import { decodeJsonMessage, scanRecording } from '../../main/recording/mcap-reader';
+import { decodeJsonMessage, IndexedRecording, scanRecording } from '../../main/recording/mcap-reader';
 import { Recorder } from '../../main/recording/recorder';
 import { schemaProblems } from '../helpers/json-schema-check';
 import type { AppendTarget } from '../../main/recording/byte-sink';
@@ -116,25 +114,20 @@ test('every Sample kind is recorded with host log time, device publish time and 
   assert.equal(scan.metadata.session?.operator, 'ana');
 
   // A finished file is a standard indexed MCAP: @mcap/core's indexed reader opens it from its summary.
-  const handle = await open(recorder.mcapPath, 'r');
+  const indexed = await IndexedRecording.open(recorder.mcapPath);
+  assert.ok(indexed, 'the indexed reader opens it');
   try {
-    const size = BigInt((await handle.stat()).size);
-    const reader = await McapIndexedReader.Initialize({
-      readable: {
-        size: async () => size,
-        read: async (offset: bigint, length: bigint) => {
-          const buf = new Uint8Array(Number(length));
-          await handle.read(buf, 0, buf.length, Number(offset));
-          return buf;
-        },
-      },
-    });
-    assert.equal(reader.statistics?.messageCount, BigInt(messages.length));
+    const logTimes = messages.map((m) => m.logNs);
+    const last = logTimes.reduce((a, b) => (b > a ? b : a));
+    assert.equal(indexed.span()?.endNs, last, 'its statistics say when the last message was');
     let n = 0;
-    for await (const _ of reader.readMessages({ topics: ['/dev/poses'] })) n++;
+    for await (const _ of indexed.messages({ topics: ['/dev/poses'] })) n++;
     assert.equal(n, 1);
+    let all = 0;
+    for await (const _ of indexed.messages()) all++;
+    assert.equal(all, messages.length);
   } finally {
-    await handle.close();
+    await indexed.close();
   }
 });
 
