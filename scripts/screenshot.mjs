@@ -1,4 +1,4 @@
-// `npm run screenshot`: refreshes docs/screenshot.png (the README's picture) from a fresh e2e run.
+// `npm run screenshot`: refreshes the README's pictures (docs/screenshot.png, docs/scene.png) from a fresh e2e run.
 // `npm test` never writes into the tracked tree; its screenshot stays in test-results/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -6,7 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const shots = [['test-results/screenshots/app.png', 'docs/screenshot.png']];
+const shots = [
+  ['test-results/screenshots/app.png', 'docs/screenshot.png'],
+  ['test-results/screenshots/scene.png', 'docs/scene.png'],
+];
 
 for (const [from] of shots) rmSync(join(root, from), { force: true });
 const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });

@@ -7,9 +7,9 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyPose, PoseTransform, TeleportStatus } from '../../preload/api';
+import type { BodyName, BodyPose, PoseTransform, TeleportStatus } from '../../preload/api';
 
-export type { BodyPose, PoseTransform };
+export type { BodyName, BodyPose, PoseTransform };
 
 export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
 
@@ -118,6 +118,13 @@ export interface PosesSample extends SampleBase {
   bodies: BodyPose[];
   /** Marker positions, xyz interleaved (metres). */
   markers?: Float32Array;
+  /** Per marker, MarkerFlags bits (preload/api.ts: labeled or not, occluded…), when the source knows. */
+  markerFlags?: Uint16Array;
+  /**
+   * Skeleton segments, apart from `bodies` (which stays the rigid bodies: the CLI and the recorder
+   * print those), with ids distinct from every rigid body's (NatNet: skeletonId << 16 | boneId).
+   */
+  bones?: BodyPose[];
   /** Device recording flag carried in the data (NatNet params bit 0). */
   recording?: boolean;
   /** The decoded device message, for the recorder and `probe` (NatNet: FrameOfData). */
@@ -174,7 +181,9 @@ export type Sample = PosesSample | GazeSample | VideoSample | EventSample | Anal
 
 /** What a device calls its bodies (NatNet model definitions, VRPN sensors, Teleport nodes). */
 export interface BodyCatalog {
-  bodies: { id: number; name: string }[];
+  bodies: BodyName[];
+  /** Skeleton segments (kind 'bone', parentId, group: the skeleton), named like `bodies`. */
+  bones?: BodyName[];
 }
 
 /** Optional capabilities; the UI offers only what a source has. */

@@ -46,7 +46,10 @@ test('demo mode: a streaming simulated Motive, moving bodies, names, and recordi
     const first = motivePoses[1]!;
     const last = motivePoses.at(-1)!;
     assert.equal(first.handle, device.handle);
-    assert.ok(first.bodies.length >= 3 && first.bodies.length <= 5, `${first.bodies.length} bodies`);
+    // Skeleton segments follow the rigid bodies, with ids of skeletonId << 16 | boneId.
+    const rigid = first.bodies.filter((b) => b.id < 0x10000);
+    assert.ok(rigid.length >= 3 && rigid.length <= 5, `${rigid.length} rigid bodies`);
+    assert.ok(first.bodies.length > rigid.length, 'the skeleton’s segments too');
     assert.ok(last.frameNumber! > first.frameNumber!);
     const moved = last.bodies.some((b, i) => {
       const a = first.bodies[i]!;
