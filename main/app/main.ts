@@ -15,6 +15,8 @@ import { defaultConfigPath, parseCommonArgs, resolveConfigPath } from '../config
 import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
+import { PlaybackController } from '../recording/playback-controller';
+import { SessionController } from '../recording/session';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN } from '../link/sender-policy';
 import { lookupStatic, rendererCsp, securityHeaders } from '../link/static-files';
@@ -47,6 +49,8 @@ app.setPath('logs', logsFolder());
 
 let hub: Hub | null = null;
 let dashboard: DashboardSetup | null = null;
+let recordingSession: SessionController | null = null;
+let playback: PlaybackController | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
@@ -101,6 +105,8 @@ function createWindow(): BrowserWindow {
   const windowLink = new RendererLink(hub!, transport, {
     layouts: settings,
     ...(dashboard ? { dashboard: dashboard.dashboard } : {}),
+    ...(recordingSession ? { session: recordingSession } : {}),
+    ...(playback ? { playback } : {}),
   });
   link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
@@ -124,11 +130,9 @@ const menuActions: MenuActions = {
         filters: [{ name: 'MCAP', extensions: ['mcap'] }],
       })
       .then((choice) => {
-        if (choice.canceled || !choice.filePaths[0]) return;
-        hub?.notice(
-          'warn',
-          `Playback of ${choice.filePaths[0]} is not available in this build yet (it comes with the recorder).`,
-        );
+        const file = choice.filePaths[0];
+        if (choice.canceled || !file) return;
+        playback?.open(file).catch((error: unknown) => hub?.notice('error', (error as Error).message));
       });
   },
   togglePanel: (panel) => link?.command({ name: 'toggle-panel', panel }),
@@ -172,6 +176,11 @@ async function start(): Promise<void> {
   if (settings.loaded.message) hub.notice('warn', settings.loaded.message);
   const recording = resolveRecordingFolder(settings.get());
   if (recording.message) hub.notice('warn', recording.message);
+  playback = new PlaybackController(hub);
+  recordingSession = new SessionController(hub, {
+    outDir: process.env.SIGHTLINE_RECORDINGS || recording.folder,
+    appVersion: app.getVersion(),
+  });
   const args = parseCommonArgs(process.argv.slice(1));
   deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
@@ -185,6 +194,7 @@ async function start(): Promise<void> {
     // Demo simulators live on loopback; a real lab is found on the network.
     discovery: devices.mode === 'demo' ? loopbackTargets() : LAN_TARGETS,
   });
+  dashboard.dashboard.attachSession(recordingSession);
   notifyAlerts(dashboard.dashboard, () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
@@ -198,6 +208,9 @@ async function shutdown(): Promise<void> {
   if (settings.lastSaveError) log.warn(settings.lastSaveError);
   try {
     await dashboard?.close();
+    // The recording is finished (summary, footer) before the devices it records go away.
+    await recordingSession?.close();
+    await playback?.close();
     await hub?.close();
     await devices?.close();
   } catch (error) {

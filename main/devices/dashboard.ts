@@ -12,9 +12,9 @@ import type { DeviceManager } from './device-manager';
 import type { DiscoveryService } from './discovery-service';
 import { RateHistory } from './rate-history';
 
-/** The lab-wide recording session, when a recorder is attached (the hook for main/recording/). */
+/** The lab-wide recording session (main/recording/session.ts), for the summary line. */
 export interface SessionSource {
-  session(): { recording: boolean; startedAtMs: number | null };
+  state(): { active: boolean; startedAtMs: number | null };
 }
 
 export interface DashboardOptions {
@@ -83,7 +83,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       alerts: this.rules.active(),
       saved: this.devices.saved(),
       deviceFile: this.devices.path,
-      session: this.session?.session() ?? null,
+      session: this.session ? sessionOf(this.session) : null,
     };
   }
 
@@ -131,7 +131,13 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 
   close(): void {
+    this.session = null;
     for (const d of this.detach) d();
     this.detach.length = 0;
   }
+}
+
+function sessionOf(source: SessionSource): DashboardEvent['session'] {
+  const s = source.state();
+  return { recording: s.active, startedAtMs: s.startedAtMs };
 }

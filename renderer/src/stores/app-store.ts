@@ -14,6 +14,8 @@ import {
 } from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
 import { applyDashboard } from './dashboard-store';
+import { applyPlayback } from './playback-store';
+import { applySession } from './session-store';
 
 export interface Notice {
   id: number;
@@ -108,6 +110,12 @@ export function applyLinkEvent(event: LinkEvent): void {
     }
     case 'notice':
       addNotice(event.level, event.message, event.deviceId);
+      break;
+    case 'session':
+      applySession(event.session);
+      break;
+    case 'playback':
+      applyPlayback(event.playback);
       break;
     case 'inputs': {
       const inputs = readInputsEvent(event);
