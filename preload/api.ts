@@ -248,6 +248,14 @@ export type LinkEvent =
 export const ADDABLE_KINDS = ['natnet', 'pupil', 'vrpn', 'teleport'] as const;
 export type AddableKind = (typeof ADDABLE_KINDS)[number];
 
+/** What each addable kind is called and what its address looks like (main's messages, the form's hints). */
+export const DEVICE_ADDRESS_FORMS: Record<AddableKind, { name: string; address: string; example: string }> = {
+  natnet: { name: 'Motive', address: 'Motive address', example: '192.168.1.20 or 192.168.1.20:1510' },
+  pupil: { name: 'Pupil Companion', address: 'Phone address', example: '192.168.1.30 or 192.168.1.30:8080' },
+  vrpn: { name: 'VRPN', address: 'Device@host', example: 'Tracker0@192.168.1.40 or Tracker0@192.168.1.40:3883' },
+  teleport: { name: 'Teleport', address: 'Server address', example: '192.168.1.50 or 192.168.1.50:10600' },
+};
+
 /** A device that answered discovery and is not in the device list yet ("found, not added"). */
 export interface FoundDevice {
   kind: 'natnet' | 'pupil' | 'teleport';

@@ -7,7 +7,7 @@
  * Pure: every problem comes back as a message for the form's field, never as an exception.
  */
 import { isIP } from 'node:net';
-import type { AddableKind } from '../../preload/api';
+import { DEVICE_ADDRESS_FORMS, type AddableKind } from '../../preload/api';
 import { DeviceConfigSchema, type DeviceConfig } from '../config';
 
 export interface DeviceForm {
@@ -19,20 +19,6 @@ export interface DeviceForm {
 
 export type FormResult = { ok: true; config: DeviceConfig } | { ok: false; field: 'address' | 'name'; message: string };
 
-const KIND_NAMES: Record<AddableKind, string> = {
-  natnet: 'Motive',
-  pupil: 'Pupil Companion',
-  vrpn: 'VRPN',
-  teleport: 'Teleport',
-};
-
-const EXAMPLES: Record<AddableKind, string> = {
-  natnet: '192.168.1.20 or 192.168.1.20:1510',
-  pupil: '192.168.1.30 or 192.168.1.30:8080',
-  vrpn: 'Tracker0@192.168.1.40 or Tracker0@192.168.1.40:3883',
-  teleport: '192.168.1.50 or 192.168.1.50:10600',
-};
-
 /** RFC 1123 host names: labels of letters, digits and inner hyphens. */
 const HOST_NAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -40,7 +26,7 @@ const HOST_NAME =
 const VRPN_NAME = /^[^@,\s\u0000-\u001f]{1,95}$/;
 
 export function kindName(kind: AddableKind): string {
-  return KIND_NAMES[kind];
+  return DEVICE_ADDRESS_FORMS[kind].name;
 }
 
 /** host[:port] (IPv6 in brackets when a port follows) → parts, or what is wrong with it. */
@@ -72,7 +58,7 @@ export function configFromForm(form: DeviceForm, id: string): FormResult {
   const bad = (message: string): FormResult => ({
     ok: false,
     field: 'address',
-    message: `${message} (a ${KIND_NAMES[form.kind]} address looks like ${EXAMPLES[form.kind]})`,
+    message: `${message} (a ${kindName(form.kind)} address looks like ${DEVICE_ADDRESS_FORMS[form.kind].example})`,
   });
   let addressText = form.address;
   let vrpnDevices: string[] = [];

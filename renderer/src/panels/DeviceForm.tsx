@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { ADDABLE_KINDS, type AddableKind } from '../../../preload/api';
+import { ADDABLE_KINDS, DEVICE_ADDRESS_FORMS, type AddableKind } from '../../../preload/api';
 import { addDevice, editDevice, type DeviceFormValues } from '../stores/device-list-actions';
 
 const KIND_LABELS: Record<AddableKind, string> = {
@@ -9,12 +9,9 @@ const KIND_LABELS: Record<AddableKind, string> = {
   teleport: 'Teleport server',
 };
 
-const ADDRESS_HINTS: Record<AddableKind, string> = {
-  natnet: 'Motive address, e.g. 192.168.1.20 or 192.168.1.20:1510',
-  pupil: 'Phone address, e.g. 192.168.1.30 or 192.168.1.30:8080',
-  vrpn: 'Device@host, e.g. Tracker0@192.168.1.40 or Tracker0@192.168.1.40:3883',
-  teleport: 'Server address, e.g. 192.168.1.50 or 192.168.1.50:10600',
-};
+function addressHint(kind: AddableKind): string {
+  return `${DEVICE_ADDRESS_FORMS[kind].address}, e.g. ${DEVICE_ADDRESS_FORMS[kind].example}`;
+}
 
 export const EMPTY_FORM: DeviceFormValues = { kind: 'natnet', name: '', address: '', expectedRateHz: '' };
 
@@ -68,7 +65,7 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
         id={`${id}-address`}
         value={values.address}
         onChange={(e) => set({ address: e.target.value })}
-        placeholder={ADDRESS_HINTS[values.kind]}
+        placeholder={addressHint(values.kind)}
         aria-invalid={error !== null}
         aria-describedby={`${id}-hint ${id}-error`}
         data-testid="device-form-address"
@@ -76,7 +73,7 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
         autoComplete="off"
       />
       <span id={`${id}-hint`} className="form-hint">
-        {ADDRESS_HINTS[values.kind]}
+        {addressHint(values.kind)}
       </span>
       <label htmlFor={`${id}-name`}>Name (optional)</label>
       <input
