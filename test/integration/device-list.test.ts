@@ -136,6 +136,27 @@ test('rename, disconnect and connect apply at once and are saved', async () => {
   assert.equal((fileDevices()[0] as { label: string }).label, 'Stage Motive');
 });
 
+test('edit: a new expected rate and address apply at once; fields the form does not show survive', async () => {
+  const id = setup.dashboard.devices.saved()[0]!.deviceId;
+  await assert.rejects(
+    setup.dashboard.devices.edit(id, { kind: 'natnet', address: '127.0.0.1:99999' }),
+    /port "99999"/,
+  );
+  await setup.dashboard.devices.edit(id, {
+    kind: 'natnet',
+    name: 'Stage Motive',
+    address: `localhost:${ports.natnet}`,
+    expectedRateHz: 100,
+  });
+  assert.deepEqual(fileDevices(), [
+    { id, kind: 'natnet', label: 'Stage Motive', host: 'localhost', commandPort: ports.natnet, expectedRateHz: 100 },
+  ]);
+  await until('the edited Motive to stream', () => stateOf(id) === 'streaming');
+  await until('the configured expected rate in the history', () =>
+    setup.dashboard.snapshot().history.find((h) => h.deviceId === id && h.expectedHz === 100),
+  );
+});
+
 test('a VRPN device added by hand (Device@host:port) streams; a bad address changes nothing', async () => {
   await assert.rejects(
     setup.dashboard.devices.add({ kind: 'vrpn', address: `127.0.0.1:${ports.vrpn}` }),

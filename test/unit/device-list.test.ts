@@ -8,7 +8,16 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { deviceRowState, type DeviceHealth } from '../../preload/api';
+import {
+  deviceRowState,
+  type DashboardEvent,
+  type DeviceAlert,
+  type DeviceHealth,
+  type DeviceSnapshot,
+} from '../../preload/api';
+import { Dashboard } from '../../main/devices/dashboard';
+import { DeviceManager } from '../../main/devices/device-manager';
+import { Hub } from '../../main/hub/hub';
 import { validateRpc } from '../../preload/api-schemas';
 import { loadDeviceConfig } from '../../main/config';
 import { AlertRules, type AlertInput } from '../../main/devices/alert-rules';
@@ -269,5 +278,50 @@ describe('row states and the summary line', () => {
     assert.equal(formatDuration(3_600_000 + 61_000), '01:01:01');
     assert.equal(rateAgainstExpected(118.94, 120), '119 / 120 Hz');
     assert.equal(rateAgainstExpected(29.5, null), '29.5 Hz');
+  });
+});
+
+describe('the dashboard on a fake clock', () => {
+  test('health ticks feed the history and the alerts; updates go out ~1 Hz, at once when an alert begins', async () => {
+    const hub = new Hub({ healthTickMs: 60_000 });
+    let now = 1_000_000;
+    const dashboard = new Dashboard(hub, new DeviceManager(hub, null), null, { now: () => now });
+    const updates: DashboardEvent[] = [];
+    const alerts: DeviceAlert[] = [];
+    dashboard.on('update', (e) => updates.push(e));
+    dashboard.on('alert', (a) => alerts.push(a));
+    const snapshot = (state: DeviceHealth['state'], rate: number, age: number): DeviceSnapshot =>
+      ({
+        id: 'm',
+        kind: 'natnet',
+        label: 'Motive',
+        health: {
+          state,
+          sampleRateHz: rate,
+          lastSampleAgeMs: age,
+          samples: 100,
+          lastError: null,
+          clockOffsetMs: null,
+          clockUncertaintyMs: null,
+        },
+      }) as unknown as DeviceSnapshot;
+    for (let i = 0; i < 8; i++) {
+      dashboard.onDevices([snapshot('streaming', 120, 5)]);
+      now += 500;
+    }
+    assert.equal(updates.length, 4, 'one update a second while nothing changes');
+    assert.equal(dashboard.snapshot().history[0]!.expectedHz, 120);
+    dashboard.onDevices([snapshot('stale', 0, 1500)]);
+    assert.deepEqual(
+      alerts.map((a) => a.rule),
+      ['lost'],
+    );
+    assert.deepEqual(
+      updates.at(-1)!.alerts.map((a) => a.rule),
+      ['lost'],
+      'the alert went out at once',
+    );
+    dashboard.close();
+    await hub.close();
   });
 });
