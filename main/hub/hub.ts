@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { BodyName, DeviceSnapshot, LinkEvent } from '../../preload/api';
+import type { BodyName, DeviceSnapshot, DeviceState, LinkEvent } from '../../preload/api';
 import { Backoff, type BackoffOptions } from './backoff';
 import { HealthTracker } from './health';
 import type { ConnectionState, DeviceKind, PosesSample, Sample, Source, SourceCounters, SourceStatus } from './source';
@@ -338,7 +338,7 @@ export class Hub extends EventEmitter<HubEvents> {
   private async recordingAction(
     id: string,
     verb: 'start' | 'stop',
-    act: (r: NonNullable<Source['capabilities']['recording']>) => Promise<void>,
+    act: (r: NonNullable<Source['capabilities']['recording']>) => Promise<unknown>,
   ): Promise<void> {
     const device = this.require(id);
     const recording = device.source.capabilities.recording;
@@ -455,8 +455,13 @@ export class Hub extends EventEmitter<HubEvents> {
       label: device.ref.label,
       peer: status.peer ?? null,
       simulated: device.ref.simulated,
-      capabilities: { recording: caps.recording !== undefined, events: caps.events !== undefined },
+      capabilities: {
+        recording: caps.recording !== undefined,
+        events: caps.events !== undefined,
+        ...(caps.recording?.cancel ? { cancelRecording: true } : {}),
+      },
       recording: status.recording ?? device.latestPose?.recording ?? null,
+      ...this.safeDeviceState(device),
       health: device.health.snapshot(
         counters,
         status,
@@ -475,6 +480,15 @@ export class Hub extends EventEmitter<HubEvents> {
       return device.source.status();
     } catch (error) {
       return { state: 'idle', lastError: `status unavailable: ${errorMessage(error)}` };
+    }
+  }
+
+  private safeDeviceState(device: Device): { deviceState?: DeviceState } {
+    try {
+      const state = device.source.capabilities.deviceState?.current();
+      return state ? { deviceState: state } : {};
+    } catch {
+      return {};
     }
   }
 

@@ -33,6 +33,7 @@ import { hostTimeMs } from '../time/host-clock';
 import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice } from '../hub/hub';
 import type { PosesSample, Sample } from '../hub/source';
 import type { DeviceSnapshot } from '../../preload/api';
+import { recordingCommand, sendDeviceEvent } from './device-commands';
 
 export type RpcHandler = (method: unknown, params: unknown) => Promise<RpcResponse>;
 
@@ -297,6 +298,10 @@ export class RendererLink {
       case 'reportRendererStats':
         this.rendererStats = { ...(params as RpcParams<'reportRendererStats'>), atMs: hostTimeMs() };
         return null;
+      case 'recordingCommand':
+        return recordingCommand(this.hub, params as RpcParams<'recordingCommand'>);
+      case 'sendDeviceEvent':
+        return sendDeviceEvent(this.hub, params as RpcParams<'sendDeviceEvent'>);
     }
   }
 }
