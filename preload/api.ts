@@ -152,7 +152,7 @@ export type RpcResponse<M extends RpcMethod = RpcMethod> =
 export interface SightlineApi {
   readonly transport: 'electron' | 'websocket';
   call<M extends RpcMethod>(method: M, params: RpcParams<M>): Promise<RpcResponse<M>>;
-  /** Packed batches (layout below). Returns an unsubscribe function. */
+  /** Packed batches and video access units (layouts below, told apart by binaryMessageKind). Returns an unsubscribe function. */
   onBatch(listener: (batch: ArrayBuffer) => void): () => void;
   onEvent(listener: (event: LinkEvent) => void): () => void;
   /**
