@@ -4,6 +4,7 @@ import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
+import { VideoGaze } from './panels/VideoGaze';
 
 export function App() {
   return (
@@ -13,6 +14,7 @@ export function App() {
         <Scene3D />
         <aside className="sidebar">
           <Notices />
+          <VideoGaze />
           <Devices />
           <Recording />
           <Health />

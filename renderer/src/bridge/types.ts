@@ -1,4 +1,5 @@
 import type { SightlineApi } from '../../../preload/api';
+import type { VideoGazeStats } from '../video/video-gaze-view';
 import type { PoseFeedMessage } from './worker-protocol';
 
 /**
@@ -31,6 +32,14 @@ export interface Bridge extends SightlineApi {
    * changed structurally, and the figures.
    */
   onPoseFeed(listener: (message: PoseFeedMessage) => void): () => void;
+  /**
+   * Where the link runs off this thread (the link worker): hands it the canvas to decode and draw a
+   * device's video on, so frames never wait for this thread. False: decode here (stores/video-gaze.ts).
+   */
+  attachVideoCanvas?(handle: number, canvas: OffscreenCanvas): boolean;
+  releaseVideoCanvas?(handle: number): void;
+  /** Figures of video drawn off this thread. */
+  onVideoStats?(listener: (stats: VideoGazeStats) => void): () => void;
 }
 
 export const OPEN: LinkConnection = Object.freeze({ state: 'open', attempt: 0, retryAt: null, lastError: null });

@@ -7,11 +7,12 @@
 import type { LinkEvent, RpcMethod, RpcParams, RpcResponse } from '../../../preload/api';
 import { createListenerSet } from './listeners';
 import type { Bridge, LinkConnection, LinkPath } from './types';
+import type { VideoGazeStats } from '../video/video-gaze-view';
 import type { FromLinkWorker, PoseFeedMessage, ToLinkWorker, WorkerConnection } from './worker-protocol';
 
 /** The slice of Worker used here; tests can hand in a fake. */
 export interface LinkWorkerHandle {
-  postMessage(message: ToLinkWorker): void;
+  postMessage(message: ToLinkWorker, transfer?: Transferable[]): void;
   terminate(): void;
   onmessage: ((event: MessageEvent<FromLinkWorker>) => void) | null;
   /** An ErrorEvent for an exception in the worker; a plain Event when its script failed to load. */
@@ -39,6 +40,7 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
   const events = createListenerSet<LinkEvent>('event');
   const connections = createListenerSet<LinkConnection>('connection');
   const feed = createListenerSet<PoseFeedMessage>('pose feed');
+  const videoStats = createListenerSet<VideoGazeStats>('video stats');
   const pending = new Map<number, PendingCall>();
   let nextId = 1;
   let mode: 'starting' | LinkPath = 'starting';
@@ -75,6 +77,8 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       }
       case 'binary':
         return batches.emit(message.buffer);
+      case 'video-stats':
+        return videoStats.emit(message.stats);
       case 'poses-buffer':
         lastBuffer = message;
         return feed.emit(message);
@@ -155,6 +159,14 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       return connections.add(listener);
     },
     linkPath: () => (mode === 'main-thread' ? 'main-thread' : 'worker'),
+    attachVideoCanvas: (handle, canvas) => {
+      // A worker that has not said hello yet gets it queued; one that failed hands the video to this thread.
+      if (mode === 'main-thread' || !worker) return false;
+      worker.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
+      return true;
+    },
+    releaseVideoCanvas: (handle) => worker?.postMessage({ t: 'video-release', handle }),
+    onVideoStats: (listener) => videoStats.add(listener),
     onPoseFeed: (listener) => {
       // The first buffer may have come before this subscription; a reader needs it to start.
       if (lastBuffer) listener(lastBuffer);

@@ -8,8 +8,9 @@ import { linkStats } from './link-stats';
 import { poseStore } from './pose-store';
 import { useRenderQuality } from './render-quality-store';
 import type { DebugBody, SightlineDebugHooks } from './debug-hooks-contract';
+import { allVideoGazeStats } from './video-gaze';
 
-export type { DebugBody, DebugQuality, SightlineDebugHooks } from './debug-hooks-contract';
+export type { DebugBody, DebugQuality, DrawnFrame, SightlineDebugHooks, VideoGazeStats } from './debug-hooks-contract';
 
 export function installDebugHooks(win: Window): void {
   const hooks: SightlineDebugHooks = {
@@ -42,6 +43,7 @@ export function installDebugHooks(win: Window): void {
       const { gl, software, antialias, dpr, maxFps } = useRenderQuality.getState();
       return { gl, software, antialias, dpr, maxFps };
     },
+    videoGaze: () => allVideoGazeStats(),
   };
   Object.defineProperty(win, '__sightlineDebug', { value: Object.freeze(hooks), configurable: false, writable: false });
 }
