@@ -38,7 +38,14 @@ export const NatNetDeviceSchema = z
 
 // Planned kinds: accepted by the schema so a config written ahead of time stays valid.
 export const PupilDeviceSchema = z
-  .object({ id, kind: z.literal('pupil'), label, host, port: port.optional() })
+  .object({
+    id,
+    kind: z.literal('pupil'),
+    label,
+    host,
+    port: port.optional(),
+    transport: z.enum(['udp', 'tcp']).optional(),
+  })
   .strict();
 export const VrpnDeviceSchema = z
   .object({

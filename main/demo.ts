@@ -1,13 +1,17 @@
 /**
  * Puts devices into the Hub at start-up, for the Electron app and headless mode alike: the configured
- * devices (main/config.ts), or, with none configured or with --demo, demo mode: a simulated Motive on
- * loopback and a real NatNet client connected to it, so a new user sees bodies moving at once.
+ * devices (main/config.ts), or, with none configured or with --demo, demo mode: a simulated Motive and
+ * a simulated Pupil Companion on loopback, each with a real client connected to it, so a new user sees
+ * bodies moving and scene video with gaze at once.
  */
 import type { Hub } from './hub/hub';
 import { errorMessage } from './hub/hub';
 import type { Source } from './hub/source';
 import { MotiveSimulator } from './protocols/natnet/simulator';
 import { NatNetClient } from './protocols/natnet/client';
+import { PupilClient } from './protocols/pupil/client';
+import { startPupilDemo } from './protocols/pupil/demo';
+import type { CompanionSimulator } from './protocols/pupil/simulator';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
 
 export interface DeviceSetupOptions {
@@ -27,7 +31,7 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: { motive: MotiveSimulator } | null;
+  demo: { motive: MotiveSimulator; pupil?: CompanionSimulator } | null;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -49,6 +53,15 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
         }),
       };
     case 'pupil':
+      return {
+        source: new PupilClient({
+          id: config.id,
+          label: config.label ?? `Pupil Companion @ ${config.host}`,
+          host: config.host,
+          port: config.port,
+          transport: config.transport,
+        }),
+      };
     case 'vrpn':
     case 'teleport':
       return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
@@ -104,12 +117,14 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   } catch (error) {
     hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_DEVICE_ID);
   }
+  const pupil = (await startPupilDemo(hub)) ?? undefined;
   return {
     mode: 'demo',
     configPath,
-    demo: { motive: simulator },
+    demo: { motive: simulator, pupil },
     close: async () => {
       await simulator.stop();
+      await pupil?.stop();
     },
   };
 }

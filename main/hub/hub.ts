@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { BodyName, DeviceSnapshot, DeviceState, LinkEvent } from '../../preload/api';
 import { Backoff, type BackoffOptions } from './backoff';
+import { deviceStateOf } from './device-state';
 import { HealthTracker } from './health';
 import type { ConnectionState, DeviceKind, PosesSample, Sample, Source, SourceCounters, SourceStatus } from './source';
 
@@ -461,7 +462,7 @@ export class Hub extends EventEmitter<HubEvents> {
         ...(caps.recording?.cancel ? { cancelRecording: true } : {}),
       },
       recording: status.recording ?? device.latestPose?.recording ?? null,
-      ...this.safeDeviceState(device),
+      ...this.safeDeviceState(device, status),
       health: device.health.snapshot(
         counters,
         status,
@@ -483,13 +484,9 @@ export class Hub extends EventEmitter<HubEvents> {
     }
   }
 
-  private safeDeviceState(device: Device): { deviceState?: DeviceState } {
-    try {
-      const state = device.source.capabilities.deviceState?.current();
-      return state ? { deviceState: state } : {};
-    } catch {
-      return {};
-    }
+  private safeDeviceState(device: Device, status: SourceStatus): { deviceState?: DeviceState } {
+    const state = deviceStateOf(device.source, status);
+    return state ? { deviceState: state } : {};
   }
 
   private safeCounters(device: Device): SourceCounters {

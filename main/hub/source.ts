@@ -69,6 +69,27 @@ export interface SourceStatus {
   latency?: LatencyFigures;
   /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
   recording?: boolean;
+  /** Pupil Companion: the phone's own state, for the VideoGaze panel. */
+  companion?: CompanionState;
+}
+
+/** What a Pupil Companion phone reports about itself (status REST/WebSocket), kept current. */
+export interface CompanionState {
+  family: 'Neon' | 'Pupil Invisible' | null;
+  phoneName: string | null;
+  deviceId: string | null;
+  batteryLevel: number | null;
+  batteryState: string | null;
+  /** Free storage, bytes. */
+  storageBytes: number | null;
+  storageState: string | null;
+  /** DIRECT sensors: world, gaze (and imu, eye_events, eyes on Neon). */
+  sensors: { name: string; connected: boolean; streamError: boolean }[];
+  /** The last Recording message; `receivedAtMs` (host Unix ms) lets the UI run the timer locally. */
+  recording: { id: string; action: string; durationNs: number; receivedAtMs: number; message: string | null } | null;
+  lastEvent: { name: string | null; timestampNs: number; recordingId: string | null } | null;
+  /** Status WebSocket up. */
+  live: boolean;
 }
 
 interface SampleBase {
@@ -76,6 +97,11 @@ interface SampleBase {
   hostTimeNs: number;
   /** Device time converted to host Unix ns through the device's clock model, when known. */
   deviceTimeNs?: number;
+  /**
+   * The device's own clock reading for this sample, unconverted, when it differs from the above
+   * (Pupil: phone Unix ns through RTCP sender reports). Undefined before the device's clock is known.
+   */
+  deviceClockNs?: number;
 }
 
 /** NatNet frames, VRPN trackers, Teleport poses: bodies (and markers) in 3D. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startHeadless } from '../../main/headless';
 import { DEMO_DEVICE_ID } from '../../main/demo';
+import { DEMO_PUPIL_ID } from '../../main/protocols/pupil/demo';
 import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
 import { unpackBatch, type DeviceSnapshot, type UnpackedBatch, type WsServerMessage } from '../../preload/api';
 import { waitFor } from '../helpers/fake-source';
@@ -113,7 +114,7 @@ test('no device configured → demo mode; --config with a device → that device
     assert.equal(empty.devices?.mode, 'demo');
     assert.deepEqual(
       empty.hub.snapshots().map((d) => d.id),
-      [DEMO_DEVICE_ID],
+      [DEMO_DEVICE_ID, DEMO_PUPIL_ID],
     );
   } finally {
     await empty.close();
@@ -136,9 +137,11 @@ test('no device configured → demo mode; --config with a device → that device
     assert.equal(configured.devices?.mode, 'config');
     assert.deepEqual(
       configured.hub.snapshots().map((d) => [d.id, d.simulated]),
-      [['lab-motive', false]],
+      [
+        ['lab-motive', false],
+        ['eyes', false],
+      ],
     );
-    assert.ok(configured.hub.notices().some((n) => /eyes.*pupil devices are not supported yet/.test(n.message)));
     await waitFor(
       () => configured.hub.get('lab-motive')?.health.state === 'streaming',
       'the configured device to stream',

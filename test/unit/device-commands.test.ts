@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hub } from '../../main/hub/hub';
+import { deviceStateOf } from '../../main/hub/device-state';
 import { RendererLink } from '../../main/link/renderer-link';
 import type { DeviceState, SourceCapabilities } from '../../main/hub/source';
 import { FakeSource } from '../helpers/fake-source';
@@ -145,4 +146,32 @@ test('snapshots carry the device’s own state and whether it can discard a reco
   } finally {
     await t.done();
   }
+});
+
+test('a source that reports its phone in its status (Pupil companion state) gets the same device state', () => {
+  const source = new FakeSource({ id: 'pi' });
+  source.statusExtra = {
+    companion: {
+      family: 'Pupil Invisible',
+      phoneName: 'OnePlus8',
+      deviceId: 'd55a33b5ab845785',
+      batteryLevel: 12,
+      batteryState: 'LOW',
+      storageBytes: 5e9,
+      storageState: 'OK',
+      sensors: [{ name: 'world', connected: true, streamError: true }],
+      recording: { id: 'r1', action: 'START', durationNs: 5e9, receivedAtMs: 1000, message: null },
+      lastEvent: { name: null, timestampNs: 1, recordingId: 'r1' },
+      live: true,
+    },
+  };
+  assert.deepEqual(deviceStateOf(source, source.status()), {
+    name: 'OnePlus8 · Pupil Invisible',
+    battery: { percent: 12, state: 'LOW' },
+    storage: { freeBytes: 5e9, state: 'OK' },
+    sensors: [{ name: 'world', connected: true, error: true }],
+    recording: { id: 'r1', action: 'START', durationNs: 5e9, atHostMs: 1000, running: true },
+    lastEvent: { name: '', timestampNs: 1, recordingId: 'r1' },
+  });
+  assert.equal(deviceStateOf(new FakeSource(), new FakeSource().status()), null);
 });

@@ -1,0 +1,64 @@
+/**
+ * Faults the Companion simulator can inject (protocol notes, pupil.md §10.1), so tests can show
+ * how the client copes: PLAY refused with a 500, no RTCP sender report for N s, RTP loss and
+ * reordering, a dropped status WebSocket, a phone clock step. Random choices come from a seeded
+ * generator so a failing test repeats exactly.
+ */
+
+export interface PupilFaults {
+  /** PLAY answered `500 Internal Server Error` (issue #42 of the official client). */
+  playError?: boolean;
+  /** No sender report for the first N seconds of every stream. */
+  noSenderReportS?: number;
+  /** Fraction 0..1 of RTP packets dropped. */
+  rtpLoss?: number;
+  /** Fraction 0..1 of RTP packets held back and sent after the next one. */
+  rtpReorder?: number;
+  /** Stop sending RTP (the stream goes silent) while true. */
+  rtpSilent?: boolean;
+}
+
+/** mulberry32: small, fast, good enough for test fault patterns. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Applies loss and reordering to a stream of packets; `send` gets what survives, in the faulted order. */
+export class PacketFate {
+  private held: Uint8Array | undefined;
+  lost = 0;
+  reordered = 0;
+
+  constructor(
+    private readonly faults: () => PupilFaults,
+    private readonly random: () => number,
+  ) {}
+
+  pass(packet: Uint8Array, send: (p: Uint8Array) => void): void {
+    const f = this.faults();
+    if (f.rtpSilent) return;
+    if (f.rtpLoss && this.random() < f.rtpLoss) {
+      this.lost++;
+      return;
+    }
+    if (this.held) {
+      send(packet);
+      send(this.held);
+      this.held = undefined;
+      return;
+    }
+    if (f.rtpReorder && this.random() < f.rtpReorder) {
+      this.held = packet;
+      this.reordered++;
+      return;
+    }
+    send(packet);
+  }
+}
