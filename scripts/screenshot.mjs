@@ -6,7 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const shots = [['test-results/screenshots/app.png', 'docs/screenshot.png']];
+const shots = [
+  ['test-results/screenshots/app.png', 'docs/screenshot.png'],
+  ['test-results/screenshots/video-gaze.png', 'docs/video-gaze.png'],
+];
 
 for (const [from] of shots) rmSync(join(root, from), { force: true });
 const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
