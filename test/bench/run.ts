@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
+import { benchVideoGaze, reportVideoGaze } from './video-gaze';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       null,
     );
   }
+
+  reportVideoGaze(await benchVideoGaze(10), line);
 }
 
 main().then(
