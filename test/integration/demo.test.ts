@@ -12,7 +12,13 @@ import { startHeadless } from '../../main/headless';
 import { DEMO_DEVICE_ID } from '../../main/demo';
 import { DEMO_PUPIL_ID } from '../../main/protocols/pupil/demo';
 import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
-import { unpackBatch, type DeviceSnapshot, type UnpackedBatch, type WsServerMessage } from '../../preload/api';
+import {
+  binaryMessageKind,
+  unpackBatch,
+  type DeviceSnapshot,
+  type UnpackedBatch,
+  type WsServerMessage,
+} from '../../preload/api';
 import { waitFor } from '../helpers/fake-source';
 
 let dir: string;
@@ -29,7 +35,10 @@ function renderer(url: string) {
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
       const b = data as Buffer;
-      const batch = unpackBatch(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+      const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+      // Video access units share the binary channel (the demo phone's scene video); not batches.
+      if (binaryMessageKind(buffer) !== 'batch') return;
+      const batch = unpackBatch(buffer);
       batches.push(batch);
       ws.send(JSON.stringify({ t: 'ack', seq: batch.seq }));
     } else messages.push(JSON.parse(String(data)) as WsServerMessage);
