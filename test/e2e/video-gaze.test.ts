@@ -130,7 +130,7 @@ describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
     await panel.getByTestId('sensor-world').waitFor({ timeout: 5_000 });
   });
 
-  test('Start, Event, Stop & Save: each shows the phone’s answer', async (t) => {
+  test('Start, Event, Stop & Save, Cancel: each shows the phone’s answer, a refusal its reason', async (t) => {
     const env = live(t);
     if (!env) return;
     const p = env.page;
@@ -151,6 +151,14 @@ describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
     await waitFor('the stop answer', async () => /^Stop & Save: /.test((await reply.textContent()) ?? ''), 10_000);
     assert.equal(await reply.getAttribute('data-ok'), 'true', (await reply.textContent()) ?? '');
     t.diagnostic(`stop: ${await reply.textContent()}`);
+
+    // Nothing to discard now: the phone refuses, and the operator reads its reason.
+    await p.getByTestId('phone-recording').and(p.locator('[data-action="SAVE"]')).waitFor({ timeout: 10_000 });
+    await p.getByTestId(`phone-cancel-${DEMO_PUPIL_ID}`).click();
+    await waitFor('the cancel answer', async () => /^Cancel: /.test((await reply.textContent()) ?? ''), 10_000);
+    assert.equal(await reply.getAttribute('data-ok'), 'false');
+    assert.match((await reply.textContent()) ?? '', /Recording not running/);
+    t.diagnostic(`cancel: ${await reply.textContent()}`);
   });
 
   test('no console errors and no CSP violations with video decoding in the worker', async (t) => {

@@ -36,9 +36,10 @@ export function PhoneControls({ device }: { device: DeviceSnapshot }) {
           >
             ● Start
           </button>
+          {/* The phone decides: a stop or cancel it cannot do comes back with its reason, shown below. */}
           <button
             type="button"
-            disabled={busy !== null || !running}
+            disabled={busy !== null}
             onClick={recording('stopAndSave', 'Stop & Save')}
             data-testid={`phone-stop-${id}`}
           >
@@ -47,7 +48,7 @@ export function PhoneControls({ device }: { device: DeviceSnapshot }) {
           {device.capabilities.cancelRecording ? (
             <button
               type="button"
-              disabled={busy !== null || !running}
+              disabled={busy !== null}
               onClick={recording('cancel', 'Cancel')}
               data-testid={`phone-cancel-${id}`}
             >
