@@ -23,6 +23,10 @@ import type { Source } from './hub/source';
 import { RendererLink, type RendererLinkOptions } from './link/renderer-link';
 import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
+import { logHub } from './log/hub-log';
+import { RotatingLog } from './log/rotating-log';
+import { logsFolder, settingsPath } from './settings/app-settings';
+import { SettingsStore } from './settings/settings-store';
 
 export interface HeadlessOptions {
   /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
@@ -50,6 +54,10 @@ export interface HeadlessOptions {
   maxClients?: number;
   /** Where notices are printed; default stderr. */
   log?: (line: string) => void;
+  /** The settings file that keeps the page's panel layout; without it the layout is not kept. */
+  settingsPath?: string;
+  /** The rotating log file (the same one the app writes), besides `log`. */
+  logFile?: RotatingLog;
 }
 
 export interface HeadlessStats {
@@ -102,6 +110,10 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
 
   const hub = new Hub(options.hubOptions);
   hub.on('notice', (n) => log(`[${n.level}] ${n.message}`));
+  const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
+  const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
+  if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
+  const linkOptions = { ...options.linkOptions, ...(settings ? { layouts: settings } : {}) };
 
   /** Loopback binds accept only loopback Host names; a token-protected bind accepts any. */
   const hostHeaderAllowed = (header: string | undefined): boolean => {
@@ -187,7 +199,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     if (clients.size >= (options.maxClients ?? 32)) return rejectUpgrade(socket, 503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const transport = new WsTransport(ws, { onViolation: () => counters.policyViolations++ });
-      const link = new RendererLink(hub, transport, options.linkOptions);
+      const link = new RendererLink(hub, transport, linkOptions);
       clients.set(ws, link);
       ws.on('close', () => {
         link.close();
@@ -246,6 +258,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       });
       await hub.close();
       await devices?.close();
+      settings?.flush();
+      stopLogging();
     })();
     return closing;
   };
@@ -311,7 +325,14 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`--port: expected 0..65535, got ${JSON.stringify(values.port)}\n`);
     process.exit(2);
   }
-  const options = { host: values.host, demo: values.demo, configPath: values.config };
+  const logFile = new RotatingLog({ folder: logsFolder() });
+  const options = {
+    host: values.host,
+    demo: values.demo,
+    configPath: values.config,
+    settingsPath: settingsPath(),
+    logFile,
+  };
   let server: HeadlessServer;
   try {
     server = await startHeadless({ ...options, port: port ?? DEFAULT_PORT });
@@ -323,6 +344,7 @@ async function main(argv: string[]): Promise<void> {
   }
   guardProcess((message) => server.hub.notice('error', message));
   process.stdout.write(`Sightline headless: ${server.url}\n`);
+  logFile.info(`headless mode on ${server.host}:${server.port}; logs in ${logFile.folder}`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) process.exit(130);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 
 const deviceId = z.string().min(1).max(128);
+const MAX_LAYOUT_JSON = 64 * 1024;
 const takeName = z
   .string()
   .max(200)
@@ -47,6 +48,18 @@ export const RpcSchemas = {
          * on the device's clock. Absent: the device stamps the event's arrival.
          */
         hostTimeMs: z.number().finite().min(0).max(8.64e15).optional(),
+      })
+      .strict(),
+  },
+  /** The page's panel layout, kept in the settings file so it survives a restart. */
+  getLayout: { params: z.object({}).strict() },
+  saveLayout: {
+    params: z
+      .object({
+        layout: z
+          .record(z.string().max(64), z.unknown())
+          .refine((v) => JSON.stringify(v).length <= MAX_LAYOUT_JSON, 'layout larger than 64 KiB')
+          .nullable(),
       })
       .strict(),
   },

@@ -119,10 +119,21 @@ export interface BodyName {
   name: string;
 }
 
+/** What the app's menu asks the page to do (the page owns the panels and the forms). */
+export type AppCommand =
+  | { name: 'toggle-panel'; panel: string }
+  | { name: 'reset-layout' }
+  | { name: 'add-device' }
+  | { name: 'discover-devices' };
+
+/** The renderer's panel layout: opaque to main, which only stores it (at most 64 KiB of JSON). */
+export type PanelLayout = Record<string, unknown>;
+
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
   | { type: 'catalog'; handle: number; bodies: BodyName[] }
-  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string };
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
+  | { type: 'app-command'; command: AppCommand };
 
 // ---------------------------------------------------------------------------------------------
 // RPC: renderer → main. Every params object is validated in main before use (api-schemas.ts).
@@ -140,6 +151,8 @@ export interface RpcResults {
   recordingCommand: DeviceAnswer;
   /** Send a named event to the device (Pupil events); resolves with the device's own answer. */
   sendDeviceEvent: DeviceAnswer;
+  getLayout: PanelLayout | null;
+  saveLayout: null;
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =

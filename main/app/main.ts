@@ -9,29 +9,46 @@
  * and every IPC sender checked (ipc.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
-import { defaultConfigPath, parseCommonArgs } from '../config';
+import { dirname, join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } from 'electron';
+import { defaultConfigPath, parseCommonArgs, resolveConfigPath } from '../config';
 import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
 import { RendererLink } from '../link/renderer-link';
-import { APP_ORIGIN, isAppUrl } from '../link/sender-policy';
+import { APP_ORIGIN } from '../link/sender-policy';
 import { lookupStatic, rendererCsp, securityHeaders } from '../link/static-files';
+import { logHub } from '../log/hub-log';
+import { RotatingLog } from '../log/rotating-log';
+import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
+import { SettingsStore } from '../settings/settings-store';
 import { ElectronTransport } from './ipc';
+import { aboutText, menuTemplate, type MenuActions } from './menu';
+import { denyAllPermissions, guardContents } from './session-policy';
+import { DEFAULT_WINDOW, mainWindowOptions } from './window-options';
+import { restoreBounds } from './window-state';
 
 const RENDERER_ROOT = join(__dirname, '..', 'renderer');
 const PRELOAD = join(__dirname, '..', 'preload', 'index.cjs');
+const WINDOW_ICON = join(__dirname, '..', '..', 'assets', 'icon.png');
 const START_URL = `${APP_ORIGIN.protocol}//${APP_ORIGIN.host}/index.html`;
 
 // Must happen before 'ready': makes app:// a standard, secure origin (fetch, WebCodecs, relative URLs).
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
+// One settings folder for the app, headless mode and the CLI (the device file's folder): Electron's own
+// data (caches, the page's storage) goes there too rather than into a second, differently named folder.
+app.setPath('userData', settingsFolder());
+app.setPath('logs', logsFolder());
 
 let hub: Hub | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
+let link: RendererLink | null = null;
+let deviceFile = defaultConfigPath();
+const log = new RotatingLog({ folder: logsFolder(), echo: (line) => console.log(line) });
+const settings = new SettingsStore();
 
 async function serveRenderer(request: Request): Promise<Response> {
   const headers = securityHeaders(rendererCsp());
@@ -45,99 +62,111 @@ async function serveRenderer(request: Request): Promise<Response> {
   return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': found.contentType } });
 }
 
-function lockDownSession(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-}
-
 function createWindow(): BrowserWindow {
+  const saved = settings.get().window;
+  const areas = screen.getAllDisplays().map((d) => d.workArea);
+  const primary = screen.getPrimaryDisplay().workArea;
+  const bounds = restoreBounds(saved, [primary, ...areas.filter((a) => a !== primary)], DEFAULT_WINDOW);
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 800,
-    minHeight: 600,
-    show: false,
-    title: 'Sightline',
-    backgroundColor: '#111418',
-    webPreferences: {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      preload: PRELOAD,
-    },
+    ...mainWindowOptions(PRELOAD, WINDOW_ICON),
+    x: bounds.x,
+    y: bounds.y,
+    width: bounds.width,
+    height: bounds.height,
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (bounds.maximized) win.maximize();
+    if (bounds.fullScreen) win.setFullScreen(true);
+    win.show();
+  });
+  const remember = (): void => {
+    if (win.isDestroyed() || win.isMinimized()) return;
+    // The normal bounds, so a maximised window comes back maximised over its old normal place.
+    const b = win.getNormalBounds();
+    settings.setWindow({ ...b, maximized: win.isMaximized(), fullScreen: win.isFullScreen() });
+  };
+  win.on('resize', remember);
+  win.on('move', remember);
+  win.on('maximize', remember);
+  win.on('unmaximize', remember);
+  win.on('enter-full-screen', remember);
+  win.on('leave-full-screen', remember);
+  win.on('close', remember);
 
   const transport = new ElectronTransport(win);
-  const link = new RendererLink(hub!, transport);
+  const windowLink = new RendererLink(hub!, transport, { layouts: settings });
+  link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
-  win.webContents.on('did-finish-load', () => link.replay());
+  win.webContents.on('did-finish-load', () => windowLink.replay());
   win.on('closed', () => {
-    link.close();
+    windowLink.close();
     transport.dispose();
+    if (link === windowLink) link = null;
     if (mainWindow === win) mainWindow = null;
   });
   void win.loadURL(START_URL);
   return win;
 }
 
-function buildMenu(): Menu {
-  const view: MenuItemConstructorOptions[] = [
-    { role: 'reload' },
-    { role: 'forceReload' },
-    ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const]),
-    { type: 'separator' },
-    { role: 'resetZoom' },
-    { role: 'zoomIn' },
-    { role: 'zoomOut' },
-    { type: 'separator' },
-    { role: 'togglefullscreen' },
-  ];
-  const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as const] : []),
-    { label: 'File', submenu: [{ role: process.platform === 'darwin' ? 'close' : 'quit' }] },
-    { label: 'View', submenu: view },
-    { role: 'windowMenu' },
-    {
-      role: 'help',
-      submenu: [
-        {
-          label: 'About Sightline',
-          click: () => {
-            void dialog.showMessageBox({ type: 'info', title: 'Sightline', message: `Sightline ${app.getVersion()}` });
-          },
-        },
-      ],
-    },
-  ];
-  return Menu.buildFromTemplate(template);
-}
+const menuActions: MenuActions = {
+  openRecording: () => {
+    void dialog
+      .showOpenDialog({
+        title: 'Open Recording',
+        properties: ['openFile'],
+        filters: [{ name: 'MCAP', extensions: ['mcap'] }],
+      })
+      .then((choice) => {
+        if (choice.canceled || !choice.filePaths[0]) return;
+        hub?.notice(
+          'warn',
+          `Playback of ${choice.filePaths[0]} is not available in this build yet (it comes with the recorder).`,
+        );
+      });
+  },
+  togglePanel: (panel) => link?.command({ name: 'toggle-panel', panel }),
+  resetLayout: () => link?.command({ name: 'reset-layout' }),
+  addDevice: () => link?.command({ name: 'add-device' }),
+  discoverDevices: () => link?.command({ name: 'discover-devices' }),
+  about: () => {
+    void dialog.showMessageBox({
+      type: 'info',
+      title: 'About Sightline',
+      message: 'Sightline',
+      detail: aboutText({
+        app: app.getVersion(),
+        electron: process.versions.electron,
+        chrome: process.versions.chrome,
+        node: process.versions.node,
+        v8: process.versions.v8,
+      }),
+    });
+  },
+  openLogsFolder: () => void shell.openPath(log.folder),
+  // The folder too if the file does not exist yet, so the operator sees where to put it.
+  openDeviceFile: () =>
+    void shell.openPath(deviceFile).then((error) => (error ? shell.openPath(dirname(deviceFile)) : '')),
+};
 
 // Guards for every web contents, including any we did not create ourselves.
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+app.on('web-contents-created', (_event, contents) => guardContents(contents));
 
 async function start(): Promise<void> {
-  lockDownSession();
+  denyAllPermissions(session.defaultSession);
   protocol.handle('app', serveRenderer);
-  Menu.setApplicationMenu(buildMenu());
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(menuActions, { platform: process.platform, packaged: app.isPackaged })),
+  );
   hub = new Hub();
   const liveHub = hub;
   guardProcess((message) => liveHub.notice('error', message));
-  hub.on('notice', (n) => console.log(`[${n.level}] ${n.message}`));
+  logHub(hub, log);
+  log.info(`Sightline ${app.getVersion()} starting (Electron ${process.versions.electron}); logs in ${log.folder}`);
+  if (settings.loaded.message) hub.notice('warn', settings.loaded.message);
+  const recording = resolveRecordingFolder(settings.get());
+  if (recording.message) hub.notice('warn', recording.message);
   const args = parseCommonArgs(process.argv.slice(1));
+  deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
     demo: args.demo,
     configPath: args.configPath,
@@ -148,11 +177,13 @@ async function start(): Promise<void> {
 
 let shutDown = false;
 async function shutdown(): Promise<void> {
+  settings.flush();
+  if (settings.lastSaveError) log.warn(settings.lastSaveError);
   try {
     await hub?.close();
     await devices?.close();
   } catch (error) {
-    console.error('Sightline: error while closing devices:', error);
+    log.error(`error while closing devices: ${(error as Error).message}`);
   }
 }
 
@@ -180,7 +211,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      console.error('Sightline failed to start:', error);
+      log.error(`Sightline failed to start: ${(error as Error)?.stack ?? String(error)}`);
       app.exit(1);
     });
 }

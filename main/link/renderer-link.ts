@@ -23,7 +23,9 @@ import { validateRpc } from '../../preload/api-schemas';
 import {
   packBatch,
   packVideoAccessUnit,
+  type AppCommand,
   type LinkEvent,
+  type PanelLayout,
   type PosesInput,
   type RpcMethod,
   type RpcParams,
@@ -63,6 +65,13 @@ export interface RendererLinkOptions {
   holdMs?: number;
   /** Video is dropped (to the next key frame) while the transport's backlog is above this. */
   maxVideoBacklogBytes?: number;
+  /** Where the page's panel layout is kept (the settings file); without it the layout lives only in the page. */
+  layouts?: LayoutKeeper;
+}
+
+export interface LayoutKeeper {
+  layout(): PanelLayout | null;
+  setLayout(layout: PanelLayout | null): void;
 }
 
 export interface RendererStats {
@@ -108,6 +117,7 @@ export class RendererLink {
   private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
+  private readonly layouts: LayoutKeeper | null;
   private readonly counts: Omit<LinkStats, 'gazeDropped' | 'video'> = {
     batchesSent: 0,
     acks: 0,
@@ -126,6 +136,7 @@ export class RendererLink {
     this.minIntervalMs = options.minIntervalMs ?? 12;
     this.holdMs = options.holdMs ?? 2 * this.minIntervalMs;
     this.video = new VideoGate(options.maxVideoBacklogBytes);
+    this.layouts = options.layouts ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -305,6 +316,11 @@ export class RendererLink {
     this.inFlight = null;
   }
 
+  /** Passes a menu command to the page (View › panels, Devices › Add…). */
+  command(command: AppCommand): void {
+    this.send({ type: 'app-command', command });
+  }
+
   private send(event: LinkEvent): void {
     if (this.closed || !this.transport.isOpen) return;
     try {
@@ -357,6 +373,11 @@ export class RendererLink {
         return recordingCommand(this.hub, params as RpcParams<'recordingCommand'>);
       case 'sendDeviceEvent':
         return sendDeviceEvent(this.hub, params as RpcParams<'sendDeviceEvent'>);
+      case 'getLayout':
+        return this.layouts?.layout() ?? null;
+      case 'saveLayout':
+        this.layouts?.setLayout((params as RpcParams<'saveLayout'>).layout);
+        return null;
     }
   }
 }

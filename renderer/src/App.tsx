@@ -5,19 +5,21 @@ import { Notices } from './panels/Notices';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
 import { VideoGaze } from './panels/VideoGaze';
+import { isShown, useLayoutStore } from './stores/layout-store';
 
 export function App() {
+  const layout = useLayoutStore();
   return (
     <div className="app">
       <Header />
       <main className="workspace">
-        <Scene3D />
+        {isShown(layout, 'scene') ? <Scene3D /> : <div className="scene-hidden" data-testid="scene-hidden" />}
         <aside className="sidebar">
           <Notices />
           <VideoGaze />
-          <Devices />
-          <Recording />
-          <Health />
+          {isShown(layout, 'devices') && <Devices />}
+          {isShown(layout, 'recording') && <Recording />}
+          {isShown(layout, 'health') && <Health />}
         </aside>
       </main>
     </div>

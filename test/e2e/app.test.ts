@@ -6,7 +6,8 @@
  *   npm run build && node --import tsx --test test/e2e/app.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
@@ -14,6 +15,7 @@ import { DEMO_DEVICE_ID } from '../../main/demo';
 import { startHeadless, type HeadlessServer } from '../../main/headless';
 import {
   checkDeviceHealth,
+  checkNoNodeInPage,
   checkRecording,
   checkSceneMoves,
   debugBatches,
@@ -95,6 +97,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     if (env.problems.warnings.length) t.diagnostic(`console warnings: ${env.problems.warnings.join(' | ')}`);
     assert.equal(await env.page.getByTestId('header-transport').textContent(), 'WebSocket link');
     await env.page.getByTestId('demo-badge').waitFor({ timeout: 5_000 });
+    await checkNoNodeInPage(env.page);
   });
 
   test('the 3D view shows the bodies moving (pixels, not the DOM)', async (t) => {
@@ -270,6 +273,8 @@ describe('the Electron app', () => {
     app = await _electron.launch({
       executablePath: binary.path,
       args: [join(ROOT, 'dist/main/app.cjs'), '--demo'],
+      // Settings, logs and Electron's own data in a throwaway folder, not the tester's.
+      env: { ...process.env, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'sightline-electron-')) },
       timeout: 30_000,
     });
     const window = await app.firstWindow({ timeout: 20_000 });
@@ -277,6 +282,7 @@ describe('the Electron app', () => {
     await window.reload({ waitUntil: 'load', timeout: 15_000 });
     await window.setViewportSize(VIEWPORT);
     assert.equal(await window.getByTestId('header-transport').textContent({ timeout: 10_000 }), 'desktop link');
+    await checkNoNodeInPage(window);
     await checkSceneMoves(window);
     await checkDeviceHealth(window, DEMO_DEVICE_ID, DEMO_RATE_HZ);
     // The simulator runs in Electron's main process, out of reach: the UI has to follow the device flag.

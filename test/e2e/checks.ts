@@ -32,6 +32,27 @@ export async function readValue(page: Page, testId: string): Promise<number> {
   return value;
 }
 
+/** The page sees Sightline's API and nothing of Node or Electron (contextIsolation, sandbox, no nodeIntegration). */
+export async function checkNoNodeInPage(page: Page): Promise<void> {
+  const globals = await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>;
+    return {
+      require: typeof w.require,
+      process: typeof w.process,
+      module: typeof w.module,
+      Buffer: typeof w.Buffer,
+      electron: typeof w.electron,
+    };
+  });
+  assert.deepEqual(globals, {
+    require: 'undefined',
+    process: 'undefined',
+    module: 'undefined',
+    Buffer: 'undefined',
+    electron: 'undefined',
+  });
+}
+
 export async function waitForStreaming(page: Page, deviceId: string): Promise<void> {
   await page
     .getByTestId(`device-state-${deviceId}`)

@@ -197,6 +197,21 @@ test('no frames → stale, and back to streaming when they return; echoes keep i
   assert.deepEqual(downs, []);
 });
 
+test('a fast device is stale after a few of its own frame periods, not after a fixed second', async (t) => {
+  const sim = await startSimulator(t, { rateHz: 120 });
+  // 40 frames: enough for the client to learn the rate (one period ≈ 8.3 ms).
+  const { client } = await connectAndStream(t, sim, {}, 40);
+  const states: { state: string; atMs: number }[] = [];
+  client.on('status', (s) => states.push({ state: s.state, atMs: performance.now() }));
+  const pausedAt = performance.now();
+  sim.pause('frames');
+  await waitFor(() => client.status().state === 'stale', 2000, 'stale');
+  const after = states.find((s) => s.state === 'stale')!.atMs - pausedAt;
+  // Threshold max(5 periods, 100 ms floor) plus the 100 ms watchdog tick; the fixed ceiling is 1000 ms.
+  assert.ok(after < 600, `stale after ${after.toFixed(0)} ms at 120 Hz`);
+  t.diagnostic(`120 Hz device stale ${after.toFixed(0)} ms after its frames stopped`);
+});
+
 test('a silent server (no frames, no echo replies) → down with a clear reason', async (t) => {
   const sim = await startSimulator(t);
   const { client, downs } = await connectAndStream(t, sim);
@@ -260,9 +275,15 @@ test('the simulator keeps a 1000 Hz rate with 100 bodies (drift-free pacing)', a
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const sent = sim.frameNumber - startFrame;
   // Frame numbers follow elapsed time by construction (frames due while the process was busy are sent
-  // in a burst or skipped), so the count tracks the clock. The bound is loose on purpose: test files
-  // run in parallel on small CI machines; the exact figure is printed, speed belongs to the benchmarks.
-  assert.ok(sent > elapsedS * 500 && sent < elapsedS * 1100, `sent ${sent} frames in ${elapsedS.toFixed(3)} s`);
+  // in a burst or skipped), so the count tracks the clock. Either reading can lag the clock by however
+  // long the event loop was held up (test files run in parallel on small CI machines), so the window
+  // may see up to that much catch-up: allowed for, up to half a second. The exact figure is printed;
+  // speed belongs to the benchmarks.
+  const MAX_LOOP_LAG_S = 0.5;
+  assert.ok(
+    sent > elapsedS * 500 && sent < (elapsedS + MAX_LOOP_LAG_S) * 1100,
+    `sent ${sent} frames in ${elapsedS.toFixed(3)} s`,
+  );
   assert.equal(samples.at(-1)!.bodies.length, 100);
   assert.equal(client.counters().malformed, 0);
   t.diagnostic(

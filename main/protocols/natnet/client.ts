@@ -54,6 +54,7 @@ import { FrameSequencer } from './frame-sequencer';
 import { sightlineSender } from './identity';
 import { natnetRecordingControl } from './recording-control';
 import type { DataDescription, FrameOfData, NatNetMessage, ServerInfo, Version4 } from './types';
+import { StaleClock } from '../../hub/stale-clock';
 
 export { NatNetCommandError } from './command-queue';
 
@@ -76,7 +77,7 @@ export interface NatNetClientOptions {
   connectTimeoutMs?: number;
   /** Per request. Default 500. */
   commandTimeoutMs?: number;
-  /** No frame for this long → 'stale'. Default 1000. */
+  /** No frame for this long → 'stale', at most; a fast device is stale after a few of its frame periods (StaleClock). Default 1000. */
   staleAfterMs?: number;
   /** Default 250 (libNatNet's cadence; ≥ 4 Hz keeps the clock estimate fresh). */
   echoIntervalMs?: number;
@@ -184,6 +185,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
   private modelsChangedFlag = false;
   private connectedAtMs = 0;
   private lastFrameAtMs = 0;
+  private readonly staleClock: StaleClock;
   private lastHeardAtMs = 0;
   private lastReRegisterMs = 0;
   private downReported = false;
@@ -202,6 +204,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 500;
     this.staleAfterMs = options.staleAfterMs ?? 1000;
+    this.staleClock = new StaleClock({ ceilingMs: this.staleAfterMs });
     this.echoIntervalMs = Math.max(10, options.echoIntervalMs ?? 250);
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? Math.max(1000, 4 * this.echoIntervalMs);
     const recording = natnetRecordingControl({
@@ -459,6 +462,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     this.recordingFlag = undefined;
     this.editModeFlag = false;
     this.lastFrameAtMs = 0;
+    this.staleClock.reset();
     this.lastReRegisterMs = 0;
   }
 
@@ -685,6 +689,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
         break;
     }
     this.lastFrameAtMs = now;
+    this.staleClock.sample(now);
     this.editModeFlag = flags.editMode;
     if (flags.modelsChanged && !this.modelsChangedFlag) void this.requestModelDefinitions();
     this.modelsChangedFlag = flags.modelsChanged;
@@ -733,7 +738,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
   private watchdog(): void {
     const now = performance.now();
     const lastData = this.lastFrameAtMs || this.connectedAtMs;
-    if ((this.state === 'connected' || this.state === 'streaming') && now - lastData > this.staleAfterMs) {
+    if ((this.state === 'connected' || this.state === 'streaming') && now - lastData > this.staleClock.thresholdMs()) {
       this.setState('stale');
     }
     // Frames stopped but Motive still answers: it may have forgotten us (restart, timeout). Registering

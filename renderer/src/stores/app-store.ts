@@ -3,7 +3,7 @@
  * (device snapshots ~2 Hz, stats 1 Hz, notices and catalogs on change); poses live in pose-store.ts.
  */
 import { create } from 'zustand';
-import type { DeviceSnapshot, LinkEvent } from '../../../preload/api';
+import type { AppCommand, DeviceSnapshot, LinkEvent } from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
 
 export interface Notice {
@@ -69,6 +69,12 @@ export function dismissNotice(id: number): void {
   useAppStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
+// Set by the layout store (layout-store.ts imports this module, so not the other way round).
+let appCommandHandler: ((command: AppCommand) => void) | null = null;
+export function onAppCommand(handler: (command: AppCommand) => void): void {
+  appCommandHandler = handler;
+}
+
 export function applyLinkEvent(event: LinkEvent): void {
   switch (event.type) {
     case 'devices':
@@ -82,6 +88,9 @@ export function applyLinkEvent(event: LinkEvent): void {
     }
     case 'notice':
       addNotice(event.level, event.message, event.deviceId);
+      break;
+    case 'app-command':
+      appCommandHandler?.(event.command);
       break;
   }
 }

@@ -10,7 +10,8 @@
 import { unpackBatch, type DeviceSnapshot } from '../../../preload/api';
 import type { Bridge } from '../bridge';
 import type { PoseFeedMessage } from '../bridge/worker-protocol';
-import { addNotice, applyLinkEvent, useAppStore } from './app-store';
+import { addNotice, applyLinkEvent, onAppCommand, useAppStore } from './app-store';
+import { applyAppCommand, restoreLayout, useLayoutStore } from './layout-store';
 import { isPlausibleLatency, liveHandles, readBatchSeq } from './link-common';
 import { createRateMeter, linkStats, unixNowMs } from './link-stats';
 import { poseStore } from './pose-store';
@@ -40,6 +41,7 @@ export function refreshPoses(): boolean {
 
 export function startLink(bridge: Bridge): () => void {
   current = bridge;
+  onAppCommand(applyAppCommand);
   useAppStore.setState({
     transport: bridge.transport,
     linkPath: bridge.linkPath(),
@@ -65,7 +67,10 @@ export function startLink(bridge: Bridge): () => void {
   const offConnection = bridge.onConnection((connection) => {
     // A worker that failed to start hands over to the main thread with a connection change.
     useAppStore.setState({ connection, linkPath: bridge.linkPath() });
-    if (connection.state === 'open') void refreshDevices(bridge);
+    if (connection.state === 'open') {
+      void refreshDevices(bridge);
+      if (!useLayoutStore.getState().restored) void fetchLayout(bridge);
+    }
   });
   const stopStats = startStatsReporting(bridge);
 
@@ -142,6 +147,17 @@ function forgetGoneDevices(devices: readonly DeviceSnapshot[]): void {
       removeDevice(handle);
     }
   }
+}
+
+async function fetchLayout(bridge: Bridge): Promise<void> {
+  const response = await bridge.call('getLayout', {});
+  // A failed read leaves the default layout, unsaved: the operator's saved one stays on disk.
+  if (!response.ok) return addNotice('warn', `Could not read the saved panel layout: ${response.error}`);
+  restoreLayout(response.value, (layout) => {
+    void bridge.call('saveLayout', { layout }).then((r) => {
+      if (!r.ok) addNotice('warn', `Could not save the panel layout: ${r.error}`);
+    });
+  });
 }
 
 async function refreshDevices(bridge: Bridge): Promise<void> {
