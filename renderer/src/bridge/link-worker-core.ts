@@ -69,7 +69,13 @@ class WorkerVideos {
 
   attach(handle: number, canvas: OffscreenCanvas): void {
     this.release(handle);
-    const view = new VideoGazeView({ handle, canvas, now: unixNowMs, onDrawn: () => this.postStats(view) });
+    const view = new VideoGazeView({
+      handle,
+      canvas,
+      now: unixNowMs,
+      copyPlanes: true,
+      onDrawn: () => this.postStats(view),
+    });
     this.views.set(handle, view);
   }
 

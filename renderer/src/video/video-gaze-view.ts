@@ -16,6 +16,7 @@ import { GazeTrack, type GazePoint, type MatchClock } from './gaze-track';
 
 export type { DrawnFrame, VideoGazeStats };
 import { describeAccessUnit } from './h264';
+import { scaledSize, yuvToRgba, type PlaneLayout, type YuvFormat, type YuvImage } from './yuv-to-rgba';
 
 /** Decoded frames waiting in the decoder beyond this: the page cannot keep up, drop to the next IDR. */
 const MAX_DECODE_QUEUE = 4;
@@ -38,6 +39,34 @@ export interface VideoGazeViewOptions {
   now: () => number;
   /** Called after every draw (the worker posts figures from here, throttled). */
   onDrawn?: () => void;
+  /**
+   * Copy each frame's planes out and convert them here (yuv-to-rgba.ts) instead of drawImage(frame).
+   * For the link worker: there, with software compositing, drawImage of a VideoFrame waits for the
+   * page's main thread (measured: a 1 s stall of the page stalled the worker's draws, and with them
+   * its pose batches, for 1 s); copyTo does not.
+   */
+  copyPlanes?: boolean;
+}
+
+/** Frames wider than this are converted at half size: the panel shows them at ~350–700 px. */
+const HALF_SIZE_FROM_WIDTH = 800;
+
+type Picture = { kind: 'frame'; frame: VideoFrame } | { kind: 'pixels'; image: ImageData };
+
+interface Shown {
+  picture: Picture;
+  /** The video's size: gaze is reported in these pixels, whatever size the picture is. */
+  width: number;
+  height: number;
+  meta: PendingFrame;
+  drawn: DrawnFrame;
+  match: GazePoint | null;
+}
+
+interface Decoded {
+  frame: VideoFrame;
+  meta: PendingFrame;
+  decodedAt: number;
 }
 
 interface PendingFrame {
@@ -59,7 +88,13 @@ export class VideoGazeView {
   private status = 'waiting for video';
   private readonly pending = new Map<number, PendingFrame>();
   private readonly gaze = new GazeTrack();
-  private current: { frame: VideoFrame; meta: PendingFrame; drawn: DrawnFrame; match: GazePoint | null } | null = null;
+  private current: Shown | null = null;
+  private readonly copyPlanes: boolean;
+  private converting = false;
+  /** The newest frame decoded while another was being converted (older ones are skipped). */
+  private queued: Decoded | null = null;
+  private planes = new Uint8Array(0);
+  private pixels: ImageData | null = null;
   private readonly trail: GazePoint[] = [];
   private closed = false;
   private readonly counts = { received: 0, decoded: 0, drawn: 0, dropped: 0, skippedToKey: 0, decodeErrors: 0 };
@@ -74,7 +109,8 @@ export class VideoGazeView {
     this.canvas = options.canvas;
     this.now = options.now;
     this.onDrawn = options.onDrawn;
-    this.ctx = options.canvas.getContext('2d', { alpha: false, desynchronized: true }) as Context2D | null;
+    this.copyPlanes = options.copyPlanes ?? false;
+    this.ctx = options.canvas.getContext('2d', { alpha: false }) as Context2D | null;
     if (typeof VideoDecoder !== 'function') this.status = 'this browser has no WebCodecs VideoDecoder';
     else if (!this.ctx) this.status = 'no 2D canvas';
   }
@@ -136,8 +172,8 @@ export class VideoGazeView {
       handle: this.handle,
       status: this.status,
       codec: this.codec,
-      width: this.canvas.width,
-      height: this.canvas.height,
+      width: this.current?.width ?? 0,
+      height: this.current?.height ?? 0,
       ...this.counts,
       decodeDrawMs: [...this.decodeDraw],
       decodeMs: [...this.decodeOnly],
@@ -151,8 +187,10 @@ export class VideoGazeView {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.current?.frame.close();
+    if (this.current?.picture.kind === 'frame') this.current.picture.frame.close();
     this.current = null;
+    this.queued?.frame.close();
+    this.queued = null;
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
   }
@@ -198,19 +236,86 @@ export class VideoGazeView {
       return;
     }
     this.counts.decoded++;
-    this.current?.frame.close();
+    const decoded: Decoded = { frame, meta, decodedAt: performance.now() };
+    if (!this.copyPlanes || !isYuv(frame.format)) {
+      this.show({ kind: 'frame', frame }, frame.displayWidth, frame.displayHeight, decoded);
+    } else if (this.converting) {
+      // Still converting the previous one: only the newest waiting frame is worth drawing.
+      this.queued?.frame.close();
+      this.queued = decoded;
+    } else {
+      this.convert(decoded);
+    }
+  }
+
+  private convert(decoded: Decoded): void {
+    const { frame } = decoded;
+    this.converting = true;
+    const size = frame.allocationSize();
+    if (this.planes.length < size) this.planes = new Uint8Array(size);
+    const planes = this.planes;
+    frame
+      .copyTo(planes)
+      .then((layout) => {
+        const { width, height } = frame.visibleRect ?? { width: frame.codedWidth, height: frame.codedHeight };
+        const image: YuvImage = {
+          format: frame.format as YuvFormat,
+          width,
+          height,
+          data: planes,
+          layout: layout as PlaneLayout[],
+        };
+        const displayWidth = frame.displayWidth;
+        const displayHeight = frame.displayHeight;
+        frame.close();
+        if (this.closed) return;
+        const step = width >= HALF_SIZE_FROM_WIDTH ? 2 : 1;
+        const out = scaledSize(width, height, step);
+        if (this.pixels?.width !== out.width || this.pixels.height !== out.height) {
+          this.pixels = new ImageData(out.width, out.height);
+        }
+        if (!yuvToRgba(image, step, this.pixels.data)) {
+          this.status = 'a decoded frame did not have the layout it announced';
+          return;
+        }
+        this.show({ kind: 'pixels', image: this.pixels }, displayWidth, displayHeight, decoded);
+      })
+      .catch((error: unknown) => {
+        frame.close();
+        this.status = `could not read a decoded frame: ${error instanceof Error ? error.message : String(error)}`;
+      })
+      .finally(() => {
+        this.converting = false;
+        const next = this.queued;
+        this.queued = null;
+        if (next && !this.closed) this.convert(next);
+      });
+  }
+
+  private show(picture: Picture, width: number, height: number, decoded: Decoded): void {
+    if (this.current?.picture.kind === 'frame') this.current.picture.frame.close();
+    const { meta } = decoded;
     const { timeMs, clock } = frameTime(meta);
     this.current = {
-      frame,
+      picture,
+      width,
+      height,
       meta,
       match: null,
-      drawn: { ptsUs: frame.timestamp, frameTimeMs: timeMs, clock, gaze: null, worn: null, drawnAtMs: 0, draws: 0 },
+      drawn: {
+        ptsUs: decoded.frame.timestamp,
+        frameTimeMs: timeMs,
+        clock,
+        gaze: null,
+        worn: null,
+        drawnAtMs: 0,
+        draws: 0,
+      },
     };
-    const decodedAt = performance.now();
     this.draw();
     const drawnAt = performance.now();
-    push(this.decodeOnly, decodedAt - meta.submittedAt, TIMING_WINDOW);
-    push(this.drawOnly, drawnAt - decodedAt, TIMING_WINDOW);
+    push(this.decodeOnly, decoded.decodedAt - meta.submittedAt, TIMING_WINDOW);
+    push(this.drawOnly, drawnAt - decoded.decodedAt, TIMING_WINDOW);
     push(this.decodeDraw, drawnAt - meta.submittedAt, TIMING_WINDOW);
     push(this.latency, this.current.drawn.drawnAtMs - meta.hostTimeMs, TIMING_WINDOW);
   }
@@ -219,19 +324,23 @@ export class VideoGazeView {
     const current = this.current;
     const ctx = this.ctx;
     if (!current || !ctx) return;
-    const { frame, drawn } = current;
-    const width = frame.displayWidth;
-    const height = frame.displayHeight;
+    const { picture, drawn } = current;
+    const width = picture.kind === 'frame' ? current.width : picture.image.width;
+    const height = picture.kind === 'frame' ? current.height : picture.image.height;
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    ctx.drawImage(frame, 0, 0, width, height);
+    if (picture.kind === 'frame') ctx.drawImage(picture.frame, 0, 0, width, height);
+    else ctx.putImageData(picture.image, 0, 0);
     const match = this.gaze.nearest(drawn.frameTimeMs, drawn.clock, MAX_MATCH_MS);
     const trail = match ? this.gaze.trail(match.timeMs, drawn.clock, TRAIL_MS, this.trail) : this.trail.splice(0);
     drawGazeOverlay(ctx, width, height, { point: match, trail, synced: drawn.clock === 'device' });
     current.match = match;
-    drawn.gaze = match?.worn ? { x: match.x * width, y: match.y * height, errorMs: match.errorMs } : null;
+    // Reported in the video's own pixels, whatever size it is drawn at.
+    drawn.gaze = match?.worn
+      ? { x: match.x * current.width, y: match.y * current.height, errorMs: match.errorMs }
+      : null;
     drawn.worn = match ? match.worn : null;
     drawn.drawnAtMs = this.now();
     drawn.draws++;
@@ -241,6 +350,10 @@ export class VideoGazeView {
     }
     this.onDrawn?.();
   }
+}
+
+function isYuv(format: VideoPixelFormat | null): boolean {
+  return format === 'I420' || format === 'NV12';
 }
 
 /** Matched on the device clock when the frame has device time (synced), else on host arrival time. */
