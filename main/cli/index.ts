@@ -4,6 +4,7 @@
  * Exit codes: 0 done, 1 the device or file failed, 2 the command was called wrongly.
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
+import { discoverPupil, probePupil, simPupil } from './pupil-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
 
@@ -18,23 +19,30 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the same JSON lines for every NatNet frame in a capture
   discover natnet [--broadcast 255.255.255.255] [--port 1510] [--timeout 1000] [--local ADDR]
       list the Motive servers that answer a discovery broadcast
+  sim pupil [--invisible|--neon] [--host 127.0.0.1] [--port 8080] [--rtsp-port 8086] [--time-echo-port 12321]
+            [--offset-ms 0] [--drift-ppm 0] [--gaze-bytes 9] [--mdns IFACE] [--name NAME]
+      run a simulated Pupil Companion phone until stopped
+  probe pupil HOST[:PORT] [--tcp] [--samples N] [--no-video] [--no-gaze] [--timeout MS]
+      print the phone's status, then one JSON line per gaze sample and video access unit
+  discover pupil [--timeout 3000] [--interface ADDR]
+      list the Companion phones announced over mDNS (and those that leave)
   info
       print what this build supports, as JSON
   record
       not available yet: recording to MCAP comes with the recorder
 
-Devices: natnet (OptiTrack Motive). pupil, vrpn and teleport are planned.`;
+Devices: natnet (OptiTrack Motive), pupil (Pupil Labs Companion). vrpn and teleport are planned.`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet },
-  probe: { natnet: probeNatNet },
+  sim: { natnet: simNatNet, pupil: simPupil },
+  probe: { natnet: probeNatNet, pupil: probePupil },
   decode: { natnet: decodeNatNet },
-  discover: { natnet: discoverNatNet },
+  discover: { natnet: discoverNatNet, pupil: discoverPupil },
 };
 
-const PLANNED = new Set(['pupil', 'vrpn', 'teleport']);
+const PLANNED = new Set(['vrpn', 'teleport']);
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;

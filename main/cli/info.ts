@@ -23,7 +23,7 @@ export function infoReport() {
     platform: `${os.platform()}-${os.arch()}`,
     devices: {
       natnet: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
-      pupil: { status: 'planned' },
+      pupil: { status: 'supported', families: ['Pupil Invisible', 'Neon'] },
       vrpn: { status: 'planned' },
       teleport: { status: 'planned' },
     },

@@ -2,12 +2,9 @@
  * The Hub sustaining a fast Motive: the simulator runs in a child process (so the CPU share measured
  * here is the main-process side only: sockets, decode, Hub, health), streaming over loopback.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Hub } from '../../main/hub/hub';
 import { NatNetClient } from '../../main/protocols/natnet/client';
+import { startSimProcess } from './sim-process';
 
 export interface HubThroughputResult {
   rateHz: number;
@@ -21,31 +18,19 @@ export interface HubThroughputResult {
 }
 
 export async function benchHubThroughput(rateHz = 1000, bodies = 100, seconds = 5): Promise<HubThroughputResult> {
-  const root = join(__dirname, '..', '..');
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/main/cli.cjs'),
-      'sim',
-      'natnet',
-      '--port',
-      '0',
-      '--data-port',
-      '0',
-      '--bodies',
-      String(bodies),
-      '--rate',
-      String(rateHz),
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const { child, listening } = await startSimProcess([
+    'natnet',
+    '--port',
+    '0',
+    '--data-port',
+    '0',
+    '--bodies',
+    String(bodies),
+    '--rate',
+    String(rateHz),
+  ]);
   try {
-    const lines = createInterface({ input: child.stdout! });
-    const [first] = (await Promise.race([
-      once(lines, 'line'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('simulator did not start within 10 s')), 10_000)),
-    ])) as [string];
-    const { commandPort } = JSON.parse(first) as { commandPort: number };
+    const { commandPort } = JSON.parse(listening) as { commandPort: number };
 
     const hub = new Hub();
     const client = new NatNetClient({ id: 'bench', host: '127.0.0.1', commandPort });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
+import { reportPupilBench } from './pupil';
 import { benchVideoGaze, reportVideoGaze } from './video-gaze';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     );
   }
 
+  await reportPupilBench(line);
   reportVideoGaze(await benchVideoGaze(10), line);
 }
 

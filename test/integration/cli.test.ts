@@ -113,7 +113,7 @@ test('info prints one JSON object naming what is supported', async () => {
   const info = JSON.parse(c.lines[0]!) as { type: string; devices: Record<string, { status: string }> };
   assert.equal(info.type, 'info');
   assert.equal(info.devices.natnet!.status, 'supported');
-  assert.equal(info.devices.pupil!.status, 'planned');
+  assert.equal(info.devices.pupil!.status, 'supported');
 });
 
 test('the installed `sightline` command (bin/sightline.cjs → the bundled CLI) runs and exits with its code', (t) => {

@@ -84,6 +84,22 @@ export interface RtspSessionStats {
   keepAlives: number;
 }
 
+export function emptyRtspStats(): RtspSessionStats {
+  return {
+    packets: 0,
+    bytes: 0,
+    malformed: 0,
+    lost: 0,
+    late: 0,
+    duplicates: 0,
+    reordered: 0,
+    senderReports: 0,
+    receiverReports: 0,
+    garbageBytes: 0,
+    keepAlives: 0,
+  };
+}
+
 const WATCHDOG_MS = 500;
 const RR_INTERVAL_MS = 1000;
 
@@ -114,19 +130,7 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
   private baseUrl: string;
   private readonly ssrc = (Math.random() * 0xffffffff) >>> 0;
   private remoteSsrc = 0;
-  readonly stats: RtspSessionStats = {
-    packets: 0,
-    bytes: 0,
-    malformed: 0,
-    lost: 0,
-    late: 0,
-    duplicates: 0,
-    reordered: 0,
-    senderReports: 0,
-    receiverReports: 0,
-    garbageBytes: 0,
-    keepAlives: 0,
-  };
+  readonly stats: RtspSessionStats = emptyRtspStats();
 
   constructor(options: RtspSessionOptions) {
     super();

@@ -6,7 +6,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { Backoff } from '../../hub/backoff';
-import { type RtpDelivery, RtspSession, type RtspSessionOptions, type RtspSessionStats } from './client';
+import {
+  emptyRtspStats,
+  type RtpDelivery,
+  RtspSession,
+  type RtspSessionOptions,
+  type RtspSessionStats,
+} from './client';
 import type { SdpMedia } from './sdp';
 
 export interface RtspKeeperEvents {
@@ -26,7 +32,7 @@ export class RtspKeeper extends EventEmitter<RtspKeeperEvents> {
   private stopped = true;
   restarts = 0;
   /** Stats of sessions that ended, so totals stay monotonic across restarts. */
-  private readonly past: RtspSessionStats = emptyStats();
+  private readonly past: RtspSessionStats = emptyRtspStats();
 
   constructor(private readonly options: RtspSessionOptions) {
     super();
@@ -49,7 +55,7 @@ export class RtspKeeper extends EventEmitter<RtspKeeperEvents> {
   }
 
   totals(): RtspSessionStats {
-    const now = this.session?.stats ?? emptyStats();
+    const now = this.session?.stats ?? emptyRtspStats();
     const out = { ...this.past };
     for (const k of Object.keys(out) as (keyof RtspSessionStats)[]) out[k] += now[k];
     return out;
@@ -95,20 +101,4 @@ export class RtspKeeper extends EventEmitter<RtspKeeperEvents> {
     s.removeAllListeners('rtp');
     await s.close();
   }
-}
-
-function emptyStats(): RtspSessionStats {
-  return {
-    packets: 0,
-    bytes: 0,
-    malformed: 0,
-    lost: 0,
-    late: 0,
-    duplicates: 0,
-    reordered: 0,
-    senderReports: 0,
-    receiverReports: 0,
-    garbageBytes: 0,
-    keepAlives: 0,
-  };
 }

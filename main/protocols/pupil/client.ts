@@ -99,6 +99,8 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
   private lastSampleMs = 0;
   private statusDownSinceMs: number | undefined;
   private downEmitted = false;
+  /** Streams start only once the first clock estimate was tried (see connect()). */
+  private streamsAllowed = false;
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   private samples = 0;
@@ -154,6 +156,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
 
   async connect(): Promise<void> {
     this.closed = false;
+    this.streamsAllowed = false;
     this.downEmitted = false;
     this.statusDownSinceMs = undefined;
     this.lastSampleMs = Date.now();
@@ -171,6 +174,14 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     this.model.badComponents += status.skipped;
     this.lastError = undefined;
     this.setState('connected');
+
+    // Clock offset first, so that every sample's deviceTimeNs is converted the same way from the start
+    // (a frame converted before the first estimate and gaze converted after it would not match).
+    if ((this.options.timeEchoIntervalMs ?? 10_000) > 0) await this.runTimeEcho();
+    if (this.closed) return;
+    this.streamsAllowed = true;
+    this.syncStream('world');
+    this.syncStream('gaze');
 
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
     const socket = new StatusSocket(`ws://${host}:${this.options.port ?? 8080}/api/status`);
@@ -192,10 +203,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
 
     this.every(250, () => this.watch());
     const echoEvery = this.options.timeEchoIntervalMs ?? 10_000;
-    if (echoEvery > 0) {
-      void this.runTimeEcho();
-      this.every(echoEvery, () => void this.runTimeEcho());
-    }
+    if (echoEvery > 0) this.every(echoEvery, () => void this.runTimeEcho());
   }
 
   async close(): Promise<void> {
@@ -290,7 +298,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
   }
 
   private syncStream(name: 'world' | 'gaze'): void {
-    if (this.closed) return;
+    if (this.closed || !this.streamsAllowed) return;
     const wanted = this.options.streams?.[name] ?? true;
     const sensor = this.model.directSensor(name);
     const url = sensor && wanted ? sensorUrl(sensor, this.options.host) : undefined;
@@ -415,7 +423,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     const port = this.model.phone?.time_echo_port;
     if (port === undefined || this.closed) return;
     try {
-      const rounds = await measureTimeEcho(this.options.host, port, 20, hostTimeNs);
+      const rounds = await measureTimeEcho(this.options.host, port, 20, hostTimeNs, 1500);
       for (const r of rounds) this.clock.addRoundTrip(r.hostSendNs, r.phoneNs, r.hostReceiveNs);
       this.diag.timeEchoRuns++;
       this.emitStatus();

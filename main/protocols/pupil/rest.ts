@@ -48,7 +48,7 @@ export class PupilRestClient {
 
   /** Every component of `GET /api/status`; unknown or bad ones are left out (and counted by the caller). */
   async status(): Promise<{ components: StatusComponent[]; skipped: number }> {
-    const result = await this.call('GET', '/api/status');
+    const result = await this.call('GET', '/api/status', undefined, 'status');
     if (!Array.isArray(result)) throw new PupilApiError('status: the phone did not send a list of components');
     const components: StatusComponent[] = [];
     let skipped = 0;

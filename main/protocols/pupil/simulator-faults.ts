@@ -18,17 +18,8 @@ export interface PupilFaults {
   rtpSilent?: boolean;
 }
 
-/** mulberry32: small, fast, good enough for test fault patterns. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same seeded generator as the Motive simulator's faults.
+export { seededRandom } from '../natnet/simulator-faults';
 
 /** Applies loss and reordering to a stream of packets; `send` gets what survives, in the faulted order. */
 export class PacketFate {

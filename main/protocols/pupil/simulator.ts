@@ -218,6 +218,11 @@ export class CompanionSimulator extends EventEmitter<CompanionSimulatorEvents> {
     for (const s of this.sensorComponents().filter((c) => c.data.sensor === camera)) this.push(s);
   }
 
+  /** Re-sends every Sensor component unchanged (churn: the official simple client restarts streams on each). */
+  repeatSensors(): void {
+    for (const c of this.sensorComponents()) this.push(c);
+  }
+
   setBattery(level: number): void {
     this.batteryLevel = level;
     this.push(this.phoneComponent());
