@@ -11,7 +11,15 @@ import { waitFor } from './helpers';
 import type { TestWindow } from './page-globals';
 
 /** renderer/src/video/draw-gaze.ts: GAZE_COLOR #ff2850, ring radius 4 % of the frame width. */
-const RING_RADIUS_SHARE = 0.04;
+export const RING_RADIUS_SHARE = 0.04;
+
+export type ColourTest = (r: number, g: number, b: number) => boolean;
+
+/** #ff2850 as scaled and antialiased on screen: strongly red, little green. */
+export const isRingColour: ColourTest = (r, g, b) => r > 170 && g < 110 && b > 30 && b < 150 && r - g > 110;
+
+/** draw-gaze.ts UNSYNCED_COLOR #ffb020. */
+export const isUnsyncedColour: ColourTest = (r, g, b) => r > 200 && g > 130 && g < 210 && b < 90;
 
 export function debugVideo(page: Page): Promise<VideoGazeStats[]> {
   return page.evaluate(() => (window as TestWindow).__sightlineDebug?.videoGaze() ?? []);
@@ -91,7 +99,13 @@ export async function checkGazeRing(
   let best: { frame: DrawnFrame; hits: number } | null = null;
   for (const frame of stats.recent) {
     if (!frame.gaze) continue;
-    const hits = ringHits(shot, frame.gaze.x * scale, frame.gaze.y * scale, stats.width * RING_RADIUS_SHARE * scale);
+    const hits = ringHits(
+      shot,
+      frame.gaze.x * scale,
+      frame.gaze.y * scale,
+      stats.width * RING_RADIUS_SHARE * scale,
+      isRingColour,
+    );
     if (!best || hits > best.hits) best = { frame, hits };
   }
   assert.ok(best, `no recent frame had a gaze ring drawn: ${JSON.stringify(stats.recent.slice(-3))}`);
@@ -106,8 +120,8 @@ export async function checkGazeRing(
   return { frame: best.frame, ringHits: best.hits, errorPx, scale };
 }
 
-/** Share of 48 points around the circle that have a ring-coloured pixel within 2 px radially. */
-function ringHits(image: Rgba, cx: number, cy: number, radius: number): number {
+/** Share of 48 points around the circle that have a pixel of the colour within 2 px radially. */
+export function ringHits(image: Rgba, cx: number, cy: number, radius: number, isColour: ColourTest): number {
   let hits = 0;
   const points = 48;
   for (let k = 0; k < points; k++) {
@@ -118,14 +132,9 @@ function ringHits(image: Rgba, cx: number, cy: number, radius: number): number {
       const y = Math.round(cy + (radius + dr) * Math.sin(a));
       if (x < 0 || y < 0 || x >= image.width || y >= image.height) continue;
       const i = (y * image.width + x) * 4;
-      hit = isRingColour(image.data[i]!, image.data[i + 1]!, image.data[i + 2]!);
+      hit = isColour(image.data[i]!, image.data[i + 1]!, image.data[i + 2]!);
     }
     if (hit) hits++;
   }
   return hits / points;
-}
-
-/** #ff2850 as scaled and antialiased on screen: strongly red, little green. */
-function isRingColour(r: number, g: number, b: number): boolean {
-  return r > 170 && g < 110 && b > 30 && b < 150 && r - g > 110;
 }
