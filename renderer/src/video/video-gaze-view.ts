@@ -27,7 +27,7 @@ const GOOD_MATCH_MS = 2.5;
 /** No gaze within this of the frame: draw none rather than a wrong one. */
 const MAX_MATCH_MS = 100;
 const TRAIL_MS = 150;
-const MAX_REDRAWS_PER_FRAME = 3;
+const MAX_REDRAWS_PER_FRAME = 6;
 /** Figures kept for the Health panel, the e2e test and the bench. */
 const TIMING_WINDOW = 600;
 const RECENT_FRAMES = 30;
