@@ -86,6 +86,8 @@ class WorkerVideos {
 
   /** False when no view here wants this device's video. */
   pushVideo(buffer: ArrayBuffer): boolean {
+    // Shorter than its header: not ours to draw; the page's unpacking counts it as bad.
+    if (buffer.byteLength < 16) return false;
     const handle = new Float64Array(buffer, 0, 2)[1]!;
     const view = this.views.get(handle);
     if (!view) return false;
