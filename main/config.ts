@@ -47,6 +47,7 @@ export const PupilDeviceSchema = z
     transport: z.enum(['udp', 'tcp']).optional(),
   })
   .strict();
+const finite = z.number().finite();
 export const VrpnDeviceSchema = z
   .object({
     id,
@@ -54,7 +55,20 @@ export const VrpnDeviceSchema = z
     label,
     host,
     port: port.optional(),
-    trackers: z.array(z.string().max(200)).max(64).optional(),
+    /** VRPN device names on that server (trackers, buttons, analogs, dials); none: every device it has. */
+    trackers: z.array(z.string().min(1).max(95)).max(64).optional(),
+    /** Default true. false: mainline's UDP connection request + TCP callback (data by UDP; no NAT). */
+    tcpOnly: z.boolean().optional(),
+    localAddress: z.string().min(1).max(64).optional(),
+    /** From the server's room into the scene: { "up": "z" } for Z-up rooms. */
+    transform: z
+      .object({
+        up: z.enum(['y', 'z']),
+        scale: finite.positive().max(1000).optional(),
+        offset: z.tuple([finite, finite, finite]).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export const TeleportDeviceSchema = z
@@ -70,6 +84,7 @@ export const DeviceConfigSchema = z.discriminatedUnion('kind', [
 
 export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
 export type NatNetDeviceConfig = z.infer<typeof NatNetDeviceSchema>;
+export type VrpnDeviceConfig = z.infer<typeof VrpnDeviceSchema>;
 const CONFIG_KINDS = ['natnet', 'pupil', 'vrpn', 'teleport'] as const;
 
 export interface ConfigNotice {

@@ -13,6 +13,9 @@ import { PupilClient } from './protocols/pupil/client';
 import { startPupilDemo } from './protocols/pupil/demo';
 import type { CompanionSimulator } from './protocols/pupil/simulator';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
+import { startVrpnDemo } from './protocols/vrpn/demo';
+import { vrpnSourceFor } from './protocols/vrpn/config';
+import type { VrpnSimulator } from './protocols/vrpn/simulator';
 
 export interface DeviceSetupOptions {
   /** Demo mode whatever the config says. */
@@ -31,7 +34,7 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: { motive: MotiveSimulator; pupil?: CompanionSimulator } | null;
+  demo: { motive: MotiveSimulator; vrpn?: VrpnSimulator; pupil?: CompanionSimulator } | null;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -63,6 +66,7 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
         }),
       };
     case 'vrpn':
+      return { source: vrpnSourceFor(config) };
     case 'teleport':
       return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
   }
@@ -117,13 +121,15 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   } catch (error) {
     hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_DEVICE_ID);
   }
+  const vrpn = await startVrpnDemo(hub);
   const pupil = (await startPupilDemo(hub)) ?? undefined;
   return {
     mode: 'demo',
     configPath,
-    demo: { motive: simulator, pupil },
+    demo: { motive: simulator, ...(vrpn ? { vrpn: vrpn.simulator } : {}), pupil },
     close: async () => {
       await simulator.stop();
+      await vrpn?.close();
       await pupil?.stop();
     },
   };

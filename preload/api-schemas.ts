@@ -20,6 +20,21 @@ export const RpcSchemas = {
   disconnectDevice: { params: z.object({ deviceId }).strict() },
   startRecording: { params: z.object({ deviceId, takeName: takeName.optional() }).strict() },
   stopRecording: { params: z.object({ deviceId }).strict() },
+  /** A device's room → scene transform (VRPN: Z up or Y up), applied before poses reach the scene. */
+  setTransform: {
+    params: z
+      .object({
+        deviceId,
+        transform: z
+          .object({
+            up: z.enum(['y', 'z']),
+            scale: z.number().finite().positive().max(1000).optional(),
+            offset: z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]).optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+  },
   /** The renderer tells how fast data reaches its store (arrival → store, ms), for the Health panel. */
   reportRendererStats: {
     params: z

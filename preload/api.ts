@@ -62,6 +62,8 @@ export interface DeviceSnapshot {
     events: boolean;
     /** Stop and discard a recording (Pupil recording:cancel). Absent: not offered. */
     cancelRecording?: boolean;
+    /** The device's current room → scene transform, when the operator can change it (VRPN). */
+    transform?: PoseTransform;
   };
   /** Device-side recording state, when known. */
   recording: boolean | null;
@@ -114,6 +116,16 @@ export interface DeviceAnswer {
   message: string;
 }
 
+/**
+ * From a device's room into the scene (Y up, metres). VRPN rooms are often Z up: `up: 'z'` rotates
+ * −90° about X. `scale` multiplies positions (0.001 for millimetres); `offset` is added after, in metres.
+ */
+export interface PoseTransform {
+  up: 'y' | 'z';
+  scale?: number;
+  offset?: [number, number, number];
+}
+
 export interface BodyName {
   id: number;
   name: string;
@@ -133,7 +145,56 @@ export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
   | { type: 'catalog'; handle: number; bodies: BodyName[] }
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
+  | InputsEvent
   | { type: 'app-command'; command: AppCommand };
+
+/**
+ * Input devices of a source (VRPN buttons, analogs, dials), as state, at most ~10 times a second and
+ * only on change: a panel shows the current values, never every sample (the recorder gets those).
+ */
+export interface InputDeviceState {
+  /** The input device's own name (a VRPN sender name). */
+  name: string;
+  /** 0/1 per button. */
+  buttons: number[];
+  /** Presses (0 → 1) per button since the source connected: a press shorter than an update still shows. */
+  presses: number[];
+  analog: number[];
+  /** Per dial: revolutions accumulated from the reported changes. */
+  dials: number[];
+}
+
+export interface InputsEvent {
+  type: 'inputs';
+  handle: number;
+  devices: InputDeviceState[];
+}
+
+export const InputLimits = { maxDevices: 64, maxButtons: 256, maxAnalog: 128, maxDials: 64, maxName: 95 } as const;
+
+function numberList(value: unknown, max: number): number[] | null {
+  if (!Array.isArray(value) || value.length > max) return null;
+  return value.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (value as number[]) : null;
+}
+
+/** Checks an inputs event from main before the renderer trusts its counts (no zod in the renderer). */
+export function readInputsEvent(event: unknown): InputsEvent | null {
+  const e = event as Partial<InputsEvent> | null;
+  if (!e || e.type !== 'inputs' || !Number.isInteger(e.handle) || !Array.isArray(e.devices)) return null;
+  if (e.devices.length > InputLimits.maxDevices) return null;
+  const devices: InputDeviceState[] = [];
+  for (const d of e.devices as unknown[]) {
+    const x = d as Partial<InputDeviceState> | null;
+    if (!x || typeof x.name !== 'string' || x.name.length > InputLimits.maxName) return null;
+    const buttons = numberList(x.buttons, InputLimits.maxButtons);
+    const presses = numberList(x.presses, InputLimits.maxButtons);
+    const analog = numberList(x.analog, InputLimits.maxAnalog);
+    const dials = numberList(x.dials, InputLimits.maxDials);
+    if (!buttons || !presses || !analog || !dials) return null;
+    devices.push({ name: x.name, buttons, presses, analog, dials });
+  }
+  return { type: 'inputs', handle: e.handle!, devices };
+}
 
 // ---------------------------------------------------------------------------------------------
 // RPC: renderer → main. Every params object is validated in main before use (api-schemas.ts).
@@ -151,6 +212,7 @@ export interface RpcResults {
   recordingCommand: DeviceAnswer;
   /** Send a named event to the device (Pupil events); resolves with the device's own answer. */
   sendDeviceEvent: DeviceAnswer;
+  setTransform: null;
   getLayout: PanelLayout | null;
   saveLayout: null;
 }
@@ -204,7 +266,8 @@ export type WsServerMessage = { t: 'rpc'; id: number; response: RpcResponse } | 
 //     then markerCount × 3: x, y, z
 //   GAZE section (type 2, Pupil): [3] count, then count × GAZE_STRIDE: hostTimeMs, deviceTimeMs, x, y, worn
 //     (every gaze sample since the last batch, not just the newest: the video panel matches them to frames)
-//   ANALOG section (type 3, VRPN analog/buttons): [3] channelCount, then channelCount values
+//   ANALOG section (type 3): reserved. VRPN buttons, analogs and dials reach the renderer as low-rate
+//     'inputs' events instead (state on change, ~10 Hz at most): a panel needs values, not every sample.
 // Sections of an unknown type are skipped by their length.
 // ---------------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
 import { discoverPupil, probePupil, simPupil } from './pupil-commands';
+import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
 
@@ -26,23 +27,27 @@ export const USAGE = `usage: sightline <command> <device> [options]
       print the phone's status, then one JSON line per gaze sample and video access unit
   discover pupil [--timeout 3000] [--interface ADDR]
       list the Companion phones announced over mDNS (and those that leave)
+  sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
+      run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
+  probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
+      connect and print one JSON line per VRPN message until stopped or N messages
   info
       print what this build supports, as JSON
   record
       not available yet: recording to MCAP comes with the recorder
 
-Devices: natnet (OptiTrack Motive), pupil (Pupil Labs Companion). vrpn and teleport are planned.`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion). teleport is planned.`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet, pupil: simPupil },
-  probe: { natnet: probeNatNet, pupil: probePupil },
+  sim: { natnet: simNatNet, vrpn: simVrpn, pupil: simPupil },
+  probe: { natnet: probeNatNet, vrpn: probeVrpn, pupil: probePupil },
   decode: { natnet: decodeNatNet },
   discover: { natnet: discoverNatNet, pupil: discoverPupil },
 };
 
-const PLANNED = new Set(['vrpn', 'teleport']);
+const PLANNED = new Set(['teleport']);
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;

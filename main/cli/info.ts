@@ -24,7 +24,7 @@ export function infoReport() {
     devices: {
       natnet: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
       pupil: { status: 'supported', families: ['Pupil Invisible', 'Neon'] },
-      vrpn: { status: 'planned' },
+      vrpn: { status: 'supported', versions: ['07.x (cookie major 07)'] },
       teleport: { status: 'planned' },
     },
     config: config.path,

@@ -12,7 +12,16 @@ import type { BodyName, DeviceSnapshot, DeviceState, LinkEvent } from '../../pre
 import { Backoff, type BackoffOptions } from './backoff';
 import { deviceStateOf } from './device-state';
 import { HealthTracker } from './health';
-import type { ConnectionState, DeviceKind, PosesSample, Sample, Source, SourceCounters, SourceStatus } from './source';
+import type {
+  ConnectionState,
+  DeviceKind,
+  PosesSample,
+  PoseTransform,
+  Sample,
+  Source,
+  SourceCounters,
+  SourceStatus,
+} from './source';
 
 /** Lightweight identity handed to sinks with every sample (full snapshots are too costly at full rate). */
 export interface DeviceRef {
@@ -355,6 +364,15 @@ export class Hub extends EventEmitter<HubEvents> {
     }
   }
 
+  /** Sets a device's room → scene transform (sources with capabilities.transform, e.g. VRPN). */
+  setTransform(id: string, transform: PoseTransform): void {
+    const device = this.require(id);
+    const control = device.source.capabilities.transform;
+    if (!control) throw new Error(`${device.ref.label} has no pose transform to set`);
+    control.set(transform);
+    this.emitDevices();
+  }
+
   // ------------------------------------------------------------------------------------------
   // Samples and fan-out
   // ------------------------------------------------------------------------------------------
@@ -460,6 +478,7 @@ export class Hub extends EventEmitter<HubEvents> {
         recording: caps.recording !== undefined,
         events: caps.events !== undefined,
         ...(caps.recording?.cancel ? { cancelRecording: true } : {}),
+        ...(caps.transform ? { transform: caps.transform.get() } : {}),
       },
       recording: status.recording ?? device.latestPose?.recording ?? null,
       ...this.safeDeviceState(device, status),

@@ -7,9 +7,9 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyPose, DeviceAnswer, DeviceState } from '../../preload/api';
+import type { BodyPose, DeviceAnswer, DeviceState, PoseTransform } from '../../preload/api';
 
-export type { BodyPose, DeviceAnswer, DeviceState };
+export type { BodyPose, DeviceAnswer, DeviceState, PoseTransform };
 
 export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
 
@@ -138,17 +138,30 @@ export interface VideoSample extends SampleBase {
   codec?: string;
 }
 
+/** A control on an input device (VRPN buttons and dials), for panels that show controls live. */
+export interface InputControl {
+  /** The device's own name (a VRPN sender name). */
+  device: string;
+  kind: 'button' | 'dial';
+  index: number;
+}
+
 /** VRPN buttons, Pupil/Teleport events. */
 export interface EventSample extends SampleBase {
   kind: 'event';
   name: string;
+  /** VRPN: button state 0/1, or a dial's change in revolutions. */
   value?: number | string | boolean;
+  /** Set when the event is a button or dial of an input device. */
+  control?: InputControl;
 }
 
 /** VRPN analogs. */
 export interface AnalogSample extends SampleBase {
   kind: 'analog';
   channels: number[];
+  /** The analog device's name, when a source has several. */
+  device?: string;
 }
 
 export type Sample = PosesSample | GazeSample | VideoSample | EventSample | AnalogSample;
@@ -191,6 +204,8 @@ export interface SourceCapabilities {
    * Emit 'status' when it changes so the operator sees the change without waiting for the tick.
    */
   deviceState?: { current(): DeviceState | null };
+  /** The transform from the device's room into the scene (VRPN), which the operator can change live. */
+  transform?: { get(): PoseTransform; set(transform: PoseTransform): void };
 }
 
 export interface SourceEvents {

@@ -39,6 +39,10 @@ import { GazeQueue } from './gaze-queue';
 import { VideoGate, type VideoGateCounts } from './video-gate';
 import type { DeviceSnapshot } from '../../preload/api';
 import { recordingCommand, sendDeviceEvent } from './device-commands';
+import { InputStates } from './input-state';
+
+/** Input state (buttons, analogs, dials) goes to the renderer at most this often, and only on change. */
+const INPUTS_INTERVAL_MS = 100;
 
 export type RpcHandler = (method: unknown, params: unknown) => Promise<RpcResponse>;
 
@@ -117,6 +121,8 @@ export class RendererLink {
   private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
+  private readonly inputs = new InputStates();
+  private inputsTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts: LayoutKeeper | null;
   private readonly counts: Omit<LinkStats, 'gazeDropped' | 'video'> = {
     batchesSent: 0,
@@ -166,6 +172,7 @@ export class RendererLink {
     this.send({ type: 'devices', devices: this.hub.snapshots() });
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);
+    for (const e of this.inputs.all()) this.send(e);
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }
@@ -188,6 +195,8 @@ export class RendererLink {
     this.clearInFlight();
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
+    if (this.inputsTimer) clearTimeout(this.inputsTimer);
+    this.inputsTimer = null;
     this.pending.clear();
     this.gaze.clear();
   }
@@ -197,12 +206,12 @@ export class RendererLink {
   // ------------------------------------------------------------------------------------------
 
   private onSample(device: DeviceRef, sample: Sample): void {
+    if (this.inputs.onSample(device.handle, sample)) this.sendInputsSoon();
     if (sample.kind === 'video') return this.sendVideo(device, sample);
     if (sample.kind === 'gaze') {
       this.gaze.push(device.handle, sample);
       return this.flushSoon();
     }
-    // Analog sections come with their devices.
     if (sample.kind !== 'poses') return;
     const previous = this.pending.get(device.handle);
     if (previous) {
@@ -316,6 +325,15 @@ export class RendererLink {
     this.inFlight = null;
   }
 
+  /** Input state is low-rate: changes within INPUTS_INTERVAL_MS go out together. */
+  private sendInputsSoon(): void {
+    if (this.inputsTimer || this.closed) return;
+    this.inputsTimer = setTimeout(() => {
+      this.inputsTimer = null;
+      for (const e of this.inputs.takeChanged()) this.send(e);
+    }, INPUTS_INTERVAL_MS);
+  }
+
   /** Passes a menu command to the page (View › panels, Devices › Add…). */
   command(command: AppCommand): void {
     this.send({ type: 'app-command', command });
@@ -366,6 +384,11 @@ export class RendererLink {
       case 'stopRecording':
         await this.hub.stopRecording((params as RpcParams<'stopRecording'>).deviceId);
         return null;
+      case 'setTransform': {
+        const p = params as RpcParams<'setTransform'>;
+        this.hub.setTransform(p.deviceId, p.transform);
+        return null;
+      }
       case 'reportRendererStats':
         this.rendererStats = { ...(params as RpcParams<'reportRendererStats'>), atMs: hostTimeMs() };
         return null;

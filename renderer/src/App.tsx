@@ -1,5 +1,6 @@
 import { Devices } from './panels/Devices';
 import { Header } from './panels/Header';
+import { InputsPanel } from './panels/Inputs';
 import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
 import { Recording } from './panels/Recording';
@@ -19,6 +20,7 @@ export function App() {
           <VideoGaze />
           {isShown(layout, 'devices') && <Devices />}
           {isShown(layout, 'recording') && <Recording />}
+          <InputsPanel />
           {isShown(layout, 'health') && <Health />}
         </aside>
       </main>

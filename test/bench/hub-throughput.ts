@@ -4,7 +4,7 @@
  */
 import { Hub } from '../../main/hub/hub';
 import { NatNetClient } from '../../main/protocols/natnet/client';
-import { startSimProcess } from './sim-process';
+import { spawnCliSimulator } from './cli-simulator';
 
 export interface HubThroughputResult {
   rateHz: number;
@@ -18,7 +18,7 @@ export interface HubThroughputResult {
 }
 
 export async function benchHubThroughput(rateHz = 1000, bodies = 100, seconds = 5): Promise<HubThroughputResult> {
-  const { child, listening } = await startSimProcess([
+  const { child, lines } = await spawnCliSimulator([
     'natnet',
     '--port',
     '0',
@@ -30,7 +30,8 @@ export async function benchHubThroughput(rateHz = 1000, bodies = 100, seconds = 
     String(rateHz),
   ]);
   try {
-    const { commandPort } = JSON.parse(listening) as { commandPort: number };
+    const first = lines[0]!;
+    const { commandPort } = JSON.parse(first) as { commandPort: number };
 
     const hub = new Hub();
     const client = new NatNetClient({ id: 'bench', host: '127.0.0.1', commandPort });

@@ -15,7 +15,7 @@ import { encodeRtp, parseRtp } from '../../main/net/rtsp/rtp';
 import { PupilClient } from '../../main/protocols/pupil/client';
 import { loadSceneClip } from '../../main/protocols/pupil/scene-clip';
 import { CompanionSimulator } from '../../main/protocols/pupil/simulator';
-import { startSimProcess } from './sim-process';
+import { spawnCliSimulator } from './cli-simulator';
 
 export interface PupilBenchResult {
   packets: number;
@@ -97,7 +97,7 @@ function depacketizerThroughput() {
 }
 
 async function cpuShare(seconds: number) {
-  const { child, listening } = await startSimProcess([
+  const { child, lines } = await spawnCliSimulator([
     'pupil',
     '--port',
     '0',
@@ -107,7 +107,7 @@ async function cpuShare(seconds: number) {
     '0',
   ]);
   try {
-    const { port } = JSON.parse(listening) as { port: number };
+    const { port } = JSON.parse(lines[0]!) as { port: number };
     const hub = new Hub();
     const client = new PupilClient({ id: 'bench-pupil', host: '127.0.0.1', port });
     hub.add(client);

@@ -9,6 +9,7 @@ import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
 import { reportPupilBench } from './pupil';
 import { benchVideoGaze, reportVideoGaze } from './video-gaze';
+import { benchVrpn } from './vrpn';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     hub.framesLost === 0,
   );
   line('  main-process CPU share at that rate', `${(hub.cpuShare * 100).toFixed(1)} % of one core`, '—', null);
+
+  await benchVrpn(line);
 
   for (const rate of [120, 1000]) {
     const lat = await benchLinkLatency(rate, 10, 5);

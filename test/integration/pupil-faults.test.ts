@@ -181,3 +181,19 @@ test('the phone vanishing mid-recording: down for the Hub, and a clear message f
     await sim.stop();
   }
 });
+
+test('RTSP housekeeping: keep-alives before the session timeout, receiver reports back, TEARDOWN on close', async () => {
+  await withPair({ rtspSessionTimeoutS: 2 }, { streams: { gaze: true, world: false } }, async (sim, client) => {
+    let receiverReports = 0;
+    sim.on('receiverReport', () => receiverReports++);
+    await client.connect();
+    await collectUntil(client, () => receiverReports >= 2, 5000);
+    // The session times out after 2 s: a GET_PARAMETER (listed in Public) must come before that.
+    await collectUntil(client, () => sim.rtspRequests('GET_PARAMETER') >= 1, 2500);
+    assert.equal(sim.activeRtspSessions, 1);
+    assert.equal(sim.rtspRequests('TEARDOWN'), 0);
+    await client.close();
+    assert.equal(sim.rtspRequests('TEARDOWN'), 1);
+    await collectUntil(client, () => sim.activeRtspSessions === 0, 3000);
+  });
+});

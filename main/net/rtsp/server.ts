@@ -117,6 +117,8 @@ export class RtspServer {
   private nextConnection = 1;
   /** Requests that were not RTSP or made no sense (answered 400 or ignored). */
   badRequests = 0;
+  /** Requests received, by method (tests check keep-alives and TEARDOWN). */
+  readonly requestCounts = new Map<string, number>();
 
   constructor(
     private readonly options: RtspServerOptions,
@@ -190,6 +192,7 @@ export class RtspServer {
     connection: RtspServerConnection,
     mine: Set<RtspServerSession>,
   ): Promise<void> {
+    this.requestCounts.set(req.method, (this.requestCounts.get(req.method) ?? 0) + 1);
     const cseq = req.headers.get('cseq') ?? '0';
     const reply = (
       status: number,

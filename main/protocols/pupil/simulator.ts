@@ -47,6 +47,8 @@ export interface CompanionSimulatorOptions {
   /** Echo `interleaved=` in TCP SETUP answers (Companion 2.9.31 does not). Default true. */
   echoInterleaved?: boolean;
   faults?: PupilFaults;
+  /** RTSP session timeout announced in SETUP answers, s. Default 60 (what the phone says). */
+  rtspSessionTimeoutS?: number;
   /** Seed of the fault generator. */
   seed?: number;
   /** The selected template has a required field with no answer (recording:start and stop refuse). */
@@ -129,6 +131,7 @@ export class CompanionSimulator extends EventEmitter<CompanionSimulatorEvents> {
         port: options.rtspPort ?? 8086,
         serverName: 'Pupil Invisible RTSP Server',
         echoInterleaved: options.echoInterleaved,
+        sessionTimeoutS: options.rtspSessionTimeoutS,
       },
       this.streams,
     );
@@ -233,6 +236,11 @@ export class CompanionSimulator extends EventEmitter<CompanionSimulatorEvents> {
     if (!this.recording) return;
     this.pushRecording('ERROR', message);
     this.recording = undefined;
+  }
+
+  /** RTSP requests received so far with this method. */
+  rtspRequests(method: string): number {
+    return this.rtsp.requestCounts.get(method) ?? 0;
   }
 
   get activeRtspSessions(): number {

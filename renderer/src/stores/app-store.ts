@@ -3,7 +3,13 @@
  * (device snapshots ~2 Hz, stats 1 Hz, notices and catalogs on change); poses live in pose-store.ts.
  */
 import { create } from 'zustand';
-import type { AppCommand, DeviceSnapshot, LinkEvent } from '../../../preload/api';
+import {
+  readInputsEvent,
+  type AppCommand,
+  type DeviceSnapshot,
+  type InputDeviceState,
+  type LinkEvent,
+} from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
 
 export interface Notice {
@@ -41,6 +47,8 @@ export interface AppState {
   /** Device recording flag as carried by the pose stream (fresher than the ~2 Hz snapshots). */
   streamRecording: Record<number, boolean | null>;
   stats: LinkStats;
+  /** handle → input devices (VRPN buttons, analogs, dials), ~10 Hz at most. */
+  inputs: Record<number, InputDeviceState[]>;
 }
 
 const MAX_NOTICES = 50;
@@ -56,6 +64,7 @@ export const useAppStore = create<AppState>()(() => ({
   recordingRequests: {},
   streamRecording: {},
   stats: { batchesPerSecond: 0, latencyP50Ms: null, latencyP99Ms: null, fps: 0, badBatches: 0 },
+  inputs: {},
 }));
 
 let nextNoticeId = 1;
@@ -89,6 +98,11 @@ export function applyLinkEvent(event: LinkEvent): void {
     case 'notice':
       addNotice(event.level, event.message, event.deviceId);
       break;
+    case 'inputs': {
+      const inputs = readInputsEvent(event);
+      if (inputs) useAppStore.setState((s) => ({ inputs: { ...s.inputs, [inputs.handle]: inputs.devices } }));
+      break;
+    }
     case 'app-command':
       appCommandHandler?.(event.command);
       break;

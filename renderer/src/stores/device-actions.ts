@@ -2,7 +2,7 @@
  * Commands the panels send. Failures become notices; what the UI shows as the device's state always
  * comes back from the device (snapshots and the stream), never from the click itself.
  */
-import type { RpcResponse } from '../../../preload/api';
+import type { PoseTransform, RpcResponse } from '../../../preload/api';
 import { addNotice, recordingOf, setRecordingRequest, useAppStore } from './app-store';
 import { linkBridge } from './link';
 
@@ -25,6 +25,14 @@ export async function connectDevice(deviceId: string): Promise<void> {
 
 export async function disconnectDevice(deviceId: string): Promise<void> {
   reportFailure('Could not disconnect', deviceId, await linkBridge().call('disconnectDevice', { deviceId }));
+}
+
+export async function setTransform(deviceId: string, transform: PoseTransform): Promise<void> {
+  reportFailure(
+    'Could not set the transform of',
+    deviceId,
+    await linkBridge().call('setTransform', { deviceId, transform }),
+  );
 }
 
 export async function startRecording(deviceId: string, takeName?: string): Promise<void> {
