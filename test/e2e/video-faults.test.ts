@@ -90,6 +90,8 @@ describe('scene video under faults, Debian Chromium, headless mode', () => {
       10_000,
     );
     const shot = decodePng(await r.page.getByTestId(`video-canvas-${r.handle}`).screenshot({ timeout: 10_000 }));
+    // The worker's figures (with the frames it drew) reach the page within ~100 ms of a draw.
+    await r.page.waitForTimeout(400);
     const stats = (await debugVideo(r.page)).find((s) => s.handle === r.handle)!;
     assert.ok(
       stats.recent.every((f) => f.clock === 'host'),
