@@ -10,24 +10,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { DeviceSnapshot } from '../../preload/api';
-import { startHeadless, type HeadlessServer } from '../../main/headless';
+import type { HeadlessServer } from '../../main/headless';
 import { DEMO_PUPIL_ID } from '../../main/protocols/pupil/demo';
 import { gazeAt } from '../../main/protocols/pupil/gaze-path';
-import {
-  ARTIFACTS,
-  chromiumUnavailable,
-  ensureBuilt,
-  launchChromium,
-  pageCspViolations,
-  waitFor,
-  watchPage,
-  withTimeout,
-  type LaunchedBrowser,
-  type PageProblems,
-} from './helpers';
+import { useHeadlessDemoPage } from './demo-page';
+import { ARTIFACTS, pageCspViolations, waitFor, type PageProblems } from './helpers';
 import { checkGazeRing, checkVideoChanges, debugVideo, waitForVideo } from './video-checks';
 
 /** `npm run screenshot` copies this one to docs/video-gaze.png. */
@@ -35,51 +25,20 @@ const SCREENSHOT = join(ARTIFACTS, 'screenshots', 'video-gaze.png');
 const TOLERANCE_PX = 10;
 
 describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
-  const skipReason = chromiumUnavailable();
-  let server: HeadlessServer | null = null;
-  let browser: LaunchedBrowser | null = null;
-  let page: Page | null = null;
-  let problems: PageProblems | null = null;
-  let phone: DeviceSnapshot | null = null;
-
-  before(async () => {
-    if (skipReason) {
-      console.log(`skipping the video suite: ${skipReason}`);
-      return;
-    }
-    ensureBuilt();
-    server = await withTimeout(
-      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {} }),
-      20_000,
-      'headless start',
-    );
-    const hub = server.hub;
-    await waitFor('the demo phone streaming', () => hub.get(DEMO_PUPIL_ID)?.health.state === 'streaming', 20_000);
-    phone = hub.get(DEMO_PUPIL_ID) ?? null;
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    problems = await watchPage(page);
-    await page.goto(server.url, { waitUntil: 'load', timeout: 15_000 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  function live(t: {
+  const demo = useHeadlessDemoPage('video');
+  /** The demo page, once the demo phone streams; null (skipped) without Chromium. */
+  async function live(t: {
     skip(reason: string): void;
-  }): { page: Page; server: HeadlessServer; phone: DeviceSnapshot } | null {
-    if (skipReason) {
-      t.skip(skipReason);
-      return null;
-    }
-    assert.ok(page && server && phone, 'set-up failed');
-    return { page, server, phone };
+  }): Promise<{ page: Page; server: HeadlessServer; problems: PageProblems; phone: DeviceSnapshot } | null> {
+    const env = demo(t);
+    if (!env) return null;
+    const hub = env.server.hub;
+    await waitFor('the demo phone streaming', () => hub.get(DEMO_PUPIL_ID)?.health.state === 'streaming', 20_000);
+    return { ...env, phone: hub.get(DEMO_PUPIL_ID)! };
   }
 
   test('the video is decoded and drawn: not blank, changing between frames, never a broken unit', async (t) => {
-    const env = live(t);
+    const env = await live(t);
     if (!env) return;
     const stats = await waitForVideo(env.page, env.phone.handle, 30);
     t.diagnostic(`${stats.codec} ${stats.width}×${stats.height}, ${stats.drawn} drawn, status ${stats.status}`);
@@ -91,7 +50,7 @@ describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
   });
 
   test(`the gaze ring is drawn within ${TOLERANCE_PX} px of where the simulator put the gaze at that frame's time`, async (t) => {
-    const env = live(t);
+    const env = await live(t);
     if (!env) return;
     const hub = env.server.hub;
     const stats = await waitForVideo(env.page, env.phone.handle, 30);
@@ -121,7 +80,7 @@ describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
   });
 
   test('the phone’s state is shown: battery, storage, sensors', async (t) => {
-    const env = live(t);
+    const env = await live(t);
     if (!env) return;
     const panel = env.page.getByTestId(`phone-state-${DEMO_PUPIL_ID}`);
     await panel.waitFor({ timeout: 10_000 });
@@ -131,7 +90,7 @@ describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
   });
 
   test('Start, Event, Stop & Save, Cancel: each shows the phone’s answer, a refusal its reason', async (t) => {
-    const env = live(t);
+    const env = await live(t);
     if (!env) return;
     const p = env.page;
     const reply = p.getByTestId(`phone-reply-${DEMO_PUPIL_ID}`);
@@ -162,9 +121,9 @@ describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
   });
 
   test('no console errors and no CSP violations with video decoding in the worker', async (t) => {
-    const env = live(t);
+    const env = await live(t);
     if (!env) return;
-    assert.ok(problems);
+    const { problems } = env;
     const csp = [...problems.cspViolations, ...(await pageCspViolations(env.page))];
     assert.deepEqual(csp, [], `CSP violations:\n${csp.join('\n')}`);
     assert.deepEqual(problems.errors, [], `console errors:\n${problems.errors.join('\n')}`);
