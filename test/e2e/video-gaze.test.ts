@@ -18,7 +18,12 @@ import { DEMO_PUPIL_ID } from '../../main/protocols/pupil/demo';
 import { gazeAt } from '../../main/protocols/pupil/gaze-path';
 import { useHeadlessDemoPage } from './demo-page';
 import { ARTIFACTS, pageCspViolations, waitFor, type PageProblems } from './helpers';
+import type { TestWindow } from './page-globals';
 import { checkGazeRing, checkVideoChanges, debugVideo, waitForVideo } from './video-checks';
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+}
 
 /** `npm run screenshot` copies this one to docs/video-gaze.png. */
 const SCREENSHOT = join(ARTIFACTS, 'screenshots', 'video-gaze.png');
@@ -118,6 +123,27 @@ describe('scene video with gaze in Debian Chromium, headless demo mode', () => {
     assert.equal(await reply.getAttribute('data-ok'), 'false');
     assert.match((await reply.textContent()) ?? '', /Recording not running/);
     t.diagnostic(`cancel: ${await reply.textContent()}`);
+  });
+
+  test('without the link worker, the page decodes and draws the video itself (as in the app)', async (t) => {
+    const env = await live(t);
+    if (!env) return;
+    const page = await env.page.context().newPage();
+    try {
+      // The worker's script fails to load: the canvas the panel handed over comes back to the page.
+      await page.route('**/link-worker.js', (route) => route.abort());
+      await page.goto(env.server.url, { waitUntil: 'load', timeout: 15_000 });
+      const stats = await waitForVideo(page, env.phone.handle, 20);
+      const path = await page.evaluate(() => (window as TestWindow).__sightlineDebug?.linkPath());
+      assert.equal(path, 'main-thread');
+      t.diagnostic(
+        `${stats.drawn} frames drawn on the page, decode + draw p50 ${median(stats.decodeDrawMs).toFixed(1)} ms`,
+      );
+      await checkVideoChanges(page, env.phone.handle);
+      assert.equal(stats.decodeErrors, 0, stats.status);
+    } finally {
+      await page.close();
+    }
   });
 
   test('no console errors and no CSP violations with video decoding in the worker', async (t) => {

@@ -47,6 +47,8 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
   let worker: LinkWorkerHandle | null = null;
   let fallback: Bridge | null = null;
   let lastBuffer: PoseFeedMessage | null = null;
+  /** Canvases handed over before the worker said hello. */
+  const waitingCanvases = new Map<number, { canvas: OffscreenCanvas; drawHere: (canvas: OffscreenCanvas) => void }>();
   let connection: LinkConnection = { state: 'connecting', attempt: 1, retryAt: null, lastError: null };
 
   function setConnection(next: LinkConnection): void {
@@ -64,6 +66,9 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       case 'hello':
         if (mode === 'starting') mode = 'worker';
         clearTimeout(helloTimer);
+        for (const [handle, { canvas }] of waitingCanvases)
+          worker?.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
+        waitingCanvases.clear();
         return;
       case 'connection':
         return setConnection(fromWorker(message.connection));
@@ -91,6 +96,8 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
     if (mode === 'main-thread') return;
     const wasWorker = mode === 'worker';
     mode = 'main-thread';
+    for (const { canvas, drawHere } of waitingCanvases.values()) drawHere(canvas);
+    waitingCanvases.clear();
     clearTimeout(helloTimer);
     worker?.terminate();
     worker = null;
@@ -159,13 +166,17 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       return connections.add(listener);
     },
     linkPath: () => (mode === 'main-thread' ? 'main-thread' : 'worker'),
-    attachVideoCanvas: (handle, canvas) => {
-      // A worker that has not said hello yet gets it queued; one that failed hands the video to this thread.
+    attachVideoCanvas: (handle, canvas, drawHere) => {
       if (mode === 'main-thread' || !worker) return false;
-      worker.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
+      // Posted to a worker whose script then fails to load, the canvas would be lost: it waits for hello.
+      if (mode === 'starting') waitingCanvases.set(handle, { canvas, drawHere });
+      else worker.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
       return true;
     },
-    releaseVideoCanvas: (handle) => worker?.postMessage({ t: 'video-release', handle }),
+    releaseVideoCanvas: (handle) => {
+      if (waitingCanvases.delete(handle)) return;
+      worker?.postMessage({ t: 'video-release', handle });
+    },
     onVideoStats: (listener) => videoStats.add(listener),
     onPoseFeed: (listener) => {
       // The first buffer may have come before this subscription; a reader needs it to start.

@@ -15,17 +15,22 @@ let badVideo = 0;
 
 /** Starts drawing `handle`'s video on `canvas`; returns the way to stop. A canvas can be handed over once. */
 export function attachVideoCanvas(bridge: Bridge, handle: number, canvas: HTMLCanvasElement): () => void {
-  if (bridge.attachVideoCanvas && typeof canvas.transferControlToOffscreen === 'function') {
-    const offscreen = canvas.transferControlToOffscreen();
-    if (bridge.attachVideoCanvas(handle, offscreen)) {
-      return () => {
-        bridge.releaseVideoCanvas?.(handle);
-        workerStats.delete(handle);
-      };
-    }
-    // The worker went away between the check and the call; the canvas is its now. Nothing to draw on.
-    return () => {};
+  if (!bridge.attachVideoCanvas || typeof canvas.transferControlToOffscreen !== 'function') {
+    return drawHere(handle, canvas);
   }
+  const offscreen = canvas.transferControlToOffscreen();
+  let here: (() => void) | null = null;
+  // The worker may still hand the canvas back (it never started): then it is drawn on here.
+  const inWorker = bridge.attachVideoCanvas(handle, offscreen, (back) => (here = drawHere(handle, back)));
+  if (!inWorker) return drawHere(handle, offscreen);
+  return () => {
+    bridge.releaseVideoCanvas?.(handle);
+    workerStats.delete(handle);
+    here?.();
+  };
+}
+
+function drawHere(handle: number, canvas: HTMLCanvasElement | OffscreenCanvas): () => void {
   pageViews.get(handle)?.close();
   const view = new VideoGazeView({ handle, canvas, now: unixNowMs });
   pageViews.set(handle, view);
