@@ -27,8 +27,8 @@ export function drawGazeOverlay(ctx: Context2D, width: number, height: number, o
   ctx.lineJoin = 'round';
   if (point?.worn) {
     ctx.strokeStyle = color;
-    ctx.globalAlpha = 0.45;
-    ctx.lineWidth = line;
+    ctx.globalAlpha = 0.55;
+    ctx.lineWidth = line * 1.5;
     ctx.beginPath();
     let started = false;
     for (const p of trail) {
