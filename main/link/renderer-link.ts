@@ -292,6 +292,9 @@ export class RendererLink {
       return;
     }
     if (!this.video.admit(device.handle, sample.key, this.transport.backlogBytes?.() ?? 0)) return;
+    // Gaze waiting for the batch interval goes first, if the link has credit: the renderer then has
+    // the gaze of this frame's time when it draws the frame, instead of redrawing it a batch later.
+    if (this.gaze.size > 0 && this.inFlight === null && !this.closed) this.flush();
     let message: Uint8Array;
     try {
       message = packVideoAccessUnit({

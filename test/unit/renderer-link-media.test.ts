@@ -6,7 +6,7 @@ import type { GazeSample, VideoSample } from '../../main/hub/source';
 import { FakeSource } from '../helpers/fake-source';
 import { FakeTransport, settle } from '../helpers/fake-transport';
 
-async function setup(options: { maxVideoBacklogBytes?: number } = {}) {
+async function setup(options: { maxVideoBacklogBytes?: number; minIntervalMs?: number } = {}) {
   const hub = new Hub({ healthTickMs: 60_000 });
   const phone = new FakeSource({ id: 'phone' });
   hub.add(phone);
@@ -158,6 +158,31 @@ test('video: a page that reloads starts again at a key frame', async () => {
       t.transport.videos.map((v) => v.ptsUs / 33_333),
       [0, 1, 3],
     );
+  } finally {
+    await t.done();
+  }
+});
+
+test('video: gaze held back by the batch interval goes out just before the frame, when the link has credit', async () => {
+  const t = await setup({ minIntervalMs: 1000 });
+  try {
+    t.video(0, true);
+    t.gaze(0);
+    await settle();
+    assert.equal(t.transport.batches.length, 1, 'the first gaze goes at once');
+    t.transport.ackLatest();
+    t.gaze(1);
+    t.gaze(2);
+    await settle();
+    assert.equal(t.transport.batches.length, 1, 'held by the interval');
+    t.video(1, false);
+    assert.equal(t.transport.batches.length, 2, 'sent ahead of the frame');
+    assert.equal(t.transport.batches[1]!.gaze[0]!.count, 2);
+    // No credit (the last batch is unacknowledged): the frame does not wait, and no batch jumps the queue.
+    t.gaze(3);
+    t.video(2, false);
+    assert.equal(t.transport.batches.length, 2);
+    assert.equal(t.transport.videos.length, 3);
   } finally {
     await t.done();
   }
