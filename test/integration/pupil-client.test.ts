@@ -24,7 +24,11 @@ for (const transport of ['udp', 'tcp'] as const) {
     const client = new PupilClient({ host: '127.0.0.1', port: ports.port, transport });
     try {
       await client.connect();
-      const samples = await collectUntil(client, (s) => s.filter((x) => x.kind === 'video').length >= 10, 10_000);
+      const samples = await collectUntil(
+        client,
+        (s) => s.filter((x) => x.kind === 'video').length >= 10 && s.filter((x) => x.kind === 'gaze').length >= 50,
+        10_000,
+      );
       const gaze = samples.filter((s): s is GazeSample => s.kind === 'gaze');
       const video = samples.filter((s): s is VideoSample => s.kind === 'video');
       assert.ok(gaze.length >= 50, `gaze samples: ${gaze.length}`);
@@ -111,3 +115,80 @@ function annexBTypes(data: Uint8Array): number[] {
 }
 
 export type { Sample };
+
+test('counters stay monotonic across close and connect (the Hub reconnecting)', async () => {
+  const client = new PupilClient({ host: '127.0.0.1', port: ports.port });
+  try {
+    await client.connect();
+    await collectUntil(client, (s) => s.filter((x) => x.kind === 'video').length >= 3, 8000);
+    const first = client.counters();
+    await client.close();
+    assert.deepEqual(client.counters(), {
+      ...first,
+      packets: client.counters().packets,
+      bytes: client.counters().bytes,
+    });
+    assert.ok(client.counters().packets >= first.packets);
+    await client.connect();
+    await collectUntil(client, (s) => s.filter((x) => x.kind === 'video').length >= 3, 8000);
+    const second = client.counters();
+    assert.ok(second.packets > first.packets && second.samples > first.samples && second.bytes > first.bytes);
+  } finally {
+    await client.close();
+  }
+});
+
+test('Neon: IMU at 110 Hz as analog samples on its own tsNs, eye events as named events, keep-alives skipped', async () => {
+  const neon = new CompanionSimulator({ family: 'neon', port: 0, rtspPort: 0, timeEchoPort: 0 });
+  const { port } = await neon.start();
+  const client = new PupilClient({ host: '127.0.0.1', port, streams: { world: false, gaze: false } });
+  try {
+    await client.connect();
+    const s = await collectUntil(client, (x) => x.filter((y) => y.kind === 'event').length >= 2, 8000);
+    const imu = s.filter((x) => x.kind === 'analog');
+    assert.ok(imu.length > 50, `${imu.length} IMU samples`);
+    const first = imu[0]!;
+    assert.equal(first.kind === 'analog' && first.channels.length, 10);
+    assert.ok(first.deviceClockNs! > 1.7e18, 'phone Unix ns from tsNs');
+    const events = s.filter((x) => x.kind === 'event');
+    assert.deepEqual(
+      events.map((e) => e.kind === 'event' && [e.name, e.value]),
+      [
+        ['fixation', 300],
+        ['blink', 150],
+      ],
+    );
+    assert.equal(client.counters().malformed, 0);
+  } finally {
+    await client.close();
+    await neon.stop();
+  }
+});
+
+test('the 32-bit RTP timestamp wraps mid-stream: presentation and phone times stay continuous', async () => {
+  // 0.4 s of 90 kHz ticks before 2^32.
+  const wrapping = new CompanionSimulator({
+    port: 0,
+    rtspPort: 0,
+    timeEchoPort: 0,
+    faults: { rtpTimestampStart: 2 ** 32 - 36_000 },
+  });
+  const { port } = await wrapping.start();
+  const client = new PupilClient({ host: '127.0.0.1', port });
+  try {
+    await client.connect();
+    const s = await collectUntil(client, (x) => x.filter((y) => y.kind === 'video').length >= 30, 10_000);
+    const video = s.filter((x): x is VideoSample => x.kind === 'video');
+    assert.ok(video[0]!.ptsUs < 2 ** 32 / 0.09 && video.at(-1)!.ptsUs > 2 ** 32 / 0.09, 'the stream crossed the wrap');
+    for (let i = 1; i < video.length; i++) {
+      assert.ok(Math.abs(video[i]!.ptsUs - video[i - 1]!.ptsUs - 1e6 / 30) < 1, `pts step at ${i}`);
+      const step = (video[i]!.deviceClockNs! - video[i - 1]!.deviceClockNs!) / 1e6;
+      assert.ok(Math.abs(step - 1000 / 30) < 0.01, `phone time step ${step} ms at ${i}`);
+    }
+    const gaze = s.filter((x): x is GazeSample => x.kind === 'gaze');
+    for (const g of gaze) assert.ok(Math.abs(gazeAt(g.deviceClockNs!).y - g.y) < 1e-4);
+  } finally {
+    await client.close();
+    await wrapping.stop();
+  }
+});

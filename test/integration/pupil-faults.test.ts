@@ -71,11 +71,11 @@ test('no sender report for 1.5 s: gaze before it is unsynced (no phone time), ne
 
 test('RTP loss and reordering over UDP: losses counted, every access unit passed on is intact', async () => {
   await withPair(
-    { faults: { rtpLoss: 0.02, rtpReorder: 0.05 }, seed: 7 },
+    { faults: { rtpLoss: 0.01, rtpReorder: 0.05 }, seed: 7 },
     { transport: 'udp' },
     async (sim, client) => {
       await client.connect();
-      const s = await collectUntil(client, (x) => videoOf(x).length >= 40, 15_000);
+      const s = await collectUntil(client, (x) => videoOf(x).length >= 30 && gazeOf(x).length >= 600, 20_000);
       const video = videoOf(s);
       const pts0 = video[0]!.ptsUs;
       const clipFrames = sim.clip.units.map((u) => Buffer.from(toAnnexB(u)));
@@ -185,7 +185,9 @@ test('the phone vanishing mid-recording: down for the Hub, and a clear message f
 test('RTSP housekeeping: keep-alives before the session timeout, receiver reports back, TEARDOWN on close', async () => {
   await withPair({ rtspSessionTimeoutS: 2 }, { streams: { gaze: true, world: false } }, async (sim, client) => {
     let receiverReports = 0;
-    sim.on('receiverReport', () => receiverReports++);
+    sim.on('receiverReport', (blocks) => {
+      if (blocks.length === 1 && blocks[0]!.highestSequence > 0) receiverReports++;
+    });
     await client.connect();
     await collectUntil(client, () => receiverReports >= 2, 5000);
     // The session times out after 2 s: a GET_PARAMETER (listed in Public) must come before that.
@@ -196,4 +198,54 @@ test('RTSP housekeeping: keep-alives before the session timeout, receiver report
     assert.equal(sim.rtspRequests('TEARDOWN'), 1);
     await collectUntil(client, () => sim.activeRtspSessions === 0, 3000);
   });
+});
+
+test('a recording error on the phone (watchdog) reaches the model with its message; the recording is over', async () => {
+  await withPair({ family: 'neon' }, { streams: { world: false, gaze: false } }, async (sim, client) => {
+    await client.connect();
+    await collectUntil(client, () => client.companionState().live, 3000);
+    await client.capabilities.recording!.start();
+    await collectUntil(client, () => client.status().recording === true, 3000);
+    sim.failRecording();
+    await collectUntil(client, () => client.companionState().recording?.action === 'ERROR', 3000);
+    assert.equal(client.companionState().recording?.message, 'Recording Watchdog failure');
+    assert.equal(client.status().recording, false);
+    await assert.rejects(client.capabilities.recording!.stop(), /Recording not running/);
+  });
+});
+
+test('TCP: a 400 answer written inside interleaved frames is skipped; the video that reaches the decoder is intact', async () => {
+  await withPair({ faults: { tcpCorruption: 0.01 }, seed: 3 }, { transport: 'tcp' }, async (sim, client) => {
+    await client.connect();
+    const s = await collectUntil(client, (x) => videoOf(x).length >= 30 && gazeOf(x).length >= 600, 20_000);
+    const video = videoOf(s);
+    const clipFrames = sim.clip.units.map((u) => Buffer.from(toAnnexB(u)));
+    const base = clipFrames.findIndex((f) => f.equals(video[0]!.data));
+    assert.ok(base >= 0, 'the first unit is a clip frame');
+    for (const v of video) {
+      const k = Math.round((v.ptsUs - video[0]!.ptsUs) / (1e6 / 30));
+      assert.ok(clipFrames[(base + k) % clipFrames.length]!.equals(v.data), `frame +${k} is intact`);
+    }
+    const c = client.counters();
+    assert.ok(c.malformed > 0, 'the corrupted frames are counted as malformed');
+    for (const g of gazeOf(s)) assert.ok(Math.abs(gazeAt(g.deviceClockNs!).x - g.x) < 1e-4);
+  });
+});
+
+test('receiver reports under 10 % loss carry the fraction lost, the cumulative loss and the jitter; status shows the transit', async () => {
+  await withPair(
+    { faults: { rtpLoss: 0.1 }, seed: 11 },
+    { streams: { gaze: true, world: false } },
+    async (sim, client) => {
+      const reports: { fractionLost: number; cumulativeLost: number; jitter: number }[] = [];
+      sim.on('receiverReport', (blocks) => reports.push(...blocks));
+      await client.connect();
+      await collectUntil(client, () => reports.filter((r) => r.cumulativeLost > 0).length >= 2, 6000);
+      const last = reports.at(-1)!;
+      assert.ok(last.fractionLost > 5 && last.fractionLost < 60, `fraction lost ${last.fractionLost}/256 for 10 %`);
+      assert.ok(reports.some((r) => r.jitter > 0));
+      const transit = client.status().latency?.transitMs;
+      assert.ok(transit !== undefined && transit > -5 && transit < 100, `transit ${transit} ms`);
+    },
+  );
 });

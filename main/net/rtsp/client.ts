@@ -130,6 +130,9 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
   private baseUrl: string;
   private readonly ssrc = (Math.random() * 0xffffffff) >>> 0;
   private remoteSsrc = 0;
+  private jitter = 0;
+  private lastTransit: number | undefined;
+  private lastReport: { highest: number; lost: number } | undefined;
   readonly stats: RtspSessionStats = emptyRtspStats();
 
   constructor(options: RtspSessionOptions) {
@@ -328,6 +331,7 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
     }
     this.lastRtpMs = Date.now();
     this.remoteSsrc = packet.ssrc;
+    this.updateJitter(arrivalNs, packet.timestamp);
     for (const d of this.sequencer.push(packet.sequence, packet)) this.deliver(d.packet, d.afterGap, arrivalNs);
     this.syncCounts();
   }
@@ -385,13 +389,20 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
     if (!this.playing || !this.clock) return;
     const highest = this.sequencer.highestExtended;
     if (highest < 0) return;
+    // Fraction lost since the previous report, in 1/256 (RFC 3550 §6.4.1).
+    const lost = this.sequencer.counts.lost;
+    const expected = highest - (this.lastReport?.highest ?? highest);
+    const lostNow = lost - (this.lastReport?.lost ?? 0);
+    const fractionLost =
+      expected > 0 && lostNow > 0 ? Math.min(255, Math.floor((lostNow * 256) / (expected + lostNow))) : 0;
+    this.lastReport = { highest, lost };
     const rr = encodeReceiverReport(this.ssrc, [
       {
         ssrc: this.remoteSsrc,
-        fractionLost: 0,
-        cumulativeLost: this.sequencer.counts.lost,
+        fractionLost,
+        cumulativeLost: lost,
         highestSequence: highest,
-        jitter: 0,
+        jitter: Math.round(this.jitter),
         ...this.clock.lastSrFields(hostTimeNs()),
       },
     ]);
@@ -400,6 +411,24 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
       sendUdpNoWait(this.udp.rtcp, rr, this.serverRtcp.port, this.serverRtcp.address);
     else return;
     this.stats.receiverReports++;
+  }
+
+  /** Interarrival jitter in RTP ticks (RFC 3550 §6.4.1, A.8), reported back in receiver reports. */
+  private updateJitter(arrivalNs: number, timestamp: number): void {
+    const rate = this.clock?.clockRate;
+    if (!rate) return;
+    const transit = (arrivalNs / 1e9) * rate - timestamp;
+    const last = this.lastTransit;
+    this.lastTransit = transit;
+    if (last === undefined) return;
+    const d = Math.abs(transit - last);
+    // A 32-bit timestamp wrap looks like a 2^32-tick jump: not jitter.
+    if (d < 2 ** 31) this.jitter += (d - this.jitter) / 16;
+  }
+
+  /** Interarrival jitter in ms. */
+  get jitterMs(): number {
+    return this.clock ? (this.jitter / this.clock.clockRate) * 1000 : 0;
   }
 
   private keepAlive(): void {

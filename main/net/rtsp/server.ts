@@ -90,9 +90,19 @@ export class RtspServerSession {
     this.send(data, control, 1);
   }
 
-  /** Raw bytes on the RTSP connection (for faults that corrupt the interleaved stream). */
-  writeRaw(data: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(data);
+  /**
+   * Sends an RTP packet over TCP with an RTSP `400 Bad Request` answer written between the `$`
+   * header and the packet, as a Companion phone has been seen to do (pupil.md §2.6). The header's
+   * length still counts the packet, so a reader takes the answer as the packet and the packet's
+   * tail as stray bytes. False (nothing sent) on UDP.
+   */
+  sendRtpCorrupted(data: Uint8Array): boolean {
+    const track = this.tracks.values().next().value;
+    if (!track?.tcpChannels || !this.playing || this.socket.destroyed) return false;
+    const frame = interleavedFrame(track.tcpChannels[0], data);
+    const answer = Buffer.from('RTSP/1.0 400 Bad Request\r\nCSeq: 0\r\nContent-Length: 0\r\n\r\n', 'latin1');
+    this.socket.write(Buffer.concat([frame.subarray(0, 4), answer, frame.subarray(4)]));
+    return true;
   }
 
   private send(data: Uint8Array, control: string | undefined, which: 0 | 1): void {

@@ -14,8 +14,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type {
+  AnalogSample,
   CompanionState,
   ConnectionState,
+  EventSample,
   GazeSample,
   Source,
   SourceCapabilities,
@@ -31,7 +33,7 @@ import { RtspKeeper } from '../../net/rtsp/keeper';
 import type { SdpMedia, SessionDescription } from '../../net/rtsp/sdp';
 import { ClockModel } from '../../time/clock-model';
 import { hostTimeNs } from '../../time/host-clock';
-import { decodeGaze } from './payloads';
+import { decodeEyeEvent, decodeGaze, decodeImu } from './payloads';
 import { PupilRestClient } from './rest';
 import { CompanionModel, sensorUrl, type StatusComponent } from './status';
 import { StatusSocket } from './status-socket';
@@ -46,7 +48,7 @@ export interface PupilClientOptions {
   /** RTP over UDP (default) or interleaved in the RTSP TCP connection. */
   transport?: 'udp' | 'tcp';
   /** Which streams to play. Default both. */
-  streams?: { world?: boolean; gaze?: boolean };
+  streams?: { world?: boolean; gaze?: boolean; imu?: boolean; eye_events?: boolean };
   /** REST timeout. Default 3000. */
   requestTimeoutMs?: number;
   /** Time Echo cadence. Default 10 s (first right after connect); 0 disables it. */
@@ -66,6 +68,19 @@ export const selectWorld = (d: SessionDescription): SdpMedia | undefined =>
   d.media.find((m) => m.type === 'video' && m.encoding === 'H264');
 export const selectGaze = (d: SessionDescription): SdpMedia | undefined =>
   d.media.find((m) => m.type === 'application' && m.encoding === 'COM.PUPILLABS.GAZE1');
+/** The IMU and eye-event encoding names are not documented (pupil.md §11): the sensor's only application medium. */
+const selectApplication = (d: SessionDescription): SdpMedia | undefined =>
+  d.media.find((m) => m.type === 'application');
+
+/** The DIRECT sensors streamed: scene video, gaze, and on Neon IMU and eye events (when the phone has them). */
+const STREAMS = ['world', 'gaze', 'imu', 'eye_events'] as const;
+type StreamName = (typeof STREAMS)[number];
+const SELECT: Record<StreamName, (d: SessionDescription) => SdpMedia | undefined> = {
+  world: selectWorld,
+  gaze: selectGaze,
+  imu: selectApplication,
+  eye_events: selectApplication,
+};
 
 /** Pupil-specific details beyond the Source counters, for the CLI and tests. */
 export interface PupilDiagnostics {
@@ -74,6 +89,8 @@ export interface PupilDiagnostics {
   videoUnits: number;
   droppedUnits: number;
   badGaze: number;
+  /** IMU and eye-event payloads that did not decode. */
+  badPayloads: number;
   streamRestarts: number;
   statusReconnects: number;
   timeEchoRuns: number;
@@ -92,11 +109,13 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
   private state: ConnectionState = 'idle';
   private lastError: string | undefined;
   private statusSocket: StatusSocket | undefined;
-  private readonly keepers = new Map<'world' | 'gaze', { keeper: RtspKeeper; url: string }>();
+  private readonly keepers = new Map<StreamName, { keeper: RtspKeeper; url: string }>();
   private depacketizer: H264Depacketizer | undefined;
   private depacketizerSession: RtspSession | undefined;
   private videoSize: { width: number; height: number; codec: string } | undefined;
   private lastSampleMs = 0;
+  /** Latest gaze transit (arrival − phone time through Time Echo), ms. */
+  private transitMs: number | undefined;
   private statusDownSinceMs: number | undefined;
   private downEmitted = false;
   /** Streams start only once the first clock estimate was tried (see connect()). */
@@ -111,11 +130,14 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     videoUnits: 0,
     droppedUnits: 0,
     badGaze: 0,
+    badPayloads: 0,
     streamRestarts: 0,
     statusReconnects: 0,
     timeEchoRuns: 0,
   };
   private pastDepacketizer = { droppedUnits: 0, malformedPayloads: 0 };
+  /** Counts of streams and sockets that have been replaced or closed. */
+  private readonly retired = { packets: 0, bytes: 0, malformed: 0, dropped: 0 };
 
   constructor(options: PupilClientOptions) {
     super();
@@ -180,8 +202,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     if ((this.options.timeEchoIntervalMs ?? 10_000) > 0) await this.runTimeEcho();
     if (this.closed) return;
     this.streamsAllowed = true;
-    this.syncStream('world');
-    this.syncStream('gaze');
+    for (const name of STREAMS) this.syncStream(name);
 
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
     const socket = new StatusSocket(`ws://${host}:${this.options.port ?? 8080}/api/status`);
@@ -211,9 +232,11 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.statusSocket?.close();
+    this.retired.malformed += this.statusSocket?.bad ?? 0;
     this.statusSocket = undefined;
-    await Promise.all([...this.keepers.values()].map((k) => this.retireKeeper(k.keeper)));
+    const keepers = [...this.keepers.values()];
     this.keepers.clear();
+    await Promise.all(keepers.map((k) => this.retireKeeper(k.keeper)));
     this.setState('closed');
   }
 
@@ -221,7 +244,10 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     let packets = this.statusMessages;
     let bytes = 0;
     let malformed =
-      this.diag.badGaze + this.pastDepacketizer.malformedPayloads + (this.depacketizer?.counts.malformedPayloads ?? 0);
+      this.diag.badGaze +
+      this.diag.badPayloads +
+      this.pastDepacketizer.malformedPayloads +
+      (this.depacketizer?.counts.malformedPayloads ?? 0);
     let dropped = this.pastDepacketizer.droppedUnits + (this.depacketizer?.counts.droppedUnits ?? 0);
     for (const { keeper } of this.keepers.values()) {
       const t = keeper.totals();
@@ -231,7 +257,14 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       dropped += t.lost;
     }
     malformed += (this.statusSocket?.bad ?? 0) + this.model.badComponents;
-    return { packets, bytes, samples: this.samples, malformed, dropped };
+    // Streams and sockets of earlier connections still count: the counters never go back.
+    return {
+      packets: packets + this.retired.packets,
+      bytes: bytes + this.retired.bytes,
+      samples: this.samples,
+      malformed: malformed + this.retired.malformed,
+      dropped: dropped + this.retired.dropped,
+    };
   }
 
   status(): SourceStatus {
@@ -245,6 +278,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       peer,
       lastError: this.lastError,
       clock: this.clock.estimate(),
+      latency: this.transitMs === undefined ? undefined : { transitMs: this.transitMs },
       recording: phone ? this.model.isRecording : undefined,
       companion: this.companionState(),
     };
@@ -292,12 +326,12 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     const { changed } = this.model.apply(c);
     if (c.model === 'Sensor' && changed && c.data.conn_type === 'DIRECT') {
       const name = c.data.sensor;
-      if (name === 'world' || name === 'gaze') this.syncStream(name);
+      if ((STREAMS as readonly string[]).includes(name)) this.syncStream(name as StreamName);
     }
     if (changed) this.emitStatus();
   }
 
-  private syncStream(name: 'world' | 'gaze'): void {
+  private syncStream(name: StreamName): void {
     if (this.closed || !this.streamsAllowed) return;
     const wanted = this.options.streams?.[name] ?? true;
     const sensor = this.model.directSensor(name);
@@ -312,7 +346,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     const keeper = new RtspKeeper({
       url,
       transport: this.options.transport ?? 'udp',
-      select: name === 'world' ? selectWorld : selectGaze,
+      select: SELECT[name],
       rtpSilenceMs: this.options.rtpSilenceMs ?? 10_000,
       userAgent: 'Sightline',
     });
@@ -328,14 +362,32 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       if (this.lastError?.startsWith(`${name} stream`)) this.lastError = undefined;
       this.emitStatus();
     });
-    keeper.on('rtp', (d, session) => (name === 'world' ? this.onVideo(d, session) : this.onGaze(d)));
+    keeper.on('rtp', (d, session) => {
+      if (name === 'world') this.onVideo(d, session);
+      else if (name === 'gaze') this.onGaze(d);
+      else if (name === 'imu') this.onImu(d);
+      else this.onEyeEvent(d);
+    });
     this.keepers.set(name, { keeper, url });
     keeper.start();
   }
 
   private async retireKeeper(keeper: RtspKeeper): Promise<void> {
     keeper.removeAllListeners();
+    // Counted as retired at once (the caller already dropped it from the map), then topped up with
+    // what arrived while it stopped.
+    const before = keeper.totals();
+    this.addRetired(before, 1);
     await keeper.stop();
+    this.addRetired(before, -1);
+    this.addRetired(keeper.totals(), 1);
+  }
+
+  private addRetired(t: { packets: number; bytes: number; malformed: number; lost: number }, sign: 1 | -1): void {
+    this.retired.packets += sign * t.packets;
+    this.retired.bytes += sign * t.bytes;
+    this.retired.malformed += sign * t.malformed;
+    this.retired.dropped += sign * t.lost;
   }
 
   // ---- samples ----
@@ -362,6 +414,9 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     const { width, height } = this.sceneSize();
     const times = this.deviceTimes(d.senderUnixNs);
     if (times.deviceClockNs === undefined) this.diag.unsyncedGaze++;
+    // Gaze leaves the phone as it is computed: arrival − phone time (in host time) is the transit.
+    if (times.deviceTimeNs !== undefined && this.clock.estimate())
+      this.transitMs = (d.arrivalNs - times.deviceTimeNs) / 1e6;
     const sample: GazeSample = {
       kind: 'gaze',
       hostTimeNs: d.arrivalNs,
@@ -371,6 +426,45 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       worn: g.worn,
     };
     this.diag.gazeSamples++;
+    this.emitSample(sample);
+  }
+
+  /** IMU as an analog sample: accel x,y,z (g), gyro x,y,z (deg/s), quaternion w,x,y,z; time from its own tsNs. */
+  private onImu(d: RtpDelivery): void {
+    let imu;
+    try {
+      imu = decodeImu(d.packet.payload);
+    } catch {
+      this.diag.badPayloads++;
+      return;
+    }
+    const sample: AnalogSample = {
+      kind: 'analog',
+      hostTimeNs: d.arrivalNs,
+      ...this.deviceTimes(imu.timestampNs),
+      channels: [...imu.accelG, ...imu.gyroDegPerS, ...imu.quaternion],
+    };
+    this.emitSample(sample);
+  }
+
+  /** Eye events as named events (fixation, saccade, blink, onsets); keep-alives carry nothing. */
+  private onEyeEvent(d: RtpDelivery): void {
+    let e;
+    try {
+      e = decodeEyeEvent(d.packet.payload);
+    } catch {
+      this.diag.badPayloads++;
+      return;
+    }
+    if (!e) return;
+    const sample: EventSample = {
+      kind: 'event',
+      hostTimeNs: d.arrivalNs,
+      ...this.deviceTimes(e.startNs),
+      name: e.type,
+      // Duration in ms, to the µs (Unix ns as doubles carry ±256 ns).
+      ...('endNs' in e ? { value: Math.round((e.endNs - e.startNs) / 1e3) / 1e3 } : {}),
+    };
     this.emitSample(sample);
   }
 
@@ -410,7 +504,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
     }
   }
 
-  private emitSample(sample: GazeSample | VideoSample): void {
+  private emitSample(sample: GazeSample | VideoSample | AnalogSample | EventSample): void {
     this.samples++;
     this.lastSampleMs = Date.now();
     if (this.state !== 'streaming') this.setState('streaming');

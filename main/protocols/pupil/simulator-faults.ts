@@ -16,6 +16,10 @@ export interface PupilFaults {
   rtpReorder?: number;
   /** Stop sending RTP (the stream goes silent) while true. */
   rtpSilent?: boolean;
+  /** First RTP timestamp of every stream (e.g. just below 2^32 to make it wrap at once); random by default. */
+  rtpTimestampStart?: number;
+  /** Fraction 0..1 of RTP packets over TCP with a `400 Bad Request` written inside their frame (pupil.md §2.6). */
+  tcpCorruption?: number;
 }
 
 // The same seeded generator as the Motive simulator's faults.
@@ -26,15 +30,20 @@ export class PacketFate {
   private held: Uint8Array | undefined;
   lost = 0;
   reordered = 0;
+  corrupted = 0;
 
   constructor(
     private readonly faults: () => PupilFaults,
     private readonly random: () => number,
   ) {}
 
-  pass(packet: Uint8Array, send: (p: Uint8Array) => void): void {
+  pass(packet: Uint8Array, send: (p: Uint8Array) => void, corrupt?: (p: Uint8Array) => boolean): void {
     const f = this.faults();
     if (f.rtpSilent) return;
+    if (f.tcpCorruption && corrupt && this.random() < f.tcpCorruption && corrupt(packet)) {
+      this.corrupted++;
+      return;
+    }
     if (f.rtpLoss && this.random() < f.rtpLoss) {
       this.lost++;
       return;

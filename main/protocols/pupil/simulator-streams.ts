@@ -1,7 +1,8 @@
 /**
  * The Companion simulator's RTSP side (protocol notes, pupil.md §2): the sensor is chosen by
  * `?camera=` on DESCRIBE; world = H.264 scene video at 30 fps from the demo clip (single NAL units
- * and FU-A, as the phone sends), gaze at 200 Hz, IMU at 110 Hz (Neon), eye events keep-alives (Neon).
+ * and FU-A, as the phone sends), gaze at 200 Hz, IMU at 110 Hz (Neon), eye events once a second
+ * (Neon: a keep-alive, a fixation, a blink, in turn).
  * A sender report goes out at once and then every second (faults can hold it back).
  *
  * Each stream runs on the phone's steady clock: sample j of a 200 Hz stream is at
@@ -9,7 +10,7 @@
  * so a test knows where the gaze is for any phone time.
  */
 import { EventEmitter } from 'node:events';
-import { encodeBye, encodeRtp, encodeSenderReport, parseRtcp } from '../../net/rtsp/rtp';
+import { encodeBye, encodeRtp, encodeSenderReport, parseRtcp, type RtcpReportBlock } from '../../net/rtsp/rtp';
 import { unixNsToNtp } from '../../net/rtsp/ntp';
 import { packetizeH264 } from '../../net/rtsp/h264-rtp';
 import type { RtspDescription, RtspRefusal, RtspServerHandlers, RtspServerSession } from '../../net/rtsp/server';
@@ -45,7 +46,7 @@ export interface StreamContext {
 export interface SimulatorStreamEvents {
   gaze: [{ wallNs: number; x: number; y: number; worn: boolean }];
   frame: [{ wallNs: number; index: number; bytes: number; lastPacketHostNs: number; key: boolean }];
-  receiverReport: [];
+  receiverReport: [RtcpReportBlock[]];
   rtcpGarbage: [];
 }
 
@@ -67,7 +68,7 @@ const PERIOD_NS: Record<Camera, number> = {
   world: 1e9 / 30,
   gaze: 1e9 / 200,
   imu: 1e9 / 110,
-  eye_events: 2e9,
+  eye_events: 1e9,
 };
 
 export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implements RtspServerHandlers {
@@ -97,7 +98,7 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
       timer: setInterval(() => this.tick(session, s), camera === 'world' ? 8 : 4),
       ssrc: (this.ctx.random() * 0xffffffff) >>> 0,
       sequence: Math.floor(this.ctx.random() * 0x10000),
-      rtpBase: (this.ctx.random() * 0xffffffff) >>> 0,
+      rtpBase: (this.ctx.faults().rtpTimestampStart ?? this.ctx.random() * 0xffffffff) >>> 0,
       steadyStartNs: this.ctx.clock.steadyNs(hostStartNs),
       hostStartNs,
       next: 0,
@@ -124,7 +125,7 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
 
   rtcp(_session: RtspServerSession, data: Uint8Array): void {
     try {
-      if (parseRtcp(data).some((p) => p.type === 'rr')) this.emit('receiverReport');
+      for (const p of parseRtcp(data)) if (p.type === 'rr') this.emit('receiverReport', p.reports);
     } catch {
       this.emit('rtcpGarbage');
     }
@@ -220,7 +221,11 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
         s.sequence = (s.sequence + 1) & 0xffff;
         s.packets++;
         s.octets += payload.length;
-        fate.pass(packet, (p) => session.sendRtp(p));
+        fate.pass(
+          packet,
+          (p) => session.sendRtp(p),
+          (p) => session.sendRtpCorrupted(p),
+        );
       };
       if (s.camera === 'gaze') {
         const p = gazeAt(wallNs);
@@ -249,7 +254,29 @@ export class CompanionStreams extends EventEmitter<SimulatorStreamEvents> implem
           PayloadTypes.imu,
         );
       } else {
-        send(encodeEyeEvent(null), true, PayloadTypes.eyeEvents);
+        // A keep-alive (so clients' 10 s RTP watchdog stays quiet), then a fixation, then a blink.
+        const kind = s.next % 3;
+        const p = gazeAt(wallNs);
+        const { width, height } = this.ctx.clip.info;
+        const at: [number, number] = [p.x * width, p.y * height];
+        const event =
+          kind === 1
+            ? {
+                type: 'fixation' as const,
+                startNs: wallNs - 300e6,
+                endNs: wallNs,
+                start: at,
+                end: at,
+                mean: at,
+                amplitudePx: 3,
+                amplitudeDeg: 0.2,
+                meanVelocity: 10,
+                maxVelocity: 20,
+              }
+            : kind === 2
+              ? { type: 'blink' as const, startNs: wallNs - 150e6, endNs: wallNs }
+              : null;
+        send(encodeEyeEvent(event), true, PayloadTypes.eyeEvents);
       }
     }
   }
