@@ -125,20 +125,21 @@ export class VideoGazeView {
       this.status = late ? 'catching up (late video dropped)' : 'catching up (decoder behind)';
       return;
     }
+    // Main's key flag is checked against the bytes: only an IDR may start (or restart) the decoder.
+    const info = au.key ? describeAccessUnit(au.data) : null;
+    const idr = info?.idr ?? false;
     if (this.waitingForKey) {
-      const info = au.key ? describeAccessUnit(au.data) : null;
-      const codec = info?.codec ?? (info?.idr ? this.codec : null);
-      if (!info?.idr || codec === null) {
+      const codec = info?.codec ?? (idr ? this.codec : null);
+      if (!idr || codec === null) {
         this.counts.skippedToKey++;
         return;
       }
       if (!this.configure(codec, au.width, au.height)) return;
       this.waitingForKey = false;
       this.status = 'decoding';
-    } else if (au.key) {
+    } else if (info?.codec) {
       // A stream that changes resolution or profile says so in the SPS of its next IDR.
-      const codec = describeAccessUnit(au.data).codec;
-      if (codec !== null && !this.configure(codec, au.width, au.height)) return;
+      if (!this.configure(info.codec, au.width, au.height)) return;
     }
     const decoder = this.decoder!;
     // Chunk timestamps are whole µs; the contract's ptsUs need not be (90 kHz RTP ticks).
@@ -150,7 +151,7 @@ export class VideoGazeView {
     });
     if (this.pending.size > 64) this.pending.delete(this.pending.keys().next().value!);
     try {
-      decoder.decode(new EncodedVideoChunk({ type: au.key ? 'key' : 'delta', timestamp, data: au.data }));
+      decoder.decode(new EncodedVideoChunk({ type: idr ? 'key' : 'delta', timestamp, data: au.data }));
     } catch (error) {
       this.fail(error);
     }
