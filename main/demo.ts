@@ -9,6 +9,9 @@ import { errorMessage } from './hub/hub';
 import type { Source } from './hub/source';
 import { MotiveSimulator } from './protocols/natnet/simulator';
 import { NatNetClient } from './protocols/natnet/client';
+import { TeleportClient } from './protocols/teleport/client';
+import { startTeleportDemo, type TeleportDemo } from './protocols/teleport/demo';
+import type { TeleportSimulator } from './protocols/teleport/simulator';
 import { PupilClient } from './protocols/pupil/client';
 import { startPupilDemo } from './protocols/pupil/demo';
 import type { CompanionSimulator } from './protocols/pupil/simulator';
@@ -34,7 +37,12 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: { motive: MotiveSimulator; vrpn?: VrpnSimulator; pupil?: CompanionSimulator } | null;
+  demo: {
+    motive: MotiveSimulator;
+    vrpn?: VrpnSimulator;
+    pupil?: CompanionSimulator;
+    teleport?: TeleportSimulator;
+  } | null;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -68,7 +76,14 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
     case 'vrpn':
       return { source: vrpnSourceFor(config) };
     case 'teleport':
-      return { unsupported: `device "${config.id}": ${config.kind} devices are not supported yet; skipped` };
+      return {
+        source: new TeleportClient({
+          id: config.id,
+          label: config.label ?? `Teleport @ ${config.host}`,
+          host: config.host,
+          discoveryPort: config.port,
+        }),
+      };
   }
 }
 
@@ -116,6 +131,7 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
     'info',
     `Demo mode (${why}): a simulated Motive is streaming on this computer. See the README to add a real one.`,
   );
+  const teleport: TeleportDemo | null = await startTeleportDemo(hub);
   try {
     await hub.connect(DEMO_DEVICE_ID);
   } catch (error) {
@@ -126,11 +142,17 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   return {
     mode: 'demo',
     configPath,
-    demo: { motive: simulator, ...(vrpn ? { vrpn: vrpn.simulator } : {}), pupil },
+    demo: {
+      motive: simulator,
+      ...(vrpn ? { vrpn: vrpn.simulator } : {}),
+      pupil,
+      ...(teleport ? { teleport: teleport.simulator } : {}),
+    },
     close: async () => {
       await simulator.stop();
       await vrpn?.close();
       await pupil?.stop();
+      await teleport?.close();
     },
   };
 }

@@ -68,6 +68,8 @@ export interface DeviceSnapshot {
   /** Device-side recording state, when known. */
   recording: boolean | null;
   health: DeviceHealth;
+  /** Teleport servers only: the session, ENet link and node table for the Teleport panel. */
+  teleport?: TeleportStatus;
   /** What the device reports about itself (Pupil: the phone's status), when it reports anything. */
   deviceState?: DeviceState;
 }
@@ -116,6 +118,51 @@ export interface DeviceAnswer {
   message: string;
 }
 
+/** One Teleport session as the Teleport panel shows it (refreshed with the ~2 Hz health tick). */
+export interface TeleportStatus {
+  /** '2022a' (8-byte vtable prefix on commands) or '2022b'; null before the Setup. */
+  variant: string | null;
+  clientId: string | null;
+  /** Servers that answered discovery, newest first. */
+  servers: { address: string; servicePort: number; replyMs: number }[];
+  /** Every Setup field, formatted with its unit; null before the Setup. */
+  setup: { label: string; value: string }[] | null;
+  link: TeleportLinkStats | null;
+  /** At most 256 nodes, visible ones first. */
+  nodes: TeleportNodeStatus[];
+  nodeCount: number;
+  shutdownReceived: boolean;
+  /** The origin the server set (SetPosition), e.g. "0.000, 1.000, 0.000 m"; null if none. */
+  origin: string | null;
+}
+
+export interface TeleportLinkStats {
+  rttMs: number;
+  rttVarianceMs: number;
+  /** 0..1 */
+  packetLoss: number;
+  retransmits: number;
+  sinceLastReceiveMs: number | null;
+  bytesIn: number;
+  bytesOut: number;
+  channels: { name: string; bytesIn: number; bytesOut: number }[];
+}
+
+export interface TeleportNodeStatus {
+  uid: string;
+  visible: boolean;
+  enabled: boolean;
+  /** Movement updates per second. */
+  rateHz: number;
+  updates: number;
+  /** Metres. */
+  position: [number, number, number] | null;
+  /** x y z w. */
+  rotation: [number, number, number, number] | null;
+  /** ms since the last movement update. */
+  ageMs: number | null;
+}
+
 /**
  * From a device's room into the scene (Y up, metres). VRPN rooms are often Z up: `up: 'z'` rotates
  * −90° about X. `scale` multiplies positions (0.001 for millimetres); `offset` is added after, in metres.
@@ -129,6 +176,52 @@ export interface PoseTransform {
 export interface BodyName {
   id: number;
   name: string;
+  /** Absent: a rigid body (or a source that does not say). 'bone': a skeleton segment (NatNet). */
+  kind?: BodyKind;
+  /** A bone's parent segment: another body id of the same device. Absent for a root. */
+  parentId?: number;
+  /** What the body belongs to: a bone's skeleton name. */
+  group?: string;
+}
+
+export const BODY_KINDS = ['rigid', 'bone'] as const;
+export type BodyKind = (typeof BODY_KINDS)[number];
+
+/** Bounds the renderer enforces on catalog events (NatNet allows 1000 rigid bodies and 100 × 200 bones). */
+export const CatalogLimits = { maxBodies: 21_000, maxName: 256 } as const;
+
+export interface CatalogEvent {
+  type: 'catalog';
+  handle: number;
+  bodies: BodyName[];
+}
+
+/** Checks a catalog event from main before the renderer trusts it; null when anything is off. */
+export function readCatalogEvent(event: unknown): CatalogEvent | null {
+  const e = event as Partial<CatalogEvent> | null;
+  if (!e || e.type !== 'catalog' || !Number.isInteger(e.handle) || !Array.isArray(e.bodies)) return null;
+  if (e.bodies.length > CatalogLimits.maxBodies) return null;
+  const bodies: BodyName[] = [];
+  for (const b of e.bodies as unknown[]) {
+    const x = b as Partial<BodyName> | null;
+    if (!x || !Number.isFinite(x.id) || typeof x.name !== 'string' || x.name.length > CatalogLimits.maxName)
+      return null;
+    const body: BodyName = { id: x.id!, name: x.name };
+    if (x.kind !== undefined) {
+      if (!(BODY_KINDS as readonly unknown[]).includes(x.kind)) return null;
+      body.kind = x.kind;
+    }
+    if (x.parentId !== undefined) {
+      if (!Number.isFinite(x.parentId)) return null;
+      body.parentId = x.parentId;
+    }
+    if (x.group !== undefined) {
+      if (typeof x.group !== 'string' || x.group.length > CatalogLimits.maxName) return null;
+      body.group = x.group;
+    }
+    bodies.push(body);
+  }
+  return { type: 'catalog', handle: e.handle!, bodies };
 }
 
 /** What the app's menu asks the page to do (the page owns the panels and the forms). */
@@ -143,7 +236,7 @@ export type PanelLayout = Record<string, unknown>;
 
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
-  | { type: 'catalog'; handle: number; bodies: BodyName[] }
+  | CatalogEvent
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
   | InputsEvent
   | { type: 'app-command'; command: AppCommand };
@@ -266,6 +359,10 @@ export type WsServerMessage = { t: 'rpc'; id: number; response: RpcResponse } | 
 //     then markerCount × 3: x, y, z
 //   GAZE section (type 2, Pupil): [3] count, then count × GAZE_STRIDE: hostTimeMs, deviceTimeMs, x, y, worn
 //     (every gaze sample since the last batch, not just the newest: the video panel matches them to frames)
+//   POSE DETAILS section (type 4, optional, right after the POSES section of the same device, NatNet):
+//     [3] bodyCount  [4] markerCount (both equal to that POSES section's)
+//     then bodyCount × DETAIL_STRIDE: meanErrorM, markerCount (NaN where unknown), body order as there
+//     then markerCount flags (MarkerFlags bits; 0 when unknown), marker order as there
 //   ANALOG section (type 3): reserved. VRPN buttons, analogs and dials reach the renderer as low-rate
 //     'inputs' events instead (state on change, ~10 Hz at most): a panel needs values, not every sample.
 // Sections of an unknown type are skipped by their length.
@@ -274,7 +371,7 @@ export type WsServerMessage = { t: 'rpc'; id: number; response: RpcResponse } | 
 export const BATCH_MAGIC = 0x51_6e_4c_01; // "SLn" + layout version 1
 export const BATCH_HEADER_LENGTH = 4;
 export const SECTION_HEADER_LENGTH = 3;
-export const SectionType = { Poses: 1, Gaze: 2, Analog: 3 } as const;
+export const SectionType = { Poses: 1, Gaze: 2, Analog: 3, PoseDetails: 4 } as const;
 export const POSES_FIXED_LENGTH = 10;
 export const BODY_STRIDE = 9;
 export const MARKER_STRIDE = 3;
@@ -284,6 +381,21 @@ export const GAZE_FIXED_LENGTH = 4;
 export const BatchLimits = { maxSections: 64, maxBodies: 2000, maxMarkers: 10000, maxGaze: 1000 } as const;
 
 export const PosesFlags = { Recording: 1, RecordingKnown: 2 } as const;
+
+export const DETAILS_FIXED_LENGTH = 5;
+export const DETAIL_STRIDE = 2;
+/**
+ * Per-marker bits, NatNet's labeled-marker params as sent (protocol notes, natnet.md, labeled markers):
+ * a source without them sends no flags and its markers count as labeled.
+ */
+export const MarkerFlags = {
+  Occluded: 0x01,
+  PointCloudSolved: 0x02,
+  ModelSolved: 0x04,
+  HasModel: 0x08,
+  Unlabeled: 0x10,
+  Active: 0x20,
+} as const;
 
 /** One tracked body's pose, flat for speed: metres, quaternion (qx, qy, qz, qw). Sources emit it, batches carry it. */
 export interface BodyPose {
@@ -296,6 +408,10 @@ export interface BodyPose {
   qz: number;
   qw: number;
   valid: boolean;
+  /** Mean marker error in metres (NatNet), when the source knows it. */
+  meanError?: number;
+  /** Markers tracked on the body this frame, when the source knows it. */
+  markerCount?: number;
 }
 
 export type PackedBody = BodyPose;
@@ -311,6 +427,8 @@ export interface PosesSection {
   bodies: PackedBody[];
   /** xyz interleaved; a view into the batch, not a copy. */
   markers: Float64Array;
+  /** One MarkerFlags value per marker, absent when the source sends none. A view. */
+  markerFlags?: Float64Array;
 }
 
 /** Gaze samples since the previous batch (Pupil, ~200 Hz): all of them, for matching to video frames by time. */
@@ -344,6 +462,17 @@ export interface PosesInput {
   bodies: readonly PackedBody[];
   /** xyz interleaved */
   markers?: ArrayLike<number>;
+  /** One MarkerFlags value per marker (extra values are ignored, missing ones are 0). */
+  markerFlags?: ArrayLike<number>;
+}
+
+/** Whether a section carries details: a body's error or marker count, or marker flags. */
+function hasDetails(p: PosesInput): boolean {
+  return p.markerFlags !== undefined || p.bodies.some((b) => b.meanError !== undefined || b.markerCount !== undefined);
+}
+
+function detailsLength(p: PosesInput, markerCount: number): number {
+  return hasDetails(p) ? DETAILS_FIXED_LENGTH + p.bodies.length * DETAIL_STRIDE + markerCount : 0;
 }
 
 /** Packs one batch. Main side; the result's buffer is owned whole (safe to transfer or send). */
@@ -354,16 +483,20 @@ export function packBatch(
   gaze: readonly GazeInput[] = [],
 ): Float64Array {
   let length = BATCH_HEADER_LENGTH;
+  let sections = poses.length + gaze.length;
   for (const p of poses) {
-    length += SECTION_HEADER_LENGTH + POSES_FIXED_LENGTH - SECTION_HEADER_LENGTH;
-    length += p.bodies.length * BODY_STRIDE + (p.markers ? p.markers.length - (p.markers.length % 3) : 0);
+    const markerCount = p.markers ? Math.floor(p.markers.length / 3) : 0;
+    length += POSES_FIXED_LENGTH + p.bodies.length * BODY_STRIDE + markerCount * MARKER_STRIDE;
+    const details = detailsLength(p, markerCount);
+    length += details;
+    if (details > 0) sections++;
   }
   for (const g of gaze) length += GAZE_FIXED_LENGTH + g.samples.length * GAZE_STRIDE;
   const out = new Float64Array(length);
   out[0] = BATCH_MAGIC;
   out[1] = seq;
   out[2] = sentAtMs;
-  out[3] = poses.length + gaze.length;
+  out[3] = sections;
   let o = BATCH_HEADER_LENGTH;
   for (const p of poses) {
     const markerCount = p.markers ? Math.floor(p.markers.length / 3) : 0;
@@ -393,6 +526,7 @@ export function packBatch(
     }
     if (p.markers) for (let i = 0; i < markerCount * 3; i++) out[b + i] = p.markers[i]!;
     o += sectionLength;
+    o += packDetails(out, o, p, markerCount);
   }
   for (const g of gaze) {
     const sectionLength = GAZE_FIXED_LENGTH + g.samples.length * GAZE_STRIDE;
@@ -414,6 +548,26 @@ export function packBatch(
   return out;
 }
 
+/** Writes the POSE DETAILS section of `p` at `o` if it has details; returns its length. */
+function packDetails(out: Float64Array, o: number, p: PosesInput, markerCount: number): number {
+  const length = detailsLength(p, markerCount);
+  if (length === 0) return 0;
+  out[o] = SectionType.PoseDetails;
+  out[o + 1] = p.handle;
+  out[o + 2] = length;
+  out[o + 3] = p.bodies.length;
+  out[o + 4] = markerCount;
+  let d = o + DETAILS_FIXED_LENGTH;
+  for (const body of p.bodies) {
+    out[d] = body.meanError ?? NaN;
+    out[d + 1] = body.markerCount ?? NaN;
+    d += DETAIL_STRIDE;
+  }
+  const flags = p.markerFlags;
+  for (let i = 0; i < markerCount; i++) out[d + i] = flags && i < flags.length ? flags[i]! : 0;
+  return length;
+}
+
 export class BatchFormatError extends Error {}
 
 function count(value: number | undefined, max: number, what: string): number {
@@ -427,7 +581,8 @@ function count(value: number | undefined, max: number, what: string): number {
 export function unpackBatch(buffer: ArrayBuffer | Float64Array): UnpackedBatch {
   const a = buffer instanceof Float64Array ? buffer : new Float64Array(buffer, 0, Math.floor(buffer.byteLength / 8));
   if (a.length < BATCH_HEADER_LENGTH || a[0] !== BATCH_MAGIC) throw new BatchFormatError('not a Sightline batch');
-  const sections = count(a[3], BatchLimits.maxSections, 'section count');
+  // Each device's poses may come with a details section.
+  const sections = count(a[3], 2 * BatchLimits.maxSections, 'section count');
   const poses: PosesSection[] = [];
   const gaze: GazeSection[] = [];
   let o = BATCH_HEADER_LENGTH;
@@ -472,6 +627,8 @@ export function unpackBatch(buffer: ArrayBuffer | Float64Array): UnpackedBatch {
         bodies,
         markers: a.subarray(b, b + markerCount * MARKER_STRIDE),
       });
+    } else if (type === SectionType.PoseDetails) {
+      unpackDetails(a, o, len, poses.at(-1));
     } else if (type === SectionType.Gaze) {
       if (len < GAZE_FIXED_LENGTH) throw new BatchFormatError('gaze section too short');
       const n = count(a[o + 3], BatchLimits.maxGaze, 'gaze sample count');
@@ -483,6 +640,31 @@ export function unpackBatch(buffer: ArrayBuffer | Float64Array): UnpackedBatch {
     o += len;
   }
   return { seq: a[1]!, sentAtMs: a[2]!, poses, gaze };
+}
+
+/** Attaches a POSE DETAILS section to the POSES section just before it, which must be its device's. */
+function unpackDetails(a: Float64Array, o: number, len: number, poses: PosesSection | undefined): void {
+  if (len < DETAILS_FIXED_LENGTH) throw new BatchFormatError('details section too short');
+  const bodyCount = count(a[o + 3], BatchLimits.maxBodies, 'details body count');
+  const markerCount = count(a[o + 4], BatchLimits.maxMarkers, 'details marker count');
+  if (DETAILS_FIXED_LENGTH + bodyCount * DETAIL_STRIDE + markerCount !== len) {
+    throw new BatchFormatError('details section length does not match its counts');
+  }
+  if (!poses || poses.handle !== a[o + 1] || poses.markerFlags !== undefined) {
+    throw new BatchFormatError('details section without its poses section');
+  }
+  if (poses.bodies.length !== bodyCount || poses.markers.length !== markerCount * MARKER_STRIDE) {
+    throw new BatchFormatError('details section counts differ from its poses section');
+  }
+  let d = o + DETAILS_FIXED_LENGTH;
+  for (const body of poses.bodies) {
+    const meanError = a[d]!;
+    const markers = a[d + 1]!;
+    if (!Number.isNaN(meanError)) body.meanError = meanError;
+    if (Number.isInteger(markers) && markers >= 0) body.markerCount = markers;
+    d += DETAIL_STRIDE;
+  }
+  poses.markerFlags = a.subarray(d, d + markerCount);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// `npm run screenshot`: refreshes docs/screenshot.png (the README's picture) from a fresh e2e run.
+// `npm run screenshot`: refreshes the README's pictures (docs/screenshot.png, docs/scene.png) from a fresh e2e run.
 // `npm test` never writes into the tracked tree; its screenshot stays in test-results/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shots = [
   ['test-results/screenshots/app.png', 'docs/screenshot.png'],
   ['test-results/screenshots/video-gaze.png', 'docs/video-gaze.png'],
+  ['test-results/screenshots/scene.png', 'docs/scene.png'],
 ];
 
 for (const [from] of shots) rmSync(join(root, from), { force: true });

@@ -5,6 +5,7 @@
  */
 import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './natnet-commands';
 import { discoverPupil, probePupil, simPupil } from './pupil-commands';
+import { discoverTeleportCommand, probeTeleport, simTeleport } from './teleport-commands';
 import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
@@ -31,23 +32,32 @@ export const USAGE = `usage: sightline <command> <device> [options]
       run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
   probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
       connect and print one JSON line per VRPN message until stopped or N messages
+  sim teleport [--host 127.0.0.1] [--discovery-port 10600] [--service-port 10500] [--variant 2022a|2022b]
+               [--nodes 4] [--rate 30] [--idle-timeout 13000]
+      run a simulated Teleport server (ENet era, 2022) until stopped
+  probe teleport [HOST] [--discovery-port 10600] [--updates N] [--timeout MS] [--id-width 4|8]
+      discover, connect, print the Setup as one JSON line, then one line per node update
+  discover teleport [--host 255.255.255.255] [--port 10600] [--timeout 1000] [--id-width 4|8] [--local ADDR]
+      list the Teleport servers that answer discovery
   info
       print what this build supports, as JSON
   record
       not available yet: recording to MCAP comes with the recorder
 
-Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion). teleport is planned.`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion), teleport (Teleport servers, ENet era).`;
 
 type Command = (argv: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
-  sim: { natnet: simNatNet, vrpn: simVrpn, pupil: simPupil },
-  probe: { natnet: probeNatNet, vrpn: probeVrpn, pupil: probePupil },
+  sim: { natnet: simNatNet, vrpn: simVrpn, pupil: simPupil, teleport: simTeleport },
+  probe: { natnet: probeNatNet, vrpn: probeVrpn, pupil: probePupil, teleport: probeTeleport },
   decode: { natnet: decodeNatNet },
-  discover: { natnet: discoverNatNet, pupil: discoverPupil },
+  discover: { natnet: discoverNatNet, pupil: discoverPupil, teleport: discoverTeleportCommand },
 };
 
-const PLANNED = new Set(['teleport']);
+const PLANNED = new Set<string>();
+/** Every device some command knows: `decode teleport` is then "not available", not "unknown device". */
+const KNOWN = new Set(Object.values(commands).flatMap((byDevice) => Object.keys(byDevice)));
 
 export async function runCli(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, device, ...rest] = argv;
@@ -75,7 +85,9 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
       throw new UsageError(
         PLANNED.has(device)
           ? `${command} ${device}: not available yet (planned)`
-          : `unknown device ${JSON.stringify(device)}`,
+          : KNOWN.has(device)
+            ? `${command} ${device}: not available for this device`
+            : `unknown device ${JSON.stringify(device)}`,
       );
     }
     return await run(rest, io, signal);

@@ -25,7 +25,7 @@ export function infoReport() {
       natnet: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
       pupil: { status: 'supported', families: ['Pupil Invisible', 'Neon'] },
       vrpn: { status: 'supported', versions: ['07.x (cookie major 07)'] },
-      teleport: { status: 'planned' },
+      teleport: { status: 'supported', versions: ['2022a', '2022b'] },
     },
     config: config.path,
     configExists: existsSync(config.path),

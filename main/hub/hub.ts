@@ -13,6 +13,7 @@ import { Backoff, type BackoffOptions } from './backoff';
 import { deviceStateOf } from './device-state';
 import { HealthTracker } from './health';
 import type {
+  BodyCatalog,
   ConnectionState,
   DeviceKind,
   PosesSample,
@@ -141,7 +142,7 @@ export class Hub extends EventEmitter<HubEvents> {
     });
     const onStatus = (): void => this.noticeChange(device);
     const onSample = (sample: Sample): void => this.onSample(device, sample);
-    const onCatalog = (catalog: { bodies: { id: number; name: string }[] }): void => this.onCatalog(device, catalog);
+    const onCatalog = (catalog: BodyCatalog): void => this.onCatalog(device, catalog);
     const onDown = (reason: string): void => this.onDown(device, reason);
     const onError = (error: unknown): void => this.onDown(device, errorMessage(error));
     source.on('status', onStatus);
@@ -407,8 +408,8 @@ export class Hub extends EventEmitter<HubEvents> {
     }
   }
 
-  private onCatalog(device: Device, catalog: { bodies: { id: number; name: string }[] }): void {
-    device.catalog = catalog.bodies.map((b) => ({ id: b.id, name: b.name }));
+  private onCatalog(device: Device, catalog: BodyCatalog): void {
+    device.catalog = [...catalog.bodies, ...(catalog.bones ?? [])].map((b) => ({ ...b }));
     this.emit('catalog', this.catalogOf(device));
   }
 
@@ -488,6 +489,7 @@ export class Hub extends EventEmitter<HubEvents> {
         { state, reconnects: device.reconnects, lastError: device.lastError, nextRetryAtMs: device.nextRetryAtMs },
         this.now(),
       ),
+      ...(status.teleport ? { teleport: status.teleport } : {}),
     };
   }
 

@@ -7,9 +7,9 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyPose, DeviceAnswer, DeviceState, PoseTransform } from '../../preload/api';
+import type { BodyName, BodyPose, DeviceAnswer, DeviceState, PoseTransform, TeleportStatus } from '../../preload/api';
 
-export type { BodyPose, DeviceAnswer, DeviceState, PoseTransform };
+export type { BodyName, BodyPose, DeviceAnswer, DeviceState, PoseTransform };
 
 export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
 
@@ -69,6 +69,8 @@ export interface SourceStatus {
   latency?: LatencyFigures;
   /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
   recording?: boolean;
+  /** Teleport sources: what the Teleport panel shows (passed through to DeviceSnapshot.teleport). */
+  teleport?: TeleportStatus;
   /** Pupil Companion: the phone's own state, for the VideoGaze panel. */
   companion?: CompanionState;
 }
@@ -112,6 +114,13 @@ export interface PosesSample extends SampleBase {
   bodies: BodyPose[];
   /** Marker positions, xyz interleaved (metres). */
   markers?: Float32Array;
+  /** Per marker, MarkerFlags bits (preload/api.ts: labeled or not, occluded…), when the source knows. */
+  markerFlags?: Uint16Array;
+  /**
+   * Skeleton segments, apart from `bodies` (which stays the rigid bodies: the CLI and the recorder
+   * print those), with ids distinct from every rigid body's (NatNet: skeletonId << 16 | boneId).
+   */
+  bones?: BodyPose[];
   /** Device recording flag carried in the data (NatNet params bit 0). */
   recording?: boolean;
   /** The decoded device message, for the recorder and `probe` (NatNet: FrameOfData). */
@@ -168,7 +177,9 @@ export type Sample = PosesSample | GazeSample | VideoSample | EventSample | Anal
 
 /** What a device calls its bodies (NatNet model definitions, VRPN sensors, Teleport nodes). */
 export interface BodyCatalog {
-  bodies: { id: number; name: string }[];
+  bodies: BodyName[];
+  /** Skeleton segments (kind 'bone', parentId, group: the skeleton), named like `bodies`. */
+  bones?: BodyName[];
 }
 
 /** Optional capabilities; the UI offers only what a source has. */

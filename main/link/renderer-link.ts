@@ -416,7 +416,8 @@ function toPosesInput(handle: number, sample: PosesSample, count: number): Poses
     deviceTimeMs: sample.deviceTimeNs === undefined ? undefined : sample.deviceTimeNs / 1e6,
     recording: sample.recording,
     samples: count,
-    bodies: sample.bodies,
+    bodies: sample.bones?.length ? sample.bodies.concat(sample.bones) : sample.bodies,
     markers: sample.markers,
+    markerFlags: sample.markerFlags,
   };
 }

@@ -5,6 +5,7 @@ import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
+import { TeleportPanel } from './panels/Teleport';
 import { VideoGaze } from './panels/VideoGaze';
 import { isShown, useLayoutStore } from './stores/layout-store';
 
@@ -21,6 +22,7 @@ export function App() {
           {isShown(layout, 'devices') && <Devices />}
           {isShown(layout, 'recording') && <Recording />}
           <InputsPanel />
+          <TeleportPanel />
           {isShown(layout, 'health') && <Health />}
         </aside>
       </main>

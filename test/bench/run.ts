@@ -10,6 +10,7 @@ import { benchNatNetDecode } from './natnet-decode';
 import { reportPupilBench } from './pupil';
 import { benchVideoGaze, reportVideoGaze } from './video-gaze';
 import { benchVrpn } from './vrpn';
+import { benchTeleportEnet } from './teleport-enet';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   line('  main-process CPU share at that rate', `${(hub.cpuShare * 100).toFixed(1)} % of one core`, '—', null);
 
   await benchVrpn(line);
+
+  await benchTeleportEnet(line);
 
   for (const rate of [120, 1000]) {
     const lat = await benchLinkLatency(rate, 10, 5);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startHeadless, type HeadlessServer } from '../../main/headless';
+import { startHeadless, type HeadlessOptions, type HeadlessServer } from '../../main/headless';
 import {
   chromiumUnavailable,
   ensureBuilt,
@@ -23,7 +23,10 @@ export interface DemoPage {
   problems: PageProblems;
 }
 
-export function useHeadlessDemoPage(suite: string): (t: { skip(reason: string): void }) => DemoPage | null {
+export function useHeadlessDemoPage(
+  suite: string,
+  options: Partial<HeadlessOptions> = {},
+): (t: { skip(reason: string): void }) => DemoPage | null {
   const skipReason = chromiumUnavailable();
   let server: HeadlessServer | null = null;
   let browser: LaunchedBrowser | null = null;
@@ -37,7 +40,7 @@ export function useHeadlessDemoPage(suite: string): (t: { skip(reason: string): 
     }
     ensureBuilt();
     server = await withTimeout(
-      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {} }),
+      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {}, ...options }),
       20_000,
       'headless start',
     );

@@ -95,7 +95,7 @@ test('usage mistakes exit with code 2 and say what is wrong', async () => {
     [['frobnicate', 'natnet'], /unknown command/],
     [['probe'], /needs a device/],
     [['probe', 'natnet'], /needs the Motive host/],
-    [['probe', 'teleport', 'x'], /not available yet/],
+    [['decode', 'teleport', 'x'], /decode teleport: not available/],
     [['sim', 'natnet', '--rate', '5000'], /--rate must be/],
     [['sim', 'natnet', '--bogus'], /bogus/],
   ];

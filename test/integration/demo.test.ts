@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startHeadless } from '../../main/headless';
 import { DEMO_DEVICE_ID } from '../../main/demo';
 import { DEMO_PUPIL_ID } from '../../main/protocols/pupil/demo';
+import { DEMO_TELEPORT_ID } from '../../main/protocols/teleport/demo';
 import { DEMO_VRPN_DEVICE_ID } from '../../main/protocols/vrpn/demo';
 import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
 import { waitFor } from '../helpers/fake-source';
@@ -45,7 +46,10 @@ test('demo mode: a streaming simulated Motive, moving bodies, names, and recordi
     const first = motivePoses[1]!;
     const last = motivePoses.at(-1)!;
     assert.equal(first.handle, device.handle);
-    assert.ok(first.bodies.length >= 3 && first.bodies.length <= 5, `${first.bodies.length} bodies`);
+    // Skeleton segments follow the rigid bodies, with ids of skeletonId << 16 | boneId.
+    const rigid = first.bodies.filter((b) => b.id < 0x10000);
+    assert.ok(rigid.length >= 3 && rigid.length <= 5, `${rigid.length} rigid bodies`);
+    assert.ok(first.bodies.length > rigid.length, 'the skeleton’s segments too');
     assert.ok(last.frameNumber! > first.frameNumber!);
     const moved = last.bodies.some((b, i) => {
       const a = first.bodies[i]!;
@@ -88,7 +92,7 @@ test('no device configured → demo mode; --config with a device → that device
     assert.equal(empty.devices?.mode, 'demo');
     assert.deepEqual(
       empty.hub.snapshots().map((d) => d.id),
-      [DEMO_DEVICE_ID, DEMO_VRPN_DEVICE_ID, DEMO_PUPIL_ID],
+      [DEMO_DEVICE_ID, DEMO_TELEPORT_ID, DEMO_VRPN_DEVICE_ID, DEMO_PUPIL_ID],
     );
   } finally {
     await empty.close();

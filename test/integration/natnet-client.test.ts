@@ -9,6 +9,7 @@ import { NatNetClient } from '../../main/protocols/natnet/client';
 import { formatVersion } from '../../main/protocols/natnet/codec';
 import type { Version4 } from '../../main/protocols/natnet/types';
 import type { BodyCatalog, SourceStatus } from '../../main/hub/source';
+import { MarkerFlags } from '../../preload/api';
 import {
   LOOPBACK,
   assertStrictlyIncreasing,
@@ -39,11 +40,19 @@ test('unicast: server info, catalog, frames, clock and latency', async (t) => {
   assert.match(client.status().peer ?? '', /Motive 3\.1, NatNet 4\.1, unicast, 10 MHz clock/);
 
   await waitFor(() => catalogs.length > 0, 2000, 'catalog');
-  assert.deepEqual(catalogs[0], { bodies: sim.bodyNames() });
+  assert.deepEqual(catalogs[0]!.bodies, sim.bodyNames());
   assert.deepEqual(
     catalogs[0]!.bodies.map((b) => b.name),
     ['Wand', 'Head', 'LeftHand'],
   );
+  // The walking skeleton's segments, each pointing at its parent (the hip is the root).
+  const bones = catalogs[0]!.bones ?? [];
+  assert.equal(bones.length, 6);
+  const hip = bones.find((b) => b.name === 'Walker/Hip')!;
+  assert.equal(hip.kind, 'bone');
+  assert.equal(hip.group, 'Walker');
+  assert.equal(hip.parentId, undefined);
+  assert.equal(bones.find((b) => b.name === 'Walker/Ab')!.parentId, hip.id);
   assert.ok(client.descriptions.some((d) => d.type === 'skeleton'));
 
   await waitFor(() => samples.length >= 60 && client.status().clock !== undefined, 3000, '60 samples and a clock');
@@ -59,8 +68,19 @@ test('unicast: server info, catalog, frames, clock and latency', async (t) => {
     assert.ok(body.y > 0.8 && body.y < 1.7, `body ${body.id} at height ${body.y}`);
     assert.ok(Math.abs(Math.hypot(body.qx, body.qy, body.qz, body.qw) - 1) < 1e-4, 'unit quaternion');
   }
-  // 3 + 4 + 5 markers, xyz each.
-  assert.equal(sample.markers?.length, 12 * 3);
+  // 3 + 4 + 5 labeled markers, then 3 unlabeled ones, xyz each, flagged apart.
+  assert.equal(sample.markers?.length, 15 * 3);
+  assert.deepEqual(
+    [...sample.markerFlags!].map((f) => (f & MarkerFlags.Unlabeled ? 'u' : 'l')).join(''),
+    'l'.repeat(12) + 'uuu',
+  );
+  assert.deepEqual(
+    sample.bodies.map((b) => b.markerCount),
+    [3, 4, 5],
+  );
+  for (const body of sample.bodies) assert.ok(body.meanError! > 0 && body.meanError! < 0.001, 'mean error, m');
+  assert.equal(sample.bones?.length, 6);
+  assert.equal(sample.bones![0]!.id >>> 16, 1001, 'bone ids: skeletonId << 16 | boneId');
   assert.equal(sample.recording, false);
   assert.ok(sample.raw && typeof sample.raw === 'object' && 'frameNumber' in sample.raw);
   assertStrictlyIncreasing(samples.map((s) => s.frameNumber!));

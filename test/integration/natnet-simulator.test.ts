@@ -70,16 +70,20 @@ test('unicast frames come FROM the data port TO the connect endpoint, with exact
     assert.ok(systemMs > 4 && systemMs < 7, `mid-exposure → transmit ${systemMs} ms`);
     assert.equal(frame.timestamp, frame.frameNumber / 100);
     assert.equal(frame.rigidBodies.length, 3);
+    const labeled = frame.labeledMarkers.filter((m) => m.modelId !== 0);
+    const unlabeled = frame.labeledMarkers.filter((m) => m.modelId === 0);
     assert.deepEqual(
-      [...new Set(frame.labeledMarkers.map((m) => m.modelId))],
+      [...new Set(labeled.map((m) => m.modelId))],
       frame.rigidBodies.map((b) => b.id),
       'labeled markers carry their rigid body as model id',
     );
+    assert.equal(unlabeled.length, 3, 'a few unlabeled point-cloud markers too');
+    for (const m of unlabeled) assert.equal(m.params! & 0x10, 0x10, 'params bit 4: unlabeled');
     assert.deepEqual(
       frame.markerSets.map((s) => s.name),
       ['Wand', 'Head', 'LeftHand', 'all'],
     );
-    assert.equal(frame.markerSets.at(-1)!.markers.length, frame.labeledMarkers.length);
+    assert.equal(frame.markerSets.at(-1)!.markers.length, labeled.length);
     assert.equal(frame.skeletons.length, 1);
     assert.equal(frame.skeletons[0]!.bones[0]!.id >> 16, frame.skeletons[0]!.id);
   }

@@ -25,7 +25,6 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type {
   BodyCatalog,
-  BodyPose,
   ConnectionState,
   LatencyFigures,
   PosesSample,
@@ -53,6 +52,7 @@ import { frameTiming, ticksToNs } from './frame-timing';
 import { FrameSequencer } from './frame-sequencer';
 import { sightlineSender } from './identity';
 import { natnetRecordingControl } from './recording-control';
+import { bonePoses, catalogFromModels, markerArrays, rigidBodyPoses } from './scene-data';
 import type { DataDescription, FrameOfData, NatNetMessage, ServerInfo, Version4 } from './types';
 import { StaleClock } from '../../hub/stale-clock';
 
@@ -655,8 +655,8 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
   private onModels(descriptions: DataDescription[]): void {
     this.models = descriptions;
     this.modelDefWaiter?.();
-    const bodies = descriptions.flatMap((d) => (d.type === 'rigidBody' ? [{ id: d.id, name: d.name }] : []));
-    const catalog: BodyCatalog = { bodies };
+    const { bodies, bones } = catalogFromModels(descriptions);
+    const catalog: BodyCatalog = bones.length > 0 ? { bodies, bones } : { bodies };
     this.emit('catalog', catalog);
   }
 
@@ -695,25 +695,19 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     this.modelsChangedFlag = flags.modelsChanged;
 
     const timing = frameTiming(frame, this.clockFrequency, this.clock, receivedNs);
+    const markers = markerArrays(frame);
     if (timing) this.latency = timing.latency;
     const sample: PosesSample = {
       kind: 'poses',
       hostTimeNs: receivedNs,
       frameNumber: frame.frameNumber,
-      bodies: frame.rigidBodies.map((rb): BodyPose => ({
-        id: rb.id,
-        x: rb.x,
-        y: rb.y,
-        z: rb.z,
-        qx: rb.qx,
-        qy: rb.qy,
-        qz: rb.qz,
-        qw: rb.qw,
-        valid: rb.valid,
-      })),
-      markers: markerArray(frame),
+      bodies: rigidBodyPoses(frame),
+      markers: markers.xyz,
+      markerFlags: markers.flags,
       raw: frame,
     };
+    const bones = bonePoses(frame);
+    if (bones.length > 0) sample.bones = bones;
     if (timing?.deviceTimeNs !== undefined) sample.deviceTimeNs = timing.deviceTimeNs;
     if (hasParams) sample.recording = flags.recording;
 
@@ -803,18 +797,6 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
   private emitStatus(): void {
     this.emit('status', this.status());
   }
-}
-
-function markerArray(frame: FrameOfData): Float32Array {
-  const markers = frame.labeledMarkers;
-  const xyz = new Float32Array(markers.length * 3);
-  for (let i = 0; i < markers.length; i++) {
-    const m = markers[i]!;
-    xyz[i * 3] = m.x;
-    xyz[i * 3 + 1] = m.y;
-    xyz[i * 3 + 2] = m.z;
-  }
-  return xyz;
 }
 
 async function resolveAddress(host: string): Promise<string> {

@@ -29,6 +29,11 @@ const SKELETON_NAME = 'Walker';
 const MARKER_SIZE_M = 0.014;
 /** Labeled-marker params: point-cloud solved (bit 1) + has model (bit 3), as real Motive sends. */
 const MODEL_MARKER_PARAMS = 0x0a;
+/** Unlabeled point-cloud markers: point-cloud solved (bit 1) + unlabeled (bit 4), model 0. */
+const UNLABELED_MARKER_PARAMS = 0x12;
+/** Strays the cameras see that belong to no asset (a reflection, a dropped marker); Motive numbers them from 50000. */
+const UNLABELED_MARKERS = 3;
+const UNLABELED_FIRST_ID = 50_000;
 /**
  * Keep a frame well under the 65,503-byte NatNet maximum, and the "all" marker set within the SDK's
  * 200 markers per set: past either, the remaining bodies stream without markers (as if the operator
@@ -190,6 +195,7 @@ export class MotiveScene {
       }
     }
     markerSets.push({ name: 'all', markers: all });
+    for (let k = 0; k < UNLABELED_MARKERS; k++) labeledMarkers.push(strayMarker(k, timeS));
     return {
       markerSets,
       legacyMarkers: [],
@@ -201,6 +207,22 @@ export class MotiveScene {
       devices: [],
     };
   }
+}
+
+/** Unlabeled marker k: drifting slowly near the floor, under the orbits. */
+function strayMarker(k: number, t: number): LabeledMarkerData {
+  const angle = 0.1 * t + (2 * Math.PI * k) / UNLABELED_MARKERS;
+  return {
+    id: UNLABELED_FIRST_ID + k,
+    modelId: 0,
+    markerId: UNLABELED_FIRST_ID + k,
+    x: 1.1 * Math.cos(angle),
+    y: 0.05 + 0.03 * k,
+    z: 1.1 * Math.sin(angle),
+    size: MARKER_SIZE_M,
+    params: UNLABELED_MARKER_PARAMS,
+    residual: 0.0004,
+  };
 }
 
 function bodyModel(index: number): BodyModel {

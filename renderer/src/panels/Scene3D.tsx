@@ -3,6 +3,9 @@ import { Component, useEffect, useState, type ReactNode } from 'react';
 import { useAppStore } from '../stores/app-store';
 import { useRenderQuality } from '../stores/render-quality-store';
 import { toggleDeviceVisible, useSceneStore } from '../stores/scene-store';
+import { useSceneView } from '../stores/scene-view-store';
+import { BodyCard } from './BodyCard';
+import { BodyList, SceneToolbar } from './SceneControls';
 import { FrameGate } from './scene/FrameGate';
 import { probeGl } from './scene/gl-probe';
 import { deviceColour } from './scene/palette';
@@ -46,8 +49,26 @@ export function Scene3D() {
           <FrameGate maxFps={profile.maxFps} minDpr={profile.minDpr} maxDpr={profile.maxDpr} />
         </Canvas>
       </SceneErrorBoundary>
-      <SceneLegend />
-      <div className="scene-hint">1 m grid · Y up · drag to orbit · right-drag to pan · wheel to zoom</div>
+      <div className="scene-overlay-left">
+        <SceneLegend />
+        <BodyList />
+      </div>
+      <div className="scene-overlay-right">
+        <SceneToolbar />
+        <BodyCard />
+      </div>
+      <SceneHint />
+    </div>
+  );
+}
+
+function SceneHint() {
+  const { up, units } = useSceneView((s) => s.options);
+  return (
+    <div className="scene-hint" data-testid="scene-hint">
+      1 m grid · {up.toUpperCase()} up · {units} · click a body to select it · drag to orbit · right-drag to pan · wheel
+      to zoom · <span className="marker-key labeled">●</span> labeled <span className="marker-key unlabeled">◆</span>{' '}
+      unlabeled markers
     </div>
   );
 }

@@ -4,8 +4,10 @@
  */
 import { create } from 'zustand';
 import {
+  readCatalogEvent,
   readInputsEvent,
   type AppCommand,
+  type BodyName,
   type DeviceSnapshot,
   type InputDeviceState,
   type LinkEvent,
@@ -42,6 +44,8 @@ export interface AppState {
   devicesAt: number;
   /** handle → body id → name */
   catalogs: Record<number, Record<number, string>>;
+  /** handle → the catalog as sent, with bone kinds and parents (the 3D view draws skeletons from it). */
+  catalogBodies: Record<number, readonly BodyName[]>;
   notices: Notice[];
   recordingRequests: Record<string, RecordingRequest>;
   /** Device recording flag as carried by the pose stream (fresher than the ~2 Hz snapshots). */
@@ -60,6 +64,7 @@ export const useAppStore = create<AppState>()(() => ({
   devices: [],
   devicesAt: 0,
   catalogs: {},
+  catalogBodies: {},
   notices: [],
   recordingRequests: {},
   streamRecording: {},
@@ -90,9 +95,14 @@ export function applyLinkEvent(event: LinkEvent): void {
       useAppStore.setState({ devices: event.devices, devicesAt: performance.now() });
       break;
     case 'catalog': {
+      const catalog = readCatalogEvent(event);
+      if (!catalog) break;
       const names: Record<number, string> = {};
-      for (const body of event.bodies) names[body.id] = body.name;
-      useAppStore.setState((s) => ({ catalogs: { ...s.catalogs, [event.handle]: names } }));
+      for (const body of catalog.bodies) names[body.id] = body.name;
+      useAppStore.setState((s) => ({
+        catalogs: { ...s.catalogs, [catalog.handle]: names },
+        catalogBodies: { ...s.catalogBodies, [catalog.handle]: catalog.bodies },
+      }));
       break;
     }
     case 'notice':

@@ -24,6 +24,8 @@ export interface SightlineDebugHooks {
   linkPath(): 'worker' | 'main-thread';
   /** What the 3D view draws with (GL renderer, MSAA, pixel ratio, frame cap). */
   quality(): DebugQuality;
+  /** Where a tracked body is drawn, in page CSS px; null when not tracked, not shown or behind the camera. */
+  bodyOnScreen(handle: number, id: number): { x: number; y: number } | null;
   /** Every video shown (decoded and drawn here or in the link worker): figures and the last frames drawn. */
   videoGaze(): VideoGazeStats[];
 }

@@ -2,6 +2,7 @@
  * Read-only hooks for the end-to-end tests and the benchmark (window.__sightlineDebug). They expose
  * only what the screen already shows (poses, names, rates); nothing here can act on a device.
  */
+import { projectBodies, sceneCamera } from '../panels/scene/scene-camera';
 import { bodyName, useAppStore } from './app-store';
 import { linkBridge, refreshPoses } from './link';
 import { linkStats } from './link-stats';
@@ -42,6 +43,14 @@ export function installDebugHooks(win: Window): void {
     quality: () => {
       const { gl, software, antialias, dpr, maxFps } = useRenderQuality.getState();
       return { gl, software, antialias, dpr, maxFps };
+    },
+    bodyOnScreen: (handle, id) => {
+      refreshPoses();
+      const { refs, screen } = projectBodies();
+      const i = refs.findIndex((r) => r.handle === handle && r.id === id);
+      const rect = sceneCamera.canvas?.getBoundingClientRect();
+      if (i < 0 || !rect || !Number.isFinite(screen[i * 2]!)) return null;
+      return { x: rect.left + screen[i * 2]!, y: rect.top + screen[i * 2 + 1]! };
     },
     videoGaze: () => allVideoGazeStats(),
   };

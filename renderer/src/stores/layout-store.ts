@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { AppCommand, PanelLayout } from '../../../preload/api';
 import { addNotice } from './app-store';
+import { layoutSectionSnapshots, onLayoutSectionChange, restoreLayoutSections } from './layout-sections';
 
 export const PANELS = ['scene', 'devices', 'recording', 'health'] as const;
 export type PanelName = (typeof PANELS)[number];
@@ -35,6 +36,7 @@ export function restoreLayout(saved: PanelLayout | null, save: Saver): void {
   const hidden =
     saved && saved.version === LAYOUT_VERSION && Array.isArray(saved.hidden) ? saved.hidden.filter(isPanel) : [];
   useLayoutStore.setState({ hidden: [...new Set(hidden)], restored: true });
+  restoreLayoutSections(saved);
 }
 
 function persist(): void {
@@ -44,9 +46,10 @@ function persist(): void {
   const save = saver;
   saveTimer = setTimeout(() => {
     saveTimer = null;
-    save({ version: LAYOUT_VERSION, hidden });
+    save({ ...layoutSectionSnapshots(), version: LAYOUT_VERSION, hidden });
   }, SAVE_DELAY_MS);
 }
+onLayoutSectionChange(persist);
 
 export function togglePanel(panel: PanelName): void {
   useLayoutStore.setState((s) => ({

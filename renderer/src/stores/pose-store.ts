@@ -6,11 +6,11 @@
  * Two feeds: batches unpacked on this thread (Electron, and the headless fallback), or, with the link
  * in a worker, the worker's shared buffer copied in by shared-pose-mirror.ts when a frame is drawn.
  */
-import { BODY_STRIDE, type BodyPose, type PosesSection } from '../../../preload/api';
+import { BODY_STRIDE, DETAIL_STRIDE, type BodyPose, type PosesSection } from '../../../preload/api';
 import type { PoseSlotCopy } from './shared-poses';
 
-/** The contract's pose, kept in long-lived objects here and updated in place. */
-export type LiveBody = BodyPose;
+/** The contract's pose, kept in long-lived objects here and updated in place; NaN where unknown. */
+export type LiveBody = BodyPose & { meanError: number; markerCount: number };
 
 export interface DevicePoses {
   readonly handle: number;
@@ -27,6 +27,9 @@ export interface DevicePoses {
   /** xyz interleaved; only the first markerCount × 3 values are live. */
   markers: Float32Array;
   markerCount: number;
+  /** One MarkerFlags value per live marker, when flagsKnown (else every marker counts as labeled). */
+  markerFlags: Uint16Array;
+  flagsKnown: boolean;
 }
 
 /** What changed structurally in one ingest: the scene mounts/unmounts objects only on these. */
@@ -53,6 +56,8 @@ function deviceFor(handle: number): DevicePoses {
       byId: new Map(),
       markers: new Float32Array(64 * 3),
       markerCount: 0,
+      markerFlags: new Uint16Array(64),
+      flagsKnown: false,
     };
     devices.set(handle, device);
   }
@@ -80,8 +85,10 @@ export const poseStore = {
       to.qz = from.qz;
       to.qw = from.qw;
       to.valid = from.valid;
+      to.meanError = from.meanError ?? NaN;
+      to.markerCount = from.markerCount ?? NaN;
     });
-    copyMarkers(device, section.markers, section.markers.length / 3);
+    copyMarkers(device, section.markers, section.markers.length / 3, section.markerFlags);
     return finishIngest(device, section, receivedAt, bodySetChanged);
   },
 
@@ -100,8 +107,10 @@ export const poseStore = {
       to.qz = b[o + 6]!;
       to.qw = b[o + 7]!;
       to.valid = b[o + 8] === 1;
+      to.meanError = copy.details[i * DETAIL_STRIDE]!;
+      to.markerCount = copy.details[i * DETAIL_STRIDE + 1]!;
     });
-    copyMarkers(device, copy.markers, copy.markerCount);
+    copyMarkers(device, copy.markers, copy.markerCount, copy.flagsKnown ? copy.markerFlags : undefined);
     return finishIngest(device, copy, receivedAt, bodySetChanged);
   },
 
@@ -145,7 +154,7 @@ function copyBodies(device: DevicePoses, count: number, fill: (i: number, to: Li
   for (let i = 0; i < count; i++) {
     let to = device.bodies[i];
     if (!to) {
-      to = { id: NaN, x: 0, y: 0, z: 0, qx: 0, qy: 0, qz: 0, qw: 1, valid: false };
+      to = { id: NaN, x: 0, y: 0, z: 0, qx: 0, qy: 0, qz: 0, qw: 1, valid: false, meanError: NaN, markerCount: NaN };
       device.bodies.push(to);
     }
     const previousId = to.id;
@@ -160,14 +169,23 @@ function copyBodies(device: DevicePoses, count: number, fill: (i: number, to: Li
   return changed;
 }
 
-/** `markers` holds at least markerCount × 3 values (xyz interleaved). */
-function copyMarkers(device: DevicePoses, markers: Float64Array | Float32Array, markerCount: number): void {
+/** `markers` holds at least markerCount × 3 values (xyz interleaved), `flags` markerCount if given. */
+function copyMarkers(
+  device: DevicePoses,
+  markers: Float64Array | Float32Array,
+  markerCount: number,
+  flags: Float64Array | Uint8Array | undefined,
+): void {
   const length = markerCount * 3;
   if (length > device.markers.length) {
     let size = device.markers.length;
     while (size < length) size *= 2;
     device.markers = new Float32Array(size);
+    device.markerFlags = new Uint16Array(size / 3);
   }
   device.markers.set(markers.subarray(0, length));
   device.markerCount = markerCount;
+  device.flagsKnown = flags !== undefined;
+  // Uint16 conversion wraps anything hostile into some bits: at worst a marker drawn in the wrong style.
+  if (flags) device.markerFlags.set(flags.subarray(0, markerCount));
 }

@@ -14,13 +14,14 @@
  *   header, HEADER_INTS words: [0] SHARED_POSES_MAGIC  [1] slots  [2] bodies per slot
  *     [3] markers per slot  [4] version (+1 after every write or forget: "anything new?" in one load)
  *   slot table, SLOT_INTS words per slot: [0] seq  [1] handle or FREE_SLOT  [2] body count
- *     [3] marker count  [4] recording (-1 unknown, 0, 1)
+ *     [3] marker count  [4] recording (-1 unknown, 0, 1)  [5] marker flags known (0, 1)
  *   slot data, per slot: SLOT_FIXED f64 (frameNumber or NaN, hostTimeMs, deviceTimeMs or NaN,
- *     storedAtMs, samples), bodies × BODY_STRIDE f64 (the batch's own body layout), markers × 3 f32.
+ *     storedAtMs, samples), bodies × BODY_STRIDE f64 (the batch's own body layout), bodies ×
+ *     DETAIL_STRIDE f64 (mean error, marker count; NaN unknown), markers × 3 f32, markers × 1 u8 flags.
  */
-import { BODY_STRIDE, BatchLimits, type PosesSection } from '../../../preload/api';
+import { BODY_STRIDE, BatchLimits, DETAIL_STRIDE, type PosesSection } from '../../../preload/api';
 
-export const SHARED_POSES_MAGIC = 0x53_50_53_01; // "SPS" + layout version 1
+export const SHARED_POSES_MAGIC = 0x53_50_53_02; // "SPS" + layout version 2
 export const FREE_SLOT = -1;
 
 const HEADER_INTS = 8;
@@ -36,6 +37,7 @@ const S_HANDLE = 1;
 const S_BODIES = 2;
 const S_MARKERS = 3;
 const S_RECORDING = 4;
+const S_FLAGS_KNOWN = 5;
 
 const SLOT_FIXED = 5;
 const F_FRAME = 0;
@@ -76,6 +78,8 @@ interface Offsets {
   readonly dataF64: number;
   /** Float64 elements per slot (fixed part + bodies + the markers' bytes). */
   readonly slotF64: number;
+  /** Float64 elements before the body details within a slot. */
+  readonly detailsAtF64: number;
   /** Float64 elements before the markers within a slot. */
   readonly markersAtF64: number;
 }
@@ -83,10 +87,13 @@ interface Offsets {
 function offsetsFor(capacity: SharedPoseCapacity): Offsets {
   const headerBytes = (HEADER_INTS + capacity.slots * SLOT_INTS) * 4;
   const dataF64 = Math.ceil(headerBytes / 8);
-  const markersAtF64 = SLOT_FIXED + capacity.bodies * BODY_STRIDE;
-  // Markers are f32 (three.js uploads f32 anyway); round the slot up to whole f64s.
-  const slotF64 = markersAtF64 + Math.ceil((capacity.markers * 3) / 2);
-  return { capacity, byteLength: (dataF64 + capacity.slots * slotF64) * 8, dataF64, slotF64, markersAtF64 };
+  const detailsAtF64 = SLOT_FIXED + capacity.bodies * BODY_STRIDE;
+  const markersAtF64 = detailsAtF64 + capacity.bodies * DETAIL_STRIDE;
+  // Markers are f32 (three.js uploads f32 anyway), their flags one byte (every MarkerFlags bit fits);
+  // round the slot up to whole f64s.
+  const slotF64 = markersAtF64 + Math.ceil((capacity.markers * 13) / 8);
+  const byteLength = (dataF64 + capacity.slots * slotF64) * 8;
+  return { capacity, byteLength, dataF64, slotF64, detailsAtF64, markersAtF64 };
 }
 
 /** Bytes a buffer of this capacity takes. */
@@ -109,6 +116,7 @@ class Views {
   readonly i32: Int32Array;
   readonly f64: Float64Array;
   readonly f32: Float32Array;
+  readonly u8: Uint8Array;
   constructor(
     readonly buffer: AnyBuffer,
     readonly at: Offsets,
@@ -116,6 +124,7 @@ class Views {
     this.i32 = new Int32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.f32 = new Float32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
   }
   meta(slot: number, field: number): number {
     return HEADER_INTS + slot * SLOT_INTS + field;
@@ -123,8 +132,15 @@ class Views {
   data(slot: number): number {
     return this.at.dataF64 + slot * this.at.slotF64;
   }
+  details(slot: number): number {
+    return this.data(slot) + this.at.detailsAtF64;
+  }
   markers(slot: number): number {
     return (this.data(slot) + this.at.markersAtF64) * 2;
+  }
+  /** Byte index of the slot's marker flags, after room for every marker's xyz. */
+  flags(slot: number): number {
+    return (this.markers(slot) + this.at.capacity.markers * 3) * 4;
   }
 }
 
@@ -237,6 +253,7 @@ export class SharedPoseWriter {
     v.i32[v.meta(slot, S_BODIES)] = bodyCount;
     v.i32[v.meta(slot, S_MARKERS)] = markerCount;
     v.i32[v.meta(slot, S_RECORDING)] = section.recording === null ? -1 : section.recording ? 1 : 0;
+    v.i32[v.meta(slot, S_FLAGS_KNOWN)] = section.markerFlags ? 1 : 0;
     const d = v.data(slot);
     v.f64[d + F_FRAME] = section.frameNumber ?? NaN;
     v.f64[d + F_HOST_TIME] = section.hostTimeMs;
@@ -256,9 +273,16 @@ export class SharedPoseWriter {
       v.f64[b + 8] = body.valid ? 1 : 0;
       b += BODY_STRIDE;
     }
+    let e = v.details(slot);
+    for (const body of section.bodies) {
+      v.f64[e] = body.meanError ?? NaN;
+      v.f64[e + 1] = body.markerCount ?? NaN;
+      e += DETAIL_STRIDE;
+    }
     const m = v.markers(slot);
     // f64 → f32 conversion, element by element: set() converts too.
     v.f32.set(section.markers.subarray(0, markerCount * 3), m);
+    if (section.markerFlags) v.u8.set(section.markerFlags.subarray(0, markerCount), v.flags(slot));
     this.endWrite(slot, seq);
     return { status: 'stored', reallocated, bodySetChanged, recordingChanged };
   }
@@ -308,14 +332,16 @@ export class SharedPoseWriter {
     const next = this.createViews(capacity);
     next.i32[H_VERSION] = Atomics.load(old.i32, H_VERSION);
     for (let s = 0; s < old.at.capacity.slots; s++) {
-      for (const field of [S_SEQ, S_HANDLE, S_BODIES, S_MARKERS, S_RECORDING]) {
+      for (const field of [S_SEQ, S_HANDLE, S_BODIES, S_MARKERS, S_RECORDING, S_FLAGS_KNOWN]) {
         next.i32[next.meta(s, field)] = old.i32[old.meta(s, field)]!;
       }
       const from = old.data(s);
       const bodies = old.i32[old.meta(s, S_BODIES)]!;
       const markers = old.i32[old.meta(s, S_MARKERS)]!;
       next.f64.set(old.f64.subarray(from, from + SLOT_FIXED + bodies * BODY_STRIDE), next.data(s));
+      next.f64.set(old.f64.subarray(old.details(s), old.details(s) + bodies * DETAIL_STRIDE), next.details(s));
       next.f32.set(old.f32.subarray(old.markers(s), old.markers(s) + markers * 3), next.markers(s));
+      next.u8.set(old.u8.subarray(old.flags(s), old.flags(s) + markers), next.flags(s));
     }
     this.views = next;
   }
@@ -362,9 +388,14 @@ export interface PoseSlotCopy {
   bodyCount: number;
   /** bodyCount × BODY_STRIDE: id, x, y, z, qx, qy, qz, qw, valid(0|1). */
   bodies: Float64Array;
+  /** bodyCount × DETAIL_STRIDE: mean error (m), marker count; NaN where unknown. */
+  details: Float64Array;
   markerCount: number;
   /** markerCount × 3: x, y, z. */
   markers: Float32Array;
+  /** markerCount MarkerFlags values, when flagsKnown. */
+  markerFlags: Uint8Array;
+  flagsKnown: boolean;
 }
 
 export function createPoseSlotCopy(): PoseSlotCopy {
@@ -379,8 +410,11 @@ export function createPoseSlotCopy(): PoseSlotCopy {
     recording: null,
     bodyCount: 0,
     bodies: new Float64Array(16 * BODY_STRIDE),
+    details: new Float64Array(16 * DETAIL_STRIDE),
     markerCount: 0,
     markers: new Float32Array(64 * 3),
+    markerFlags: new Uint8Array(64),
+    flagsKnown: false,
   };
 }
 
@@ -437,6 +471,7 @@ export class SharedPoseReader {
       const markerCount = clamp(v.i32[v.meta(slot, S_MARKERS)]!, capacity.markers);
       const handle = v.i32[v.meta(slot, S_HANDLE)]!;
       const recording = v.i32[v.meta(slot, S_RECORDING)]!;
+      const flagsKnown = v.i32[v.meta(slot, S_FLAGS_KNOWN)] === 1;
       const d = v.data(slot);
       const frame = v.f64[d + F_FRAME]!;
       const deviceTime = v.f64[d + F_DEVICE_TIME]!;
@@ -445,9 +480,15 @@ export class SharedPoseReader {
       into.samples = v.f64[d + F_SAMPLES]!;
       if (into.bodies.length < bodyCount * BODY_STRIDE) into.bodies = new Float64Array(capacity.bodies * BODY_STRIDE);
       if (into.markers.length < markerCount * 3) into.markers = new Float32Array(capacity.markers * 3);
+      if (into.details.length < bodyCount * DETAIL_STRIDE)
+        into.details = new Float64Array(capacity.bodies * DETAIL_STRIDE);
+      if (into.markerFlags.length < markerCount) into.markerFlags = new Uint8Array(capacity.markers);
       into.bodies.set(v.f64.subarray(d + SLOT_FIXED, d + SLOT_FIXED + bodyCount * BODY_STRIDE));
+      const e = v.details(slot);
+      into.details.set(v.f64.subarray(e, e + bodyCount * DETAIL_STRIDE));
       const m = v.markers(slot);
       into.markers.set(v.f32.subarray(m, m + markerCount * 3));
+      if (flagsKnown) into.markerFlags.set(v.u8.subarray(v.flags(slot), v.flags(slot) + markerCount));
       // The copy counts only if no write began or ended while it was taken.
       if (Atomics.load(v.i32, seqIndex) !== before) continue;
       into.seq = before;
@@ -457,6 +498,7 @@ export class SharedPoseReader {
       into.recording = recording < 0 ? null : recording === 1;
       into.bodyCount = bodyCount;
       into.markerCount = markerCount;
+      into.flagsKnown = flagsKnown;
       return 'ok';
     }
     return 'busy';

@@ -2,6 +2,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useRef } from 'react';
 import { OrbitControls as ThreeOrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { frameGate } from './FrameGate';
+import { sceneCamera } from './scene-camera';
 
 /** three's OrbitControls bound to R3F's camera and canvas; damping needs an update every display frame. */
 export function OrbitControls(props: { target: readonly [number, number, number] }) {
@@ -23,10 +24,12 @@ export function OrbitControls(props: { target: readonly [number, number, number]
     // Dragging moves the camera from pointer events, between display frames: ask for a frame.
     c.addEventListener('change', frameGate.request);
     controls.current = c;
+    Object.assign(sceneCamera, { camera, controls: c, canvas: domElement });
     return () => {
       c.removeEventListener('change', frameGate.request);
       c.dispose();
       controls.current = null;
+      Object.assign(sceneCamera, { camera: null, controls: null, canvas: null });
     };
   }, [camera, domElement, tx, ty, tz]);
 

@@ -2,6 +2,7 @@ import { useFrame } from '@react-three/fiber';
 import { useRef } from 'react';
 import type { Group, LineSegments, Mesh, SpriteMaterial } from 'three';
 import { poseStore } from '../../stores/pose-store';
+import { isSelected, useSceneView } from '../../stores/scene-view-store';
 import { frameGate } from './FrameGate';
 import { deviceColour } from './palette';
 import {
@@ -17,12 +18,18 @@ import { TextSprite } from './TextSprite';
 /** A device silent for this long is drawn as untracked: its last poses are history, not the room. */
 export const STALE_AFTER_MS = 1000;
 
+/** A skeleton segment's joint and axes are drawn smaller than a rigid body's: a skeleton has many. */
+const BONE_SCALE = 0.55;
+
 /**
- * One rigid body: RGB axes, a small sphere and its name. Mounted when the body appears in the
- * stream; its pose is written in useFrame straight from the transient store.
+ * One rigid body (or skeleton segment): RGB axes, a small sphere and its name. Mounted when the body
+ * appears in the stream; its pose is written in useFrame straight from the transient store.
+ * `labelled`: whether its name shows while labels are on (a skeleton names only its root).
  */
-export function RigidBody(props: { handle: number; id: number; name: string }) {
-  const { handle, id, name } = props;
+export function RigidBody(props: { handle: number; id: number; name: string; bone?: boolean; labelled?: boolean }) {
+  const { handle, id, name, bone = false, labelled = true } = props;
+  const showAxes = useSceneView((s) => s.options.axes);
+  const showLabel = useSceneView((s) => (s.options.labels && labelled) || isSelected(s.selected, handle, id));
   const group = useRef<Group>(null);
   const sphere = useRef<Mesh>(null);
   const axes = useRef<LineSegments>(null);
@@ -56,9 +63,17 @@ export function RigidBody(props: { handle: number; id: number; name: string }) {
 
   return (
     <group ref={group} visible={false}>
-      <mesh ref={sphere} geometry={bodySphereGeometry} material={invalidBodyMaterial} />
-      <lineSegments ref={axes} geometry={bodyAxesGeometry} material={invalidLineMaterial} />
-      <TextSprite text={name} accent={deviceColour(handle)} materialRef={label} />
+      <mesh ref={sphere} geometry={bodySphereGeometry} material={invalidBodyMaterial} scale={bone ? BONE_SCALE : 1} />
+      <lineSegments
+        ref={axes}
+        geometry={bodyAxesGeometry}
+        material={invalidLineMaterial}
+        visible={showAxes}
+        scale={bone ? BONE_SCALE : 1}
+      />
+      <group visible={showLabel}>
+        <TextSprite text={name} accent={deviceColour(handle)} materialRef={label} />
+      </group>
     </group>
   );
 }

@@ -8,3 +8,8 @@ export function deviceColour(handle: number): string {
 export const INVALID_COLOUR = '#5d6671';
 export const MARKER_COLOUR = '#e8edf2';
 export const BACKGROUND_COLOUR = '#0d1117';
+export const UNLABELED_MARKER_COLOUR = '#ff9f1c';
+export const BONE_COLOUR = '#ffd166';
+/** Apart from every device colour, so trails read as history, not as another body. */
+export const TRAIL_COLOUR = '#00ffa0';
+export const SELECTION_COLOUR = '#ffffff';

@@ -7,10 +7,21 @@ import {
   Float32BufferAttribute,
   IcosahedronGeometry,
   LineBasicMaterial,
+  MeshBasicMaterial,
   MeshStandardMaterial,
+  OctahedronGeometry,
   SphereGeometry,
+  TorusGeometry,
 } from 'three';
-import { INVALID_COLOUR, MARKER_COLOUR, deviceColour } from './palette';
+import {
+  BONE_COLOUR,
+  INVALID_COLOUR,
+  MARKER_COLOUR,
+  SELECTION_COLOUR,
+  TRAIL_COLOUR,
+  UNLABELED_MARKER_COLOUR,
+  deviceColour,
+} from './palette';
 
 /** Axis length of a body's frame, in metres: visible at room scale without hiding neighbours. */
 export const BODY_AXIS_LENGTH = 0.18;
@@ -50,3 +61,21 @@ export function bodyMaterial(handle: number): MeshStandardMaterial {
 
 export const markerGeometry = new IcosahedronGeometry(0.012, 1);
 export const markerMaterial = new MeshStandardMaterial({ color: MARKER_COLOUR, roughness: 0.35, emissive: '#3a3f45' });
+
+/**
+ * Unlabeled markers: another shape, hue and size, unlit so the hue stays whatever the light, so they
+ * read apart from labeled ones without relying on colour alone.
+ */
+export const unlabeledMarkerGeometry = new OctahedronGeometry(0.025, 0);
+export const unlabeledMarkerMaterial = new MeshBasicMaterial({ color: UNLABELED_MARKER_COLOUR, toneMapped: false });
+
+// Drawn in their own colours, whatever the tone mapping does to lit surfaces.
+export const boneMaterial = new LineBasicMaterial({ color: BONE_COLOUR, toneMapped: false });
+export const trailMaterial = new LineBasicMaterial({ color: TRAIL_COLOUR, toneMapped: false });
+/** A ring around the selected body, wide enough to see around the body's own sphere. */
+export const selectionGeometry = new TorusGeometry(0.075, 0.008, 8, 40);
+export const selectionMaterial = new MeshBasicMaterial({
+  color: SELECTION_COLOUR,
+  depthTest: false,
+  transparent: true,
+});
