@@ -14,18 +14,20 @@ import { hostname } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { PlaybackController } from './recording/playback-controller';
+import { defaultRecordingsDir, SessionController } from './recording/session';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guardProcess } from './crash-guard';
 import { COMMON_ARG_OPTIONS, defaultConfigPath } from './config';
 import { setupDevices, type DeviceSetup } from './demo';
-import { Hub, type HubOptions } from './hub/hub';
+import { errorMessage, Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
 import { RendererLink, type RendererLinkOptions } from './link/renderer-link';
 import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
 import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
-import { logsFolder, settingsPath } from './settings/app-settings';
+import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app-settings';
 import { SettingsStore } from './settings/settings-store';
 
 export interface HeadlessOptions {
@@ -52,6 +54,10 @@ export interface HeadlessOptions {
   linkOptions?: RendererLinkOptions;
   /** At most this many renderers at once. */
   maxClients?: number;
+  /** A recording to play back at start (its devices join the configured or demo ones). */
+  play?: string;
+  /** Where recording sessions go; default $SIGHTLINE_RECORDINGS, else ~/Sightline/recordings. */
+  recordingsDir?: string;
   /** Where notices are printed; default stderr. */
   log?: (line: string) => void;
   /** The settings file that keeps the page's panel layout; without it the layout is not kept. */
@@ -113,7 +119,13 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
   if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
-  const linkOptions = { ...options.linkOptions, ...(settings ? { layouts: settings } : {}) };
+  const recordingFolder = settings ? resolveRecordingFolder(settings.get()) : null;
+  if (recordingFolder?.message) hub.notice('warn', recordingFolder.message);
+  const session = new SessionController(hub, {
+    outDir: options.recordingsDir ?? defaultRecordingsDir(options.env, recordingFolder?.folder),
+  });
+  const playback = new PlaybackController(hub);
+  const linkOptions = { ...options.linkOptions, ...(settings ? { layouts: settings } : {}), session, playback };
 
   /** Loopback binds accept only loopback Host names; a token-protected bind accepts any. */
   const hostHeaderAllowed = (header: string | undefined): boolean => {
@@ -235,6 +247,9 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     await devices?.close();
     throw error;
   }
+  if (options.play) {
+    await playback.open(options.play).catch((error: unknown) => hub.notice('error', errorMessage(error)));
+  }
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
 
@@ -256,6 +271,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         server.close(() => r());
         server.closeAllConnections();
       });
+      await session.close();
+      await playback.close();
       await hub.close();
       await devices?.close();
       settings?.flush();
@@ -292,12 +309,13 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE]
+const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE] [--play FILE.mcap]
 
   --port N       HTTP/WebSocket port (default 8717, or one the OS picks if that is taken; 0: the OS picks)
   --host ADDR    bind address; anything but loopback requires the printed ?token=…
   --demo         demo mode (a simulated Motive on loopback) whatever the config says
-  --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)`;
+  --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)
+  --play FILE    play a recording back (its devices appear as playback devices)`;
 
 async function main(argv: string[]): Promise<void> {
   let values;
@@ -306,6 +324,7 @@ async function main(argv: string[]): Promise<void> {
       args: argv,
       options: {
         ...COMMON_ARG_OPTIONS,
+        play: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },

@@ -20,6 +20,34 @@ export const RpcSchemas = {
   disconnectDevice: { params: z.object({ deviceId }).strict() },
   startRecording: { params: z.object({ deviceId, takeName: takeName.optional() }).strict() },
   stopRecording: { params: z.object({ deviceId }).strict() },
+  getSession: { params: z.object({}).strict() },
+  /** The one Record button: local recording + device-side recording under the session name. */
+  startSession: {
+    params: z
+      .object({
+        name: takeName.optional(),
+        operator: z.string().max(200).optional(),
+        remote: z.boolean().optional(),
+      })
+      .strict(),
+  },
+  stopSession: { params: z.object({}).strict() },
+  sendOperatorEvent: {
+    params: z
+      .object({ text: z.string().min(1).max(500), source: z.enum(['text field', 'hotkey']).optional() })
+      .strict(),
+  },
+  /** Plays a recording (an MCAP file main can read) as devices of kind 'playback'. */
+  openRecording: { params: z.object({ path: z.string().min(1).max(4096) }).strict() },
+  closeRecording: { params: z.object({}).strict() },
+  playbackControl: {
+    params: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('play') }).strict(),
+      z.object({ action: z.literal('pause') }).strict(),
+      z.object({ action: z.literal('seek'), positionNs: z.number().finite().min(0) }).strict(),
+      z.object({ action: z.literal('speed'), speed: z.number().finite().min(0.05).max(20) }).strict(),
+    ]),
+  },
   /** A device's room → scene transform (VRPN: Z up or Y up), applied before poses reach the scene. */
   setTransform: {
     params: z

@@ -44,6 +44,8 @@ export interface DeviceHealth {
   clockUncertaintyMs: number | null;
   /** Device clock rate relative to the host's, parts per million (positive: the device runs fast). */
   clockDriftPpm: number | null;
+  /** Seconds of round trips the drift was fitted over (0: not fitted yet). */
+  clockDriftBaselineS: number | null;
   latency: { systemMs?: number; softwareMs?: number; transitMs?: number } | null;
 }
 
@@ -224,6 +226,35 @@ export function readCatalogEvent(event: unknown): CatalogEvent | null {
   return { type: 'catalog', handle: e.handle!, bodies };
 }
 
+/** A device's answer to the Record button's remote start/stop. */
+export interface RemoteRecordingAnswer {
+  deviceId: string;
+  action: 'start' | 'stop';
+  outcome: 'started' | 'stopped' | 'refused' | 'timed out';
+  takeName: string | null;
+  /** The device's reason when it refused or did not answer. */
+  reason: string | null;
+  elapsedMs: number;
+}
+
+/** The lab-wide recording session (local MCAP + device-side recordings). */
+export interface SessionState {
+  active: boolean;
+  name: string | null;
+  /** The session folder (MCAP + session.json). */
+  folder: string | null;
+  startedAtMs: number | null;
+  messages: number;
+  /** Bytes on disk. */
+  bytes: number;
+  /** Samples the recorder could not keep (target 0). */
+  lost: number;
+  /** Why the recording stopped on its own (disk full, permission). */
+  error: string | null;
+  remote: RemoteRecordingAnswer[];
+  lastEvent: { text: string; atMs: number; answers: { deviceId: string; result: string }[] } | null;
+}
+
 /** What the app's menu asks the page to do (the page owns the panels and the forms). */
 export type AppCommand =
   | { name: 'toggle-panel'; panel: string }
@@ -234,8 +265,27 @@ export type AppCommand =
 /** The renderer's panel layout: opaque to main, which only stores it (at most 64 KiB of JSON). */
 export type PanelLayout = Record<string, unknown>;
 
+/** A recording being played back (its devices appear as 'playback' devices). */
+export interface PlaybackState {
+  file: string;
+  playing: boolean;
+  /** Reached the end (play starts again from the beginning). */
+  ended: boolean;
+  speed: number;
+  /** Recorded host time (Unix ns) now playing, and the recording's span. */
+  positionNs: number;
+  startNs: number;
+  endNs: number;
+  /** The playback devices' ids. */
+  devices: string[];
+  /** Why the file is incomplete or damaged, when it is (it plays what is readable). */
+  problem: string | null;
+}
+
 export type LinkEvent =
   | { type: 'devices'; devices: DeviceSnapshot[] }
+  | { type: 'session'; session: SessionState }
+  | { type: 'playback'; playback: PlaybackState | null }
   | CatalogEvent
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
   | InputsEvent
@@ -301,6 +351,13 @@ export interface RpcResults {
   startRecording: null;
   stopRecording: null;
   reportRendererStats: null;
+  getSession: SessionState;
+  startSession: SessionState;
+  stopSession: SessionState;
+  sendOperatorEvent: { deviceId: string; result: string }[];
+  openRecording: PlaybackState;
+  closeRecording: null;
+  playbackControl: PlaybackState | null;
   /** Start, stop-and-save or cancel a device recording; resolves with the device's own answer. */
   recordingCommand: DeviceAnswer;
   /** Send a named event to the device (Pupil events); resolves with the device's own answer. */

@@ -15,6 +15,8 @@ import { defaultConfigPath, parseCommonArgs, resolveConfigPath } from '../config
 import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
+import { PlaybackController } from '../recording/playback-controller';
+import { SessionController } from '../recording/session';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN } from '../link/sender-policy';
 import { lookupStatic, rendererCsp, securityHeaders } from '../link/static-files';
@@ -43,6 +45,8 @@ app.setPath('userData', settingsFolder());
 app.setPath('logs', logsFolder());
 
 let hub: Hub | null = null;
+let recordingSession: SessionController | null = null;
+let playback: PlaybackController | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
@@ -94,7 +98,11 @@ function createWindow(): BrowserWindow {
   win.on('close', remember);
 
   const transport = new ElectronTransport(win);
-  const windowLink = new RendererLink(hub!, transport, { layouts: settings });
+  const windowLink = new RendererLink(hub!, transport, {
+    layouts: settings,
+    ...(recordingSession ? { session: recordingSession } : {}),
+    ...(playback ? { playback } : {}),
+  });
   link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
   win.webContents.on('did-finish-load', () => windowLink.replay());
@@ -117,11 +125,9 @@ const menuActions: MenuActions = {
         filters: [{ name: 'MCAP', extensions: ['mcap'] }],
       })
       .then((choice) => {
-        if (choice.canceled || !choice.filePaths[0]) return;
-        hub?.notice(
-          'warn',
-          `Playback of ${choice.filePaths[0]} is not available in this build yet (it comes with the recorder).`,
-        );
+        const file = choice.filePaths[0];
+        if (choice.canceled || !file) return;
+        playback?.open(file).catch((error: unknown) => hub?.notice('error', (error as Error).message));
       });
   },
   togglePanel: (panel) => link?.command({ name: 'toggle-panel', panel }),
@@ -165,6 +171,11 @@ async function start(): Promise<void> {
   if (settings.loaded.message) hub.notice('warn', settings.loaded.message);
   const recording = resolveRecordingFolder(settings.get());
   if (recording.message) hub.notice('warn', recording.message);
+  playback = new PlaybackController(hub);
+  recordingSession = new SessionController(hub, {
+    outDir: process.env.SIGHTLINE_RECORDINGS || recording.folder,
+    appVersion: app.getVersion(),
+  });
   const args = parseCommonArgs(process.argv.slice(1));
   deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
@@ -180,6 +191,9 @@ async function shutdown(): Promise<void> {
   settings.flush();
   if (settings.lastSaveError) log.warn(settings.lastSaveError);
   try {
+    // The recording is finished (summary, footer) before the devices it records go away.
+    await recordingSession?.close();
+    await playback?.close();
     await hub?.close();
     await devices?.close();
   } catch (error) {

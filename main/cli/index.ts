@@ -9,6 +9,7 @@ import { discoverTeleportCommand, probeTeleport, simTeleport } from './teleport-
 import { probeVrpn, simVrpn } from './vrpn-commands';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
+import { playCommand, recordCommand, recordingInfoCommand } from './recording-commands';
 
 export const USAGE = `usage: sightline <command> <device> [options]
 
@@ -41,8 +42,15 @@ export const USAGE = `usage: sightline <command> <device> [options]
       list the Teleport servers that answer discovery
   info
       print what this build supports, as JSON
-  record
-      not available yet: recording to MCAP comes with the recorder
+  info FILE.mcap
+      print a recording's channels, message counts, durations and clock offsets (also a truncated one)
+  record --out DIR [--device ID ...] [--duration S] [--demo] [--config FILE] [--name NAME]
+         [--operator NAME] [--no-remote] [--flush-ms 250]
+      record every device (or the given ones) to DIR/NAME/recording.mcap + session.json until
+      stopped or S seconds; starts device-side recording too unless --no-remote; counts on stderr
+  play FILE.mcap [--speed 1] [--from S]
+      replay a recording at its recorded pace: one JSON line per sample (frame lines for poses);
+      the UI replays it with \`npm run serve -- --play FILE\` or File > Open Recording
 
 Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion), teleport (Teleport servers, ENet era).`;
 
@@ -53,6 +61,12 @@ const commands: Record<string, Record<string, Command>> = {
   probe: { natnet: probeNatNet, vrpn: probeVrpn, pupil: probePupil, teleport: probeTeleport },
   decode: { natnet: decodeNatNet },
   discover: { natnet: discoverNatNet, pupil: discoverPupil, teleport: discoverTeleportCommand },
+};
+
+/** Commands that take no device kind. */
+const standalone: Record<string, Command> = {
+  record: recordCommand,
+  play: playCommand,
 };
 
 const PLANNED = new Set<string>();
@@ -67,16 +81,12 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
       return command ? 0 : 2;
     }
     if (command === 'info') {
+      if (device) return await recordingInfoCommand([device, ...rest], io);
       printJson(io, infoReport());
       return 0;
     }
-    if (command === 'record') {
-      say(
-        io,
-        'sightline record: not available yet (recording to MCAP comes with the recorder); use `probe … > file.jsonl` meanwhile',
-      );
-      return 2;
-    }
+    const single = standalone[command];
+    if (single) return await single(argv.slice(1), io, signal);
     const byDevice = commands[command];
     if (!byDevice) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     if (!device) throw new UsageError(`${command} needs a device: natnet`);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { defaultConfigPath, resolveConfigPath } from '../config';
 
-function packageVersion(): string {
+export function packageVersion(): string {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(join(__dirname, '..', '..', 'package.json')) as { version: string }).version;

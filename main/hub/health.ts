@@ -94,6 +94,7 @@ export class HealthTracker {
       clockOffsetMs: clock ? clock.offsetNs / 1e6 : null,
       clockUncertaintyMs: clock ? clock.uncertaintyNs / 1e6 : null,
       clockDriftPpm: clock && clock.samples > 0 ? clock.driftPpm : null,
+      clockDriftBaselineS: clock?.driftBaselineS ?? null,
       latency: status.latency ? { ...status.latency } : null,
     };
   }

@@ -48,6 +48,8 @@ export interface ClockEstimate {
   driftPpm: number;
   /** Round trips measured so far. */
   samples: number;
+  /** Seconds of device time the drift was fitted over (0 until one is fitted). */
+  driftBaselineS?: number;
 }
 
 /** Latency figures in ms, per NatNet's official formulas where applicable; absent when unknown. */
@@ -100,8 +102,10 @@ interface SampleBase {
   /** Device time converted to host Unix ns through the device's clock model, when known. */
   deviceTimeNs?: number;
   /**
-   * The device's own clock reading for this sample, unconverted, when it differs from the above
-   * (Pupil: phone Unix ns through RTCP sender reports). Undefined before the device's clock is known.
+   * The device's own clock reading for this sample, unconverted, on the device's epoch (NatNet:
+   * mid-exposure ticks as ns; VRPN: the server's timestamp; Pupil: phone Unix ns through RTCP sender
+   * reports). Undefined before the device's clock is known. The recorder keeps it so that a recording
+   * can be re-aligned later with a better clock model.
    */
   deviceClockNs?: number;
 }

@@ -35,10 +35,12 @@ import {
 import { hostTimeMs } from '../time/host-clock';
 import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice } from '../hub/hub';
 import type { PosesSample, Sample, VideoSample } from '../hub/source';
+import type { DeviceSnapshot, PlaybackState, SessionState } from '../../preload/api';
+import type { PlaybackController } from '../recording/playback-controller';
+import type { SessionController } from '../recording/session';
+import { recordingCommand, sendDeviceEvent } from './device-commands';
 import { GazeQueue } from './gaze-queue';
 import { VideoGate, type VideoGateCounts } from './video-gate';
-import type { DeviceSnapshot } from '../../preload/api';
-import { recordingCommand, sendDeviceEvent } from './device-commands';
 import { InputStates } from './input-state';
 
 /** Input state (buttons, analogs, dials) goes to the renderer at most this often, and only on change. */
@@ -67,6 +69,10 @@ export interface RendererLinkOptions {
   minIntervalMs?: number;
   /** A held-back sample is sent at the latest this long after the previous batch; default 2 × minIntervalMs. */
   holdMs?: number;
+  /** The Record button's session; without it the session calls answer that recording is not available. */
+  session?: SessionController;
+  /** Recordings played back; without it the playback calls answer that playback is not available. */
+  playback?: PlaybackController;
   /** Video is dropped (to the next key frame) while the transport's backlog is above this. */
   maxVideoBacklogBytes?: number;
   /** Where the page's panel layout is kept (the settings file); without it the layout lives only in the page. */
@@ -121,6 +127,8 @@ export class RendererLink {
   private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly detach: (() => void)[] = [];
   private rendererStats: RendererStats | null = null;
+  private readonly session: SessionController | null;
+  private readonly playback: PlaybackController | null;
   private readonly inputs = new InputStates();
   private inputsTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts: LayoutKeeper | null;
@@ -149,6 +157,20 @@ export class RendererLink {
     hub.on('devices', onDevices);
     hub.on('catalog', onCatalog);
     hub.on('notice', onNotice);
+    const session = options.session;
+    if (session) {
+      const onSession = (state: SessionState): void => this.send({ type: 'session', session: state });
+      session.on('changed', onSession);
+      this.detach.push(() => session.off('changed', onSession));
+    }
+    this.session = session ?? null;
+    const playback = options.playback;
+    if (playback) {
+      const onPlayback = (state: PlaybackState | null): void => this.send({ type: 'playback', playback: state });
+      playback.on('changed', onPlayback);
+      this.detach.push(() => playback.off('changed', onPlayback));
+    }
+    this.playback = playback ?? null;
     this.detach.push(
       () => hub.off('devices', onDevices),
       () => hub.off('catalog', onCatalog),
@@ -172,6 +194,8 @@ export class RendererLink {
     this.send({ type: 'devices', devices: this.hub.snapshots() });
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);
+    if (this.session) this.send({ type: 'session', session: this.session.state() });
+    if (this.playback) this.send({ type: 'playback', playback: this.playback.state() });
     for (const e of this.inputs.all()) this.send(e);
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
@@ -369,6 +393,14 @@ export class RendererLink {
     }
   }
 
+  private requireSession(): SessionController {
+    return this.session ?? unavailable('recording');
+  }
+
+  private requirePlayback(): PlaybackController {
+    return this.playback ?? unavailable('playback');
+  }
+
   private async dispatch(method: RpcMethod, params: unknown): Promise<RpcResults[RpcMethod]> {
     switch (method) {
       case 'listDevices':
@@ -395,6 +427,23 @@ export class RendererLink {
       case 'reportRendererStats':
         this.rendererStats = { ...(params as RpcParams<'reportRendererStats'>), atMs: hostTimeMs() };
         return null;
+      case 'getSession':
+        return this.requireSession().state();
+      case 'startSession':
+        return this.requireSession().start(params as RpcParams<'startSession'>);
+      case 'stopSession':
+        return this.requireSession().stop();
+      case 'sendOperatorEvent': {
+        const p = params as RpcParams<'sendOperatorEvent'>;
+        return this.requireSession().sendEvent(p.text, p.source ?? 'text field');
+      }
+      case 'openRecording':
+        return this.requirePlayback().open((params as RpcParams<'openRecording'>).path);
+      case 'closeRecording':
+        await this.requirePlayback().close();
+        return null;
+      case 'playbackControl':
+        return this.requirePlayback().control(params as RpcParams<'playbackControl'>);
       case 'recordingCommand':
         return recordingCommand(this.hub, params as RpcParams<'recordingCommand'>);
       case 'sendDeviceEvent':
@@ -406,6 +455,10 @@ export class RendererLink {
         return null;
     }
   }
+}
+
+function unavailable(what: string): never {
+  throw new Error(`${what} is not available in this window`);
 }
 
 function toPosesInput(handle: number, sample: PosesSample, count: number): PosesInput {

@@ -3,9 +3,11 @@ import { Header } from './panels/Header';
 import { InputsPanel } from './panels/Inputs';
 import { Health } from './panels/Health';
 import { Notices } from './panels/Notices';
+import { Playback } from './panels/Playback';
 import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
 import { TeleportPanel } from './panels/Teleport';
+import { Time } from './panels/Time';
 import { VideoGaze } from './panels/VideoGaze';
 import { isShown, useLayoutStore } from './stores/layout-store';
 
@@ -24,6 +26,8 @@ export function App() {
           <InputsPanel />
           <TeleportPanel />
           {isShown(layout, 'health') && <Health />}
+          <Time />
+          <Playback />
         </aside>
       </main>
     </div>

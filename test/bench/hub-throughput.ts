@@ -4,7 +4,7 @@
  */
 import { Hub } from '../../main/hub/hub';
 import { NatNetClient } from '../../main/protocols/natnet/client';
-import { spawnCliSimulator } from './cli-simulator';
+import { spawnMotiveSimulator } from './simulator-child';
 
 export interface HubThroughputResult {
   rateHz: number;
@@ -18,21 +18,8 @@ export interface HubThroughputResult {
 }
 
 export async function benchHubThroughput(rateHz = 1000, bodies = 100, seconds = 5): Promise<HubThroughputResult> {
-  const { child, lines } = await spawnCliSimulator([
-    'natnet',
-    '--port',
-    '0',
-    '--data-port',
-    '0',
-    '--bodies',
-    String(bodies),
-    '--rate',
-    String(rateHz),
-  ]);
+  const { commandPort, child } = await spawnMotiveSimulator(rateHz, bodies);
   try {
-    const first = lines[0]!;
-    const { commandPort } = JSON.parse(first) as { commandPort: number };
-
     const hub = new Hub();
     const client = new NatNetClient({ id: 'bench', host: '127.0.0.1', commandPort });
     hub.add(client);

@@ -39,11 +39,13 @@ import {
   type PageProblems,
 } from './helpers';
 import type { TestWindow } from './page-globals';
+import { checkPlayback, checkRecordSession, checkTimePanel } from './session-checks';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
 /** Test artefacts stay out of the tracked tree; `npm run screenshot` copies this one to docs/screenshot.png. */
 const SCREENSHOT = join(ARTIFACTS, 'screenshots', 'app.png');
+const RECORDINGS = join(ARTIFACTS, 'recordings', 'e2e');
 
 describe('renderer in Debian Chromium, headless mode, demo', () => {
   const skipReason = chromiumUnavailable();
@@ -51,6 +53,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
   let browser: LaunchedBrowser | null = null;
   let page: Page | null = null;
   let problems: PageProblems | null = null;
+  let recordedFolder: string | null = null;
 
   before(async () => {
     if (skipReason) {
@@ -59,7 +62,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     }
     ensureBuilt();
     server = await withTimeout(
-      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {} }),
+      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {}, recordingsDir: RECORDINGS }),
       20_000,
       'headless start',
     );
@@ -230,6 +233,29 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     await env.page.bringToFront();
   });
 
+  test('the Time panel shows the demo clock: offset, uncertainty, drift, no jump', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    t.diagnostic(await checkTimePanel(env.page, DEMO_DEVICE_ID));
+  });
+
+  test('one Record button: the local recording, the device answers, operator events', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const motive = env.server.devices?.demo?.motive;
+    assert.ok(motive, 'demo simulator');
+    const folder = await checkRecordSession(env.page, DEMO_DEVICE_ID, () => motive.recording);
+    t.diagnostic(`recorded to ${folder}`);
+    recordedFolder = folder;
+  });
+
+  test('the recording opens as playback: its device replays, pause holds, the timeline seeks', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    assert.ok(recordedFolder, 'the Record test made a recording');
+    await checkPlayback(env.page, join(recordedFolder, 'recording.mcap'), DEMO_DEVICE_ID);
+  });
+
   test('the page shows a lost link and comes back when the server does', async (t) => {
     const env = live(t);
     if (!env) return;
@@ -242,7 +268,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
       .waitFor({ timeout: 5_000 });
     const before = await debugBatches(env.page);
     server = await withTimeout(
-      startHeadless({ demo: true, port, host: '127.0.0.1', log: () => {} }),
+      startHeadless({ demo: true, port, host: '127.0.0.1', log: () => {}, recordingsDir: RECORDINGS }),
       20_000,
       'headless restart',
     );

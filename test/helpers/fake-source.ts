@@ -22,7 +22,9 @@ export interface FakeSourceOptions {
   label?: string;
   /** Outcomes for successive connect() calls; 'ok' once the script runs out. */
   connects?: ConnectOutcome[];
-  recording?: boolean | { failWith: string };
+  recording?: boolean | { failWith: string } | 'hang';
+  /** Give it the events capability (sent events land in sentEvents). */
+  events?: boolean | { failWith: string };
 }
 
 export class FakeSource extends EventEmitter<SourceEvents> implements Source {
@@ -33,6 +35,7 @@ export class FakeSource extends EventEmitter<SourceEvents> implements Source {
   connectCalls = 0;
   closeCalls = 0;
   recordingCalls: string[] = [];
+  sentEvents: { name: string; timestampNs?: number }[] = [];
   private readonly script: ConnectOutcome[];
   private state: ConnectionState = 'idle';
   private deviceRecording = false;
@@ -47,7 +50,21 @@ export class FakeSource extends EventEmitter<SourceEvents> implements Source {
     this.label = options.label ?? `Fake ${this.id}`;
     this.script = [...(options.connects ?? [])];
     const rec = options.recording;
-    this.capabilities = rec ? { recording: this.recordingControl(typeof rec === 'object' ? rec.failWith : null) } : {};
+    this.capabilities = rec
+      ? {
+          recording:
+            rec === 'hang' ? hangingControl() : this.recordingControl(typeof rec === 'object' ? rec.failWith : null),
+        }
+      : {};
+    const events = options.events;
+    if (events) {
+      this.capabilities.events = {
+        send: async (name: string, timestampNs?: number) => {
+          if (typeof events === 'object') throw new Error(events.failWith);
+          this.sentEvents.push({ name, timestampNs });
+        },
+      };
+    }
   }
 
   async connect(): Promise<void> {
@@ -116,6 +133,11 @@ export class FakeSource extends EventEmitter<SourceEvents> implements Source {
       },
     };
   }
+}
+
+/** A device that never answers a recording request. */
+function hangingControl(): RecordingControl {
+  return { start: () => new Promise<void>(() => {}), stop: () => new Promise<void>(() => {}) };
 }
 
 /** Polls until `predicate` holds; bounded in time so a broken test fails instead of hanging. */

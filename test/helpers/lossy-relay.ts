@@ -1,6 +1,10 @@
 /**
  * A UDP relay on loopback that drops a fixed fraction of datagrams in each direction, with a seeded
- * generator so a failing run can be repeated. The first sender that is not the target is the client.
+ * generator so a failing run can be repeated. Like a NAT, it gives each client address its own
+ * upstream socket: a client that reconnects from a new port is a new address to the server, as on a
+ * real network. (With one shared upstream socket, the server's retransmissions to a finished
+ * connection reached the client's next one, and ENet accepts a DISCONNECT for a peer that is still
+ * connecting without checking its session: the relay, not the peers, made that reconnect fail.)
  */
 import type dgram from 'node:dgram';
 import { closeUdpSocket, openUdpSocket } from '../../main/net/udp';
@@ -12,25 +16,49 @@ export interface LossyRelay {
   close(): Promise<void>;
 }
 
+/** More clients than any test makes; a bound so a stray sender cannot make the relay open sockets forever. */
+const MAX_CLIENTS = 64;
+
 export async function startLossyRelay(targetPort: number, loss: number, seed = 1): Promise<LossyRelay> {
-  const socket: dgram.Socket = await openUdpSocket({ address: '127.0.0.1', port: 0 });
+  const front: dgram.Socket = await openUdpSocket({ address: '127.0.0.1', port: 0 });
   const random = seededRandom(seed);
   const counters = { toServer: 0, toClient: 0, droppedToServer: 0, droppedToClient: 0 };
-  let client: { address: string; port: number } | null = null;
-  socket.on('message', (msg, rinfo) => {
-    if (rinfo.port === targetPort && rinfo.address === '127.0.0.1') {
-      if (!client) return;
-      counters.toClient++;
-      if (random() < loss) counters.droppedToClient++;
-      else socket.send(msg, client.port, client.address);
-    } else {
-      client = { address: rinfo.address, port: rinfo.port };
-      counters.toServer++;
-      if (random() < loss) counters.droppedToServer++;
-      else socket.send(msg, targetPort, '127.0.0.1');
+  const upstreams = new Map<string, Promise<dgram.Socket>>();
+  const upstreamFor = (address: string, port: number): Promise<dgram.Socket> | null => {
+    const key = `${address}:${port}`;
+    let upstream = upstreams.get(key);
+    if (!upstream) {
+      if (upstreams.size >= MAX_CLIENTS) return null;
+      upstream = openUdpSocket({ address: '127.0.0.1', port: 0 }).then((socket) => {
+        socket.on('message', (msg) => {
+          counters.toClient++;
+          if (random() < loss) counters.droppedToClient++;
+          else front.send(msg, port, address);
+        });
+        return socket;
+      });
+      upstreams.set(key, upstream);
     }
+    return upstream;
+  };
+  front.on('message', (msg, rinfo) => {
+    const upstream = upstreamFor(rinfo.address, rinfo.port);
+    if (!upstream) return;
+    counters.toServer++;
+    if (random() < loss) {
+      counters.droppedToServer++;
+      return;
+    }
+    void upstream.then((socket) => socket.send(msg, targetPort, '127.0.0.1'));
   });
-  return { port: socket.address().port, counters, close: () => closeUdpSocket(socket) };
+  return {
+    port: front.address().port,
+    counters,
+    close: async () => {
+      const sockets = await Promise.all(upstreams.values());
+      await Promise.all([front, ...sockets].map((socket) => closeUdpSocket(socket)));
+    },
+  };
 }
 
 /**

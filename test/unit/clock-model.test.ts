@@ -122,3 +122,60 @@ test('a device clock jump restarts the window instead of poisoning it', () => {
   const probe = restarted.deviceAt(HOST_START_NS + 6e9);
   assert.ok(Math.abs(model.toHostNs(probe)! - restarted.hostAt(probe)) < 100e3);
 });
+
+test('drift over a long baseline: ±2 ppm after 10 minutes of a jittery network (fake clock)', () => {
+  const model = new ClockModel();
+  const windowOnly = new ClockModel({ archiveSize: 8, archiveBucketNs: 1e15 });
+  const dev = device(7e15, 37);
+  const random = prng(11);
+  // 10 minutes of round trips every 250 ms; legs of 100 µs plus 0–2 ms of exponential queueing,
+  // and one answer in ten stuck for 5–30 ms.
+  const jitter = () => -Math.log(1 - random()) * 400e3;
+  for (let i = 0; i < 2400; i++) {
+    const send = HOST_START_NS + i * 250e6;
+    const arrive = send + 100e3 + jitter();
+    const back = arrive + 100e3 + jitter() + (i % 10 === 3 ? 5e6 + random() * 25e6 : 0);
+    model.addRoundTrip(send, dev.deviceAt(arrive), back);
+    windowOnly.addRoundTrip(send, dev.deviceAt(arrive), back);
+  }
+  const est = model.estimate()!;
+  assert.ok(Math.abs(est.driftPpm - 37) < 2, `drift ${est.driftPpm} ppm, expected 37 ± 2`);
+  assert.ok(est.driftBaselineS! > 590, `baseline ${est.driftBaselineS} s`);
+  // A few seconds of the same network would not know it nearly as well (this is why the history is kept).
+  const short = windowOnly.estimate()!;
+  assert.ok(Math.abs(short.driftPpm - 37) > Math.abs(est.driftPpm - 37), `window-only ${short.driftPpm} ppm`);
+  // And the time conversion one second past the last round trip stays within the uncertainty.
+  const probe = dev.deviceAt(HOST_START_NS + 601e9);
+  const error = Math.abs(model.toHostNs(probe)! - dev.hostAt(probe));
+  assert.ok(error < est.uncertaintyNs + 50e3, `error ${error} ns, uncertainty ${est.uncertaintyNs} ns`);
+});
+
+test('the long-baseline history stays bounded and forgets nothing but resolution', () => {
+  const model = new ClockModel({ archiveSize: 16, archiveBucketNs: 1e9 });
+  const dev = device(0, -12);
+  simulate(model, dev, { count: 4 * 3600, periodMs: 250, baseUs: 80, jitterUs: 50, seed: 12 });
+  const est = model.estimate()!;
+  assert.ok(est.driftBaselineS! > 3000, `baseline ${est.driftBaselineS} s after an hour`);
+  assert.ok(Math.abs(est.driftPpm + 12) < 0.5, `drift ${est.driftPpm}`);
+});
+
+test('a saturated host (most answers queued for milliseconds, on either leg) does not tilt the estimate', () => {
+  const model = new ClockModel();
+  const dev = device(2e15, 300);
+  const random = prng(21);
+  let worst = 0;
+  for (let i = 0; i < 240; i++) {
+    const send = HOST_START_NS + i * 250e6;
+    // 85 % of round trips wait 2–20 ms in a queue, on the way out or back; the rest are clean.
+    const queued = random() < 0.85 ? 2e6 + random() * 18e6 : 0;
+    const outward = random() < 0.5;
+    const arrive = send + 60e3 + (outward ? queued : 0);
+    const back = arrive + 60e3 + (outward ? 0 : queued);
+    model.addRoundTrip(send, dev.deviceAt(arrive), back);
+    if (i < 80) continue;
+    // What a sample stamped now would be converted to, against the truth.
+    const probe = dev.deviceAt(back);
+    worst = Math.max(worst, Math.abs(model.toHostNs(probe)! - dev.hostAt(probe)));
+  }
+  assert.ok(worst < 300e3, `worst error ${(worst / 1e3).toFixed(0)} µs over a minute of a saturated host`);
+});

@@ -709,6 +709,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     const bones = bonePoses(frame);
     if (bones.length > 0) sample.bones = bones;
     if (timing?.deviceTimeNs !== undefined) sample.deviceTimeNs = timing.deviceTimeNs;
+    if (timing) sample.deviceClockNs = timing.deviceClockNs;
     if (hasParams) sample.recording = flags.recording;
 
     let changed = false;

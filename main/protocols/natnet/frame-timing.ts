@@ -20,6 +20,8 @@ export interface FrameTiming {
    * model has a round trip.
    */
   deviceTimeNs?: number;
+  /** The same instant on Motive's own clock (ticks → ns), before conversion. */
+  deviceClockNs: number;
 }
 
 /**
@@ -42,8 +44,9 @@ export function frameTiming(
   if (mid !== 0) latency.systemMs = ((transmit - mid) / frequency) * 1e3;
   const transmitHostNs = clock.toHostNs(ticksToNs(transmit, frequency));
   if (transmitHostNs !== undefined) latency.transitMs = (receivedHostNs - transmitHostNs) / 1e6;
-  const timing: FrameTiming = { latency };
-  const deviceTimeNs = clock.toHostNs(ticksToNs(mid !== 0 ? mid : transmit, frequency));
+  const deviceClockNs = ticksToNs(mid !== 0 ? mid : transmit, frequency);
+  const timing: FrameTiming = { latency, deviceClockNs };
+  const deviceTimeNs = clock.toHostNs(deviceClockNs);
   if (deviceTimeNs !== undefined) timing.deviceTimeNs = deviceTimeNs;
   return timing;
 }

@@ -34,6 +34,7 @@ import {
   type Version4,
 } from './types';
 import { closeUdpSocket, openUdpSocket, sendUdpNoWait } from '../../net/udp';
+import { hostTimeNs } from '../../time/host-clock';
 
 export type { FaultCounts, SimulatorFaults } from './simulator-faults';
 
@@ -63,6 +64,10 @@ export interface MotiveSimulatorOptions {
   multicast?: { group: string; port?: number; interfaceAddress?: string } | false;
   /** Tick rate of the server clock. Default 10 MHz. */
   clockFrequency?: number;
+  /** Injected clock error (time-alignment tests): the simulated clock runs this many ppm fast. Default 0. */
+  clockDriftPpm?: number;
+  /** What the simulated clock reads at start, seconds (Motive's uptime). Default 3600. */
+  clockStartS?: number;
   /** ServerInfo application name. Default "Motive". */
   appName?: string;
   faults?: Partial<SimulatorFaults>;
@@ -128,6 +133,10 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
   private readonly requestedPorts: { command: number; data: number };
   /** The simulated machine's clock origin: survives restart(), like QueryPerformanceCounter. */
   private readonly tickOrigin = process.hrtime.bigint();
+  /** Host time at tickOrigin: the ground truth a time-alignment test compares recorded times with. */
+  private readonly tickOriginHostNs = hostTimeNs();
+  private readonly clockRate: number;
+  private readonly clockStartS: number;
 
   private commandSocket: dgram.Socket | undefined;
   private dataSocket: dgram.Socket | undefined;
@@ -157,6 +166,8 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     this.rateHz = clamp(options.rateHz ?? 120, 1, 1000);
     this.nativeBitstream = options.bitstream ?? DEFAULT_BITSTREAM;
     this.clockFrequency = options.clockFrequency ?? 10_000_000;
+    this.clockRate = 1 + (options.clockDriftPpm ?? 0) / 1e6;
+    this.clockStartS = options.clockStartS ?? UPTIME_AT_START_S;
     this.appName = options.appName ?? 'Motive';
     this.clientTimeoutMs = options.clientTimeoutMs ?? 10_000;
     this.requestedPorts = { command: options.commandPort ?? 0, data: options.dataPort ?? 0 };
@@ -269,7 +280,12 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
   /** Server clock now, in ticks. */
   ticks(): number {
     const ns = Number(process.hrtime.bigint() - this.tickOrigin);
-    return Math.round((UPTIME_AT_START_S + ns / 1e9) * this.clockFrequency);
+    return Math.round((this.clockStartS + (ns / 1e9) * this.clockRate) * this.clockFrequency);
+  }
+
+  /** The truth: the host time (Unix ns, this process's host clock) at which the simulated clock read `ticks`. */
+  hostTimeOfTicks(ticks: number): number {
+    return this.tickOriginHostNs + ((ticks / this.clockFrequency - this.clockStartS) / this.clockRate) * 1e9;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -375,8 +375,10 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
     const deviceNs = m.tsSec * 1e9 + m.tsUsec * 1e3;
     // DTrack's first States carry time 0 (vrpn.md §5.3): not a time.
     const deviceHostNs = m.tsSec === 0 ? undefined : this.clock.toHostNs(deviceNs);
-    const base =
+    const base: { hostTimeNs: number; deviceTimeNs?: number; deviceClockNs?: number } =
       deviceHostNs === undefined ? { hostTimeNs: hostNs } : { hostTimeNs: hostNs, deviceTimeNs: deviceHostNs };
+    // The server's own timestamp, kept raw for the recorder (it can re-align later).
+    if (m.tsSec !== 0) base.deviceClockNs = deviceNs;
     switch (body.type) {
       case TypeName.Pong:
         this.onPong(device, hostNs, deviceNs);
@@ -420,7 +422,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
   private onPose(
     device: string,
     body: Extract<VrpnBody, { type: typeof TypeName.PosQuat }>,
-    base: { hostTimeNs: number; deviceTimeNs?: number },
+    base: { hostTimeNs: number; deviceTimeNs?: number; deviceClockNs?: number },
   ): void {
     const name = `${device}/${body.sensor}`;
     let id = this.bodyIds.get(name);
@@ -459,7 +461,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
     device: string,
     button: number,
     state: number,
-    base: { hostTimeNs: number; deviceTimeNs?: number },
+    base: { hostTimeNs: number; deviceTimeNs?: number; deviceClockNs?: number },
   ): void {
     let states = this.buttonStates.get(device);
     if (!states) {

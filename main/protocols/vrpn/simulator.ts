@@ -69,6 +69,8 @@ export interface VrpnSimulatorOptions {
   buttons?: SimButton[];
   analogs?: SimAnalog[];
   dials?: SimDial[];
+  /** The server's wall clock as VRPN headers carry it; time-alignment tests inject an offset and drift. */
+  clock?: () => { tsSec: number; tsUsec: number };
 }
 
 /** `sightline sim vrpn --trackers N --sensors N --rate HZ`: Tracker0…, plus Button0, Analog0 and Dial0. */
@@ -76,7 +78,7 @@ export function simulatorDevices(
   trackers = 1,
   sensors = 2,
   rateHz = 60,
-): Required<Omit<VrpnSimulatorOptions, 'host' | 'port'>> {
+): Required<Omit<VrpnSimulatorOptions, 'host' | 'port' | 'clock'>> {
   return {
     trackers: Array.from({ length: trackers }, (_, i) => ({ name: `Tracker${i}`, sensors, rateHz })),
     buttons: [{ name: 'Button0', count: 4, periodMs: 500 }],
@@ -136,6 +138,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
   private readonly buttons: SimButton[];
   private readonly analogs: SimAnalog[];
   private readonly dials: SimDial[];
+  private readonly clock: () => { tsSec: number; tsUsec: number };
   private readonly senders: string[];
   private readonly types: string[];
   private tcp: net.Server | null = null;
@@ -165,6 +168,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
     this.buttons = options.buttons ?? defaults.buttons;
     this.analogs = options.analogs ?? defaults.analogs;
     this.dials = options.dials ?? defaults.dials;
+    this.clock = options.clock ?? wallClock;
     const names = [...this.trackers, ...this.buttons, ...this.analogs, ...this.dials].map((d) => d.name);
     // One sender per name, as mainline does when several device classes share one (DTrack in the capture).
     // vrpn_server always adds its forwarder, with two types of its own (vrpn.md §5.3); clients ignore it.
@@ -292,7 +296,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
     const entry = this.buttonStates.get(device);
     if (!entry || button < 0 || button >= entry.states.length || entry.states[button] === state) return;
     entry.states[button] = state;
-    entry.ts = wallClock();
+    entry.ts = this.clock();
     this.broadcast(device, { type: TypeName.ButtonChange, button, state }, { ts: entry.ts });
   }
 
@@ -359,7 +363,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
           this.drop(connection, reason);
         },
       },
-      { senders: this.senders, types: this.types, udpDescription },
+      { senders: this.senders, types: this.types, udpDescription, clock: this.clock },
     );
     const connection: Connection = { socket, endpoint, io, mode, peer, udp, posQuatSent: 0 };
     this.connections.add(connection);

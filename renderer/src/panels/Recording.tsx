@@ -3,6 +3,7 @@ import type { DeviceSnapshot } from '../../../preload/api';
 import { recordingOf, useAppStore } from '../stores/app-store';
 import { startRecording, stopRecording } from '../stores/device-actions';
 import { Panel } from './Panel';
+import { RecordSession } from './RecordSession';
 
 /** Motive splits its command arguments on commas, and control characters have no place in a file name. */
 const BAD_TAKE_NAME = /[,\u0000-\u001f]/;
@@ -12,6 +13,7 @@ export function Recording() {
   const recordable = devices.filter((d) => d.capabilities.recording);
   return (
     <Panel title="Recording" testId="recording-panel">
+      <RecordSession />
       {recordable.length === 0 ? <p className="empty">No connected device can record.</p> : null}
       {recordable.map((device) => (
         <RecordingRow key={device.id} device={device} />

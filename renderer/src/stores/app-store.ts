@@ -13,6 +13,8 @@ import {
   type LinkEvent,
 } from '../../../preload/api';
 import type { LinkConnection, LinkPath } from '../bridge';
+import { applyPlayback } from './playback-store';
+import { applySession } from './session-store';
 
 export interface Notice {
   id: number;
@@ -107,6 +109,12 @@ export function applyLinkEvent(event: LinkEvent): void {
     }
     case 'notice':
       addNotice(event.level, event.message, event.deviceId);
+      break;
+    case 'session':
+      applySession(event.session);
+      break;
+    case 'playback':
+      applyPlayback(event.playback);
       break;
     case 'inputs': {
       const inputs = readInputsEvent(event);
