@@ -83,6 +83,27 @@ export const RpcSchemas = {
       })
       .strict(),
   },
+  recordingCommand: {
+    params: z.object({ deviceId, action: z.enum(['start', 'stopAndSave', 'cancel']) }).strict(),
+  },
+  sendDeviceEvent: {
+    params: z
+      .object({
+        deviceId,
+        name: z
+          .string()
+          .trim()
+          .min(1, 'an event needs a name')
+          .max(256)
+          .regex(/^[^\u0000-\u001f]*$/, 'event names may not contain control characters'),
+        /**
+         * When the operator asked for the event, host Unix ms (fractions allowed); the source puts it
+         * on the device's clock. Absent: the device stamps the event's arrival.
+         */
+        hostTimeMs: z.number().finite().min(0).max(8.64e15).optional(),
+      })
+      .strict(),
+  },
   /** The page's panel layout, kept in the settings file so it survives a restart. */
   getLayout: { params: z.object({}).strict() },
   saveLayout: {

@@ -59,13 +59,65 @@ export interface DeviceSnapshot {
   peer: string | null;
   /** Is this one of the demo simulators? */
   simulated: boolean;
-  /** transform: the device's current room → scene transform, when the operator can change it (VRPN). */
-  capabilities: { recording: boolean; events: boolean; transform?: PoseTransform };
+  capabilities: {
+    recording: boolean;
+    events: boolean;
+    /** Stop and discard a recording (Pupil recording:cancel). Absent: not offered. */
+    cancelRecording?: boolean;
+    /** The device's current room → scene transform, when the operator can change it (VRPN). */
+    transform?: PoseTransform;
+  };
   /** Device-side recording state, when known. */
   recording: boolean | null;
   health: DeviceHealth;
   /** Teleport servers only: the session, ENet link and node table for the Teleport panel. */
   teleport?: TeleportStatus;
+  /** What the device reports about itself (Pupil: the phone's status), when it reports anything. */
+  deviceState?: DeviceState;
+}
+
+/**
+ * What a device reports about itself beyond its link: the Companion phone's battery, storage, sensors,
+ * recording and last event (its status WebSocket). Every part is optional: show what is known.
+ */
+export interface DeviceState {
+  /** e.g. "OnePlus8 · Pupil Invisible" */
+  name?: string;
+  battery?: { percent: number; state: string };
+  storage?: { freeBytes: number; state: string };
+  /** e.g. "Neon module 841684" */
+  hardware?: string;
+  sensors?: DeviceSensorState[];
+  recording?: DeviceRecordingState;
+  lastEvent?: { name: string; timestampNs: number; recordingId: string | null };
+  /** The recording template, read-only (Pupil template_def + template_data). */
+  template?: { name: string; items: { label: string; answer: string; required: boolean }[] };
+}
+
+export interface DeviceSensorState {
+  /** e.g. "world", "gaze", "imu" (one entry per sensor, not per connection type). */
+  name: string;
+  connected: boolean;
+  /** The device says the stream failed (Pupil stream_error). */
+  error: boolean;
+}
+
+export interface DeviceRecordingState {
+  id: string | null;
+  /** The device's last recording message, e.g. START, STOP, SAVE, DISCARD, ERROR. */
+  action: string;
+  /** Recording duration the device reported, in ns. */
+  durationNs: number;
+  /** Host Unix ms at which durationNs was true: while recording, the UI counts on from here. */
+  atHostMs: number;
+  running: boolean;
+  /** The device's error text (action ERROR). */
+  message?: string;
+}
+
+/** What a device answered to a command, in words the operator can read (Pupil: the REST reply). */
+export interface DeviceAnswer {
+  message: string;
 }
 
 /** One Teleport session as the Teleport panel shows it (refreshed with the ~2 Hz health tick). */
@@ -419,6 +471,10 @@ export interface RpcResults {
   openRecording: PlaybackState;
   closeRecording: null;
   playbackControl: PlaybackState | null;
+  /** Start, stop-and-save or cancel a device recording; resolves with the device's own answer. */
+  recordingCommand: DeviceAnswer;
+  /** Send a named event to the device (Pupil events); resolves with the device's own answer. */
+  sendDeviceEvent: DeviceAnswer;
   setTransform: null;
   getLayout: PanelLayout | null;
   saveLayout: null;
@@ -439,7 +495,7 @@ export type RpcResponse<M extends RpcMethod = RpcMethod> =
 export interface SightlineApi {
   readonly transport: 'electron' | 'websocket';
   call<M extends RpcMethod>(method: M, params: RpcParams<M>): Promise<RpcResponse<M>>;
-  /** Packed batches (layout below). Returns an unsubscribe function. */
+  /** Packed batches and video access units (layouts below, told apart by binaryMessageKind). Returns an unsubscribe function. */
   onBatch(listener: (batch: ArrayBuffer) => void): () => void;
   onEvent(listener: (event: LinkEvent) => void): () => void;
   /**

@@ -2,7 +2,7 @@
  * The sandboxed preload: exposes the link contract (SightlineApi, preload/api.ts) to the page as
  * window.sightline over Electron IPC. Nothing Electron-specific crosses the bridge: listeners receive
  * only the payload (never the IpcRendererEvent, whose `sender` is ipcRenderer itself), and the page
- * can reach only the four channels named here.
+ * can reach only the channels named here.
  *
  * Sandboxed preloads may require only 'electron' (and a few builtins), so this file and ./api are
  * bundled into one (scripts/build.mjs).
@@ -51,7 +51,15 @@ const api: SightlineApi = {
     if (!checked.ok) return Promise.resolve({ ok: false, error: checked.error });
     return ipcRenderer.invoke(IpcChannels.rpc, checked.method, checked.params) as Promise<RpcResponse<typeof method>>;
   },
-  onBatch: (listener) => subscribe(IpcChannels.batch, toArrayBuffer, listener),
+  // Video access units share the page's binary listener, told apart by their magic (api.ts).
+  onBatch: (listener) => {
+    const offBatches = subscribe(IpcChannels.batch, toArrayBuffer, listener);
+    const offVideo = subscribe(IpcChannels.video, toArrayBuffer, listener);
+    return () => {
+      offBatches();
+      offVideo();
+    };
+  },
   onEvent: (listener) =>
     subscribe(
       IpcChannels.event,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shots = [
   ['test-results/screenshots/app.png', 'docs/screenshot.png'],
+  ['test-results/screenshots/video-gaze.png', 'docs/video-gaze.png'],
   ['test-results/screenshots/scene.png', 'docs/scene.png'],
   ['test-results/screenshots/devices.png', 'docs/devices.png'],
 ];

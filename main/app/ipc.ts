@@ -29,6 +29,11 @@ export class ElectronTransport implements LinkTransport {
     if (this.isOpen) this.window.webContents.send(IpcChannels.batch, buffer);
   }
 
+  /** Structured-cloned by IPC (main cannot transfer an ArrayBuffer to a renderer); ~30 a second. */
+  sendVideo(message: Uint8Array): void {
+    if (this.isOpen) this.window.webContents.send(IpcChannels.video, message);
+  }
+
   sendEvent(event: LinkEvent): void {
     if (this.isOpen) this.window.webContents.send(IpcChannels.event, event);
   }

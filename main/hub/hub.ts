@@ -8,8 +8,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { BodyName, DeviceSnapshot, LinkEvent } from '../../preload/api';
+import type { BodyName, DeviceSnapshot, DeviceState, LinkEvent } from '../../preload/api';
 import { Backoff, type BackoffOptions } from './backoff';
+import { deviceStateOf } from './device-state';
 import { HealthTracker } from './health';
 import type {
   BodyCatalog,
@@ -348,7 +349,7 @@ export class Hub extends EventEmitter<HubEvents> {
   private async recordingAction(
     id: string,
     verb: 'start' | 'stop',
-    act: (r: NonNullable<Source['capabilities']['recording']>) => Promise<void>,
+    act: (r: NonNullable<Source['capabilities']['recording']>) => Promise<unknown>,
   ): Promise<void> {
     const device = this.require(id);
     const recording = device.source.capabilities.recording;
@@ -477,9 +478,11 @@ export class Hub extends EventEmitter<HubEvents> {
       capabilities: {
         recording: caps.recording !== undefined,
         events: caps.events !== undefined,
+        ...(caps.recording?.cancel ? { cancelRecording: true } : {}),
         ...(caps.transform ? { transform: caps.transform.get() } : {}),
       },
       recording: status.recording ?? device.latestPose?.recording ?? null,
+      ...this.safeDeviceState(device, status),
       health: device.health.snapshot(
         counters,
         status,
@@ -500,6 +503,11 @@ export class Hub extends EventEmitter<HubEvents> {
     } catch (error) {
       return { state: 'idle', lastError: `status unavailable: ${errorMessage(error)}` };
     }
+  }
+
+  private safeDeviceState(device: Device, status: SourceStatus): { deviceState?: DeviceState } {
+    const state = deviceStateOf(device.source, status);
+    return state ? { deviceState: state } : {};
   }
 
   private safeCounters(device: Device): SourceCounters {

@@ -7,9 +7,9 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyName, BodyPose, PoseTransform, TeleportStatus } from '../../preload/api';
+import type { BodyName, BodyPose, DeviceAnswer, DeviceState, PoseTransform, TeleportStatus } from '../../preload/api';
 
-export type { BodyName, BodyPose, PoseTransform };
+export type { BodyName, BodyPose, DeviceAnswer, DeviceState, PoseTransform };
 
 export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
 
@@ -188,17 +188,37 @@ export interface BodyCatalog {
 
 /** Optional capabilities; the UI offers only what a source has. */
 export interface RecordingControl {
-  /** Resolves when the device confirmed (response or the recording flag), rejects with a clear message otherwise. */
-  start(takeName?: string): Promise<void>;
-  stop(): Promise<void>;
-  /** Stop and discard (Pupil `recording:cancel`), when the device can. */
-  cancel?(): Promise<void>;
+  /**
+   * Resolves when the device confirmed (response or the recording flag), rejects with a clear message
+   * otherwise (for Pupil: the phone's own reason, e.g. "recording already running"). A source may
+   * resolve with the device's answer in words (DeviceAnswer), which the operator is shown.
+   * stop() saves the recording (Pupil recording:stop_and_save).
+   */
+  start(takeName?: string): Promise<void | DeviceAnswer>;
+  stop(): Promise<void | DeviceAnswer>;
+  /** Stops and discards (Pupil recording:cancel); absent when the device cannot. */
+  cancel?(): Promise<void | DeviceAnswer>;
+}
+
+export interface EventControl {
+  /**
+   * Sends a named event. timestampNs, when given, is HOST Unix ns (when the operator asked); the
+   * source converts it to the device's clock (Pupil: through Time Echo). Without it the device stamps
+   * the arrival. Rejects with the device's reason; may resolve with its answer in words.
+   */
+  send(name: string, timestampNs?: number): Promise<void | DeviceAnswer>;
 }
 
 export interface SourceCapabilities {
   recording?: RecordingControl;
   /** Send a named event to the device (Pupil events). */
-  events?: { send(name: string, timestampNs?: number): Promise<void> };
+  events?: EventControl;
+  /**
+   * What the device reports about itself (Pupil: phone battery and storage, sensors, recording, last
+   * event, template). current() must be cheap: the Hub calls it for every devices snapshot (~2 Hz).
+   * Emit 'status' when it changes so the operator sees the change without waiting for the tick.
+   */
+  deviceState?: { current(): DeviceState | null };
   /** The transform from the device's room into the scene (VRPN), which the operator can change live. */
   transform?: { get(): PoseTransform; set(transform: PoseTransform): void };
 }

@@ -22,6 +22,7 @@
 import { validateRpc } from '../../preload/api-schemas';
 import {
   packBatch,
+  packVideoAccessUnit,
   type AppCommand,
   type LinkEvent,
   type PanelLayout,
@@ -33,10 +34,13 @@ import {
 } from '../../preload/api';
 import { hostTimeMs } from '../time/host-clock';
 import { errorMessage, type CatalogEntry, type DeviceRef, type Hub, type Notice } from '../hub/hub';
-import type { PosesSample, Sample } from '../hub/source';
+import type { PosesSample, Sample, VideoSample } from '../hub/source';
 import type { DeviceSnapshot, PlaybackState, SessionState } from '../../preload/api';
 import type { PlaybackController } from '../recording/playback-controller';
 import type { SessionController } from '../recording/session';
+import { recordingCommand, sendDeviceEvent } from './device-commands';
+import { GazeQueue } from './gaze-queue';
+import { VideoGate, type VideoGateCounts } from './video-gate';
 import { InputStates } from './input-state';
 import type { Dashboard } from '../devices/dashboard';
 
@@ -50,6 +54,10 @@ export interface LinkTransport {
   readonly isOpen: boolean;
   /** The buffer is owned whole by the callee after the call (packBatch allocates a fresh one). */
   sendBatch(buffer: Float64Array): void;
+  /** One packed video access unit (packVideoAccessUnit), owned whole by the callee after the call. */
+  sendVideo(message: Uint8Array): void;
+  /** Bytes handed to the transport but not yet on their way (a WebSocket's bufferedAmount); 0 if unknown. */
+  backlogBytes?(): number;
   sendEvent(event: LinkEvent): void;
   onRpc(handler: RpcHandler): void;
   onAck(handler: (seq: number) => void): void;
@@ -66,6 +74,8 @@ export interface RendererLinkOptions {
   session?: SessionController;
   /** Recordings played back; without it the playback calls answer that playback is not available. */
   playback?: PlaybackController;
+  /** Video is dropped (to the next key frame) while the transport's backlog is above this. */
+  maxVideoBacklogBytes?: number;
   /** Where the page's panel layout is kept (the settings file); without it the layout lives only in the page. */
   layouts?: LayoutKeeper;
   /** The device list, discovery, history and alerts (main/devices/); without it devices cannot be added. */
@@ -93,6 +103,9 @@ export interface LinkStats {
   samplesCoalesced: number;
   rpcCalls: number;
   rpcRejected: number;
+  /** Gaze samples dropped because a device's queue was full (the renderer did not acknowledge). */
+  gazeDropped: number;
+  video: VideoGateCounts;
 }
 
 interface Pending {
@@ -103,6 +116,8 @@ interface Pending {
 
 export class RendererLink {
   private readonly pending = new Map<number, Pending>();
+  private readonly gaze = new GazeQueue();
+  private readonly video: VideoGate;
   private seq = 0;
   private inFlight: number | null = null;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
@@ -121,7 +136,7 @@ export class RendererLink {
   private inputsTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts: LayoutKeeper | null;
   private readonly dashboard: Dashboard | null;
-  private readonly counts: LinkStats = {
+  private readonly counts: Omit<LinkStats, 'gazeDropped' | 'video'> = {
     batchesSent: 0,
     acks: 0,
     ackTimeouts: 0,
@@ -138,6 +153,7 @@ export class RendererLink {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 1_000;
     this.minIntervalMs = options.minIntervalMs ?? 12;
     this.holdMs = options.holdMs ?? 2 * this.minIntervalMs;
+    this.video = new VideoGate(options.maxVideoBacklogBytes);
     this.layouts = options.layouts ?? null;
     this.dashboard = options.dashboard ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
@@ -184,6 +200,8 @@ export class RendererLink {
   replay(): void {
     if (this.closed) return;
     this.clearInFlight();
+    // A page that (re)loaded has a fresh decoder: its video starts at the next key frame.
+    this.video.restart();
     this.send({ type: 'devices', devices: this.hub.snapshots() });
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);
@@ -194,11 +212,11 @@ export class RendererLink {
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }
-    if (this.pending.size > 0) this.flush();
+    if (this.hasPending()) this.flush();
   }
 
   stats(): LinkStats {
-    return { ...this.counts };
+    return { ...this.counts, gazeDropped: this.gaze.dropped, video: this.video.stats() };
   }
 
   /** The renderer's own measurements (reportRendererStats), for the Health panel and the bench. */
@@ -216,6 +234,7 @@ export class RendererLink {
     if (this.inputsTimer) clearTimeout(this.inputsTimer);
     this.inputsTimer = null;
     this.pending.clear();
+    this.gaze.clear();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -224,7 +243,11 @@ export class RendererLink {
 
   private onSample(device: DeviceRef, sample: Sample): void {
     if (this.inputs.onSample(device.handle, sample)) this.sendInputsSoon();
-    // Only poses travel in batches today; gaze sections come with their devices.
+    if (sample.kind === 'video') return this.sendVideo(device, sample);
+    if (sample.kind === 'gaze') {
+      this.gaze.push(device.handle, sample);
+      return this.flushSoon();
+    }
     if (sample.kind !== 'poses') return;
     const previous = this.pending.get(device.handle);
     if (previous) {
@@ -239,7 +262,7 @@ export class RendererLink {
 
   /** Sends now if credit and the interval allow; otherwise makes sure the held poses go by holdMs at the latest. */
   private flushSoon(now = false): void {
-    if (this.inFlight !== null || this.flushQueued || this.pending.size === 0) return;
+    if (this.inFlight !== null || this.flushQueued || !this.hasPending()) return;
     if (performance.now() - this.lastSentAt < this.minIntervalMs) {
       this.holdTimer ??= setTimeout(
         () => {
@@ -272,15 +295,16 @@ export class RendererLink {
   }
 
   private flush(): void {
-    if (this.closed || this.pending.size === 0 || !this.transport.isOpen) return;
+    if (this.closed || !this.hasPending() || !this.transport.isOpen) return;
     const poses: PosesInput[] = [];
     for (const [handle, { sample, count }] of this.pending) poses.push(toPosesInput(handle, sample, count));
     this.pending.clear();
+    const gaze = this.gaze.take();
     const seq = ++this.seq;
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
     this.lastSentAt = performance.now();
-    const batch = packBatch(seq, hostTimeMs(), poses);
+    const batch = packBatch(seq, hostTimeMs(), poses, gaze);
     try {
       this.transport.sendBatch(batch);
     } catch {
@@ -290,6 +314,40 @@ export class RendererLink {
     this.counts.batchesSent++;
     this.inFlight = seq;
     this.ackTimer = setTimeout(() => this.onAckTimeout(seq), this.ackTimeoutMs);
+  }
+
+  private hasPending(): boolean {
+    return this.pending.size > 0 || this.gaze.size > 0;
+  }
+
+  /** Video goes as it comes, outside the batch credit, through the key-frame gate (video-gate.ts). */
+  private sendVideo(device: DeviceRef, sample: VideoSample): void {
+    if (this.closed) return;
+    if (!this.transport.isOpen) {
+      this.video.restart();
+      return;
+    }
+    if (!this.video.admit(device.handle, sample.key, this.transport.backlogBytes?.() ?? 0)) return;
+    // Gaze waiting for the batch interval goes first, if the link has credit: the renderer then has
+    // the gaze of this frame's time when it draws the frame, instead of redrawing it a batch later.
+    if (this.gaze.size > 0 && this.inFlight === null && !this.closed) this.flush();
+    let message: Uint8Array;
+    try {
+      message = packVideoAccessUnit({
+        handle: device.handle,
+        key: sample.key,
+        ptsUs: sample.ptsUs,
+        hostTimeMs: sample.hostTimeNs / 1e6,
+        deviceTimeMs: sample.deviceTimeNs === undefined ? null : sample.deviceTimeNs / 1e6,
+        width: sample.width ?? 0,
+        height: sample.height ?? 0,
+        data: sample.data,
+      });
+      this.transport.sendVideo(message);
+    } catch {
+      // Too large to pack, or a transport failing mid-send: either way this unit is gone.
+      this.video.lost(device.handle);
+    }
   }
 
   private onAckTimeout(seq: number): void {
@@ -428,6 +486,10 @@ export class RendererLink {
         return null;
       case 'playbackControl':
         return this.requirePlayback().control(params as RpcParams<'playbackControl'>);
+      case 'recordingCommand':
+        return recordingCommand(this.hub, params as RpcParams<'recordingCommand'>);
+      case 'sendDeviceEvent':
+        return sendDeviceEvent(this.hub, params as RpcParams<'sendDeviceEvent'>);
       case 'getLayout':
         return this.layouts?.layout() ?? null;
       case 'saveLayout':

@@ -54,6 +54,15 @@ export class WsTransport implements LinkTransport {
     this.socket.send(buffer, { binary: true });
   }
 
+  sendVideo(message: Uint8Array): void {
+    if (!this.writable()) return;
+    this.socket.send(message, { binary: true });
+  }
+
+  backlogBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
   sendEvent(event: LinkEvent): void {
     this.sendJson({ t: 'event', event });
   }

@@ -9,6 +9,7 @@ import { Recording } from './panels/Recording';
 import { Scene3D } from './panels/Scene3D';
 import { TeleportPanel } from './panels/Teleport';
 import { Time } from './panels/Time';
+import { VideoGaze } from './panels/VideoGaze';
 import { isShown, useLayoutStore } from './stores/layout-store';
 
 export function App() {
@@ -21,6 +22,7 @@ export function App() {
         {isShown(layout, 'scene') ? <Scene3D /> : <div className="scene-hidden" data-testid="scene-hidden" />}
         <aside className="sidebar">
           <Notices />
+          <VideoGaze />
           {isShown(layout, 'devices') && <Devices />}
           {isShown(layout, 'recording') && <Recording />}
           <InputsPanel />

@@ -9,6 +9,7 @@ import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
 import { reportPupilBench } from './pupil';
 import { benchRecorder } from './recorder';
+import { benchVideoGaze, reportVideoGaze } from './video-gaze';
 import { benchVrpn } from './vrpn';
 import { benchTeleportEnet } from './teleport-enet';
 
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   }
 
   await reportPupilBench(line);
+  reportVideoGaze(await benchVideoGaze(10), line);
 }
 
 main().then(

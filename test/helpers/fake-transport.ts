@@ -1,16 +1,32 @@
 /** A LinkTransport that records what the link sends and lets a test play the renderer. */
-import { unpackBatch, type LinkEvent, type RpcResponse, type UnpackedBatch } from '../../preload/api';
+import {
+  unpackBatch,
+  unpackVideoAccessUnit,
+  type LinkEvent,
+  type RpcResponse,
+  type UnpackedBatch,
+  type VideoAccessUnit,
+} from '../../preload/api';
 import type { LinkTransport, RpcHandler } from '../../main/link/renderer-link';
 
 export class FakeTransport implements LinkTransport {
   isOpen = true;
   readonly batches: UnpackedBatch[] = [];
   readonly events: LinkEvent[] = [];
+  readonly videos: VideoAccessUnit[] = [];
+  /** What backlogBytes() reports: a test plays a renderer that fell behind. */
+  backlog = 0;
   private rpc: RpcHandler | null = null;
   private ack: ((seq: number) => void) | null = null;
 
   sendBatch(buffer: Float64Array): void {
     this.batches.push(unpackBatch(buffer));
+  }
+  sendVideo(message: Uint8Array): void {
+    this.videos.push(unpackVideoAccessUnit(message.slice().buffer));
+  }
+  backlogBytes(): number {
+    return this.backlog;
   }
   sendEvent(event: LinkEvent): void {
     this.events.push(event);

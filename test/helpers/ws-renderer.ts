@@ -1,6 +1,7 @@
 /** A renderer on the headless WebSocket that acks every batch at once, like an idle page would on its next frame. */
 import WebSocket from 'ws';
 import {
+  binaryMessageKind,
   unpackBatch,
   type DeviceSnapshot,
   type LinkEvent,
@@ -16,7 +17,10 @@ export function wsRenderer(url: string) {
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
       const b = data as Buffer;
-      const batch = unpackBatch(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+      const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+      // Video access units share the binary channel (a Pupil phone's scene video); not batches.
+      if (binaryMessageKind(buffer) !== 'batch') return;
+      const batch = unpackBatch(buffer);
       batches.push(batch);
       ws.send(JSON.stringify({ t: 'ack', seq: batch.seq }));
     } else messages.push(JSON.parse(String(data)) as WsServerMessage);

@@ -11,6 +11,8 @@ import {
   BatchFormatError,
   binaryMessageKind,
   unpackBatch,
+  unpackVideoAccessUnit,
+  type GazeSection,
   type LinkEvent,
   type PosesSection,
 } from '../../../preload/api';
@@ -19,6 +21,7 @@ import { SharedPoseWriter } from '../stores/shared-poses';
 import { isPlausibleLatency, liveHandles, readBatchSeq } from '../stores/link-common';
 import { unixNowMs } from '../stores/link-stats';
 import type { Bridge, LinkConnection } from './types';
+import { VideoGazeView } from '../video/video-gaze-view';
 import { createWebSocketBridge } from './websocket';
 import type { FromLinkWorker, ToLinkWorker } from './worker-protocol';
 
@@ -36,11 +39,16 @@ const STATS_INTERVAL_MS = 250;
 export function runLinkWorker(scope: LinkWorkerScope): void {
   let started = false;
   let bridge: Bridge | null = null;
+  const videos = new WorkerVideos(scope);
   scope.addEventListener('message', (event) => {
     const message = event.data;
     if (message.t === 'start' && !started) {
       started = true;
-      bridge = startLink(scope, message.url);
+      bridge = startLink(scope, message.url, videos);
+    } else if (message.t === 'video-canvas') {
+      videos.attach(message.handle, message.canvas);
+    } else if (message.t === 'video-release') {
+      videos.release(message.handle);
     } else if (message.t === 'rpc' && bridge) {
       const { id, method } = message;
       // The page's call() was typed; the params are forwarded as given, and main validates them.
@@ -52,7 +60,59 @@ export function runLinkWorker(scope: LinkWorkerScope): void {
   scope.postMessage({ t: 'hello' });
 }
 
-function startLink(scope: LinkWorkerScope, url: string): Bridge {
+/** Video views drawing on canvases the page handed over, one per device shown. */
+class WorkerVideos {
+  private readonly views = new Map<number, VideoGazeView>();
+  private readonly lastPosted = new Map<number, number>();
+
+  constructor(private readonly scope: LinkWorkerScope) {}
+
+  attach(handle: number, canvas: OffscreenCanvas): void {
+    this.release(handle);
+    const view = new VideoGazeView({
+      handle,
+      canvas,
+      now: unixNowMs,
+      copyPlanes: true,
+      onDrawn: () => this.postStats(view),
+    });
+    this.views.set(handle, view);
+  }
+
+  release(handle: number): void {
+    this.views.get(handle)?.close();
+    this.views.delete(handle);
+  }
+
+  /** False when no view here wants this device's video. */
+  pushVideo(buffer: ArrayBuffer): boolean {
+    // Shorter than its header: not ours to draw; the page's unpacking counts it as bad.
+    if (buffer.byteLength < 16) return false;
+    const handle = new Float64Array(buffer, 0, 2)[1]!;
+    const view = this.views.get(handle);
+    if (!view) return false;
+    try {
+      view.pushVideo(unpackVideoAccessUnit(buffer));
+    } catch (error) {
+      if (!(error instanceof BatchFormatError)) console.error('link worker: a video unit failed', error);
+    }
+    return true;
+  }
+
+  pushGaze(sections: readonly GazeSection[]): void {
+    for (const section of sections) this.views.get(section.handle)?.pushGaze(section);
+  }
+
+  /** After a draw, at most every 100 ms: enough for the panel's figures and the tests' reads. */
+  private postStats(view: VideoGazeView): void {
+    const now = performance.now();
+    if (now - (this.lastPosted.get(view.handle) ?? -Infinity) < 100) return;
+    this.lastPosted.set(view.handle, now);
+    this.scope.postMessage({ t: 'video-stats', stats: view.stats() });
+  }
+}
+
+function startLink(scope: LinkWorkerScope, url: string, videos: WorkerVideos): Bridge {
   const post = (message: FromLinkWorker): void => scope.postMessage(message);
   const bridge = createWebSocketBridge({ url });
   const writer = new SharedPoseWriter();
@@ -89,11 +149,15 @@ function startLink(scope: LinkWorkerScope, url: string): Bridge {
   bridge.onBatch((buffer) => {
     // Other binary messages (video access units) are the page's business, exactly as on the
     // main-thread path: handed over whole, without a copy.
-    if (binaryMessageKind(buffer) === 'video') return scope.postMessage({ t: 'binary', buffer }, [buffer]);
+    if (binaryMessageKind(buffer) === 'video') {
+      if (!videos.pushVideo(buffer)) scope.postMessage({ t: 'binary', buffer }, [buffer]);
+      return;
+    }
     try {
       const batch = unpackBatch(buffer);
       batches++;
       for (const section of batch.poses) store(section);
+      videos.pushGaze(batch.gaze);
       const markers = writer.totalMarkers();
       if (markers > markersHigh) {
         markersHigh = markers;

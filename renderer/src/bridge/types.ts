@@ -1,4 +1,5 @@
 import type { SightlineApi } from '../../../preload/api';
+import type { VideoGazeStats } from '../video/video-gaze-view';
 import type { PoseFeedMessage } from './worker-protocol';
 
 /**
@@ -31,6 +32,16 @@ export interface Bridge extends SightlineApi {
    * changed structurally, and the figures.
    */
   onPoseFeed(listener: (message: PoseFeedMessage) => void): () => void;
+  /**
+   * Where the link runs off this thread (the link worker): hands it the canvas to decode and draw a
+   * device's video on, so frames never wait for this thread. False: decode here (stores/video-gaze.ts).
+   * A worker still starting keeps the canvas until it is up; if it never comes, `drawHere` gets the
+   * canvas back to draw on this thread.
+   */
+  attachVideoCanvas?(handle: number, canvas: OffscreenCanvas, drawHere: (canvas: OffscreenCanvas) => void): boolean;
+  releaseVideoCanvas?(handle: number): void;
+  /** Figures of video drawn off this thread. */
+  onVideoStats?(listener: (stats: VideoGazeStats) => void): () => void;
 }
 
 export const OPEN: LinkConnection = Object.freeze({ state: 'open', attempt: 0, retryAt: null, lastError: null });

@@ -7,11 +7,12 @@
 import type { LinkEvent, RpcMethod, RpcParams, RpcResponse } from '../../../preload/api';
 import { createListenerSet } from './listeners';
 import type { Bridge, LinkConnection, LinkPath } from './types';
+import type { VideoGazeStats } from '../video/video-gaze-view';
 import type { FromLinkWorker, PoseFeedMessage, ToLinkWorker, WorkerConnection } from './worker-protocol';
 
 /** The slice of Worker used here; tests can hand in a fake. */
 export interface LinkWorkerHandle {
-  postMessage(message: ToLinkWorker): void;
+  postMessage(message: ToLinkWorker, transfer?: Transferable[]): void;
   terminate(): void;
   onmessage: ((event: MessageEvent<FromLinkWorker>) => void) | null;
   /** An ErrorEvent for an exception in the worker; a plain Event when its script failed to load. */
@@ -39,12 +40,15 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
   const events = createListenerSet<LinkEvent>('event');
   const connections = createListenerSet<LinkConnection>('connection');
   const feed = createListenerSet<PoseFeedMessage>('pose feed');
+  const videoStats = createListenerSet<VideoGazeStats>('video stats');
   const pending = new Map<number, PendingCall>();
   let nextId = 1;
   let mode: 'starting' | LinkPath = 'starting';
   let worker: LinkWorkerHandle | null = null;
   let fallback: Bridge | null = null;
   let lastBuffer: PoseFeedMessage | null = null;
+  /** Canvases handed over before the worker said hello. */
+  const waitingCanvases = new Map<number, { canvas: OffscreenCanvas; drawHere: (canvas: OffscreenCanvas) => void }>();
   let connection: LinkConnection = { state: 'connecting', attempt: 1, retryAt: null, lastError: null };
 
   function setConnection(next: LinkConnection): void {
@@ -62,6 +66,9 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       case 'hello':
         if (mode === 'starting') mode = 'worker';
         clearTimeout(helloTimer);
+        for (const [handle, { canvas }] of waitingCanvases)
+          worker?.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
+        waitingCanvases.clear();
         return;
       case 'connection':
         return setConnection(fromWorker(message.connection));
@@ -75,6 +82,8 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       }
       case 'binary':
         return batches.emit(message.buffer);
+      case 'video-stats':
+        return videoStats.emit(message.stats);
       case 'poses-buffer':
         lastBuffer = message;
         return feed.emit(message);
@@ -87,6 +96,8 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
     if (mode === 'main-thread') return;
     const wasWorker = mode === 'worker';
     mode = 'main-thread';
+    for (const { canvas, drawHere } of waitingCanvases.values()) drawHere(canvas);
+    waitingCanvases.clear();
     clearTimeout(helloTimer);
     worker?.terminate();
     worker = null;
@@ -155,6 +166,18 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       return connections.add(listener);
     },
     linkPath: () => (mode === 'main-thread' ? 'main-thread' : 'worker'),
+    attachVideoCanvas: (handle, canvas, drawHere) => {
+      if (mode === 'main-thread' || !worker) return false;
+      // Posted to a worker whose script then fails to load, the canvas would be lost: it waits for hello.
+      if (mode === 'starting') waitingCanvases.set(handle, { canvas, drawHere });
+      else worker.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
+      return true;
+    },
+    releaseVideoCanvas: (handle) => {
+      if (waitingCanvases.delete(handle)) return;
+      worker?.postMessage({ t: 'video-release', handle });
+    },
+    onVideoStats: (listener) => videoStats.add(listener),
     onPoseFeed: (listener) => {
       // The first buffer may have come before this subscription; a reader needs it to start.
       if (lastBuffer) listener(lastBuffer);

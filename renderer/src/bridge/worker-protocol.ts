@@ -3,9 +3,15 @@
  * poses go through the shared buffer (stores/shared-poses.ts), never one message per batch.
  */
 import type { LinkEvent, RpcMethod, RpcResponse } from '../../../preload/api';
+import type { VideoGazeStats } from '../video/video-gaze-view';
 import type { LinkConnection } from './types';
 
-export type ToLinkWorker = { t: 'start'; url: string } | { t: 'rpc'; id: number; method: RpcMethod; params: unknown };
+export type ToLinkWorker =
+  | { t: 'start'; url: string }
+  | { t: 'rpc'; id: number; method: RpcMethod; params: unknown }
+  /** Decode and draw this device's video here, on this canvas (transferred); its video stays in the worker. */
+  | { t: 'video-canvas'; handle: number; canvas: OffscreenCanvas }
+  | { t: 'video-release'; handle: number };
 
 /**
  * The connection with its retry time in Unix ms: a worker's performance.now() counts from the
@@ -34,6 +40,8 @@ export type FromLinkWorker =
   | { t: 'rpc'; id: number; response: RpcResponse }
   /** A binary message that is not a pose batch (video), passed on as the page's bridge would get it. */
   | { t: 'binary'; buffer: ArrayBuffer }
+  /** The worker's video view's figures, after draws (at most ~10 Hz). */
+  | { t: 'video-stats'; stats: VideoGazeStats }
   | PoseFeedMessage;
 
 /** Served next to app.js (scripts/build.mjs bundles it as its own entry). */

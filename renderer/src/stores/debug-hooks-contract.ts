@@ -26,6 +26,48 @@ export interface SightlineDebugHooks {
   quality(): DebugQuality;
   /** Where a tracked body is drawn, in page CSS px; null when not tracked, not shown or behind the camera. */
   bodyOnScreen(handle: number, id: number): { x: number; y: number } | null;
+  /** Every video shown (decoded and drawn here or in the link worker): figures and the last frames drawn. */
+  videoGaze(): VideoGazeStats[];
+}
+
+/** One video frame as drawn, with the gaze matched to it. */
+export interface DrawnFrame {
+  ptsUs: number;
+  /** The frame's time on the clock it was matched on (ms). */
+  frameTimeMs: number;
+  /** Matched on the device clock (synced) or on host arrival times (unsynced). */
+  clock: 'device' | 'host';
+  /** Where the ring was drawn, in frame pixels, or null when none was (no gaze, not worn). */
+  gaze: { x: number; y: number; errorMs: number } | null;
+  worn: boolean | null;
+  /** Unix ms of the (latest) draw. */
+  drawnAtMs: number;
+  draws: number;
+}
+
+export interface VideoGazeStats {
+  handle: number;
+  status: string;
+  codec: string | null;
+  width: number;
+  height: number;
+  received: number;
+  decoded: number;
+  drawn: number;
+  /** Units dropped because the decoder was behind or they arrived too late (then skipped to an IDR). */
+  dropped: number;
+  /** Units skipped while waiting for an IDR (at start, after a drop or error). */
+  skippedToKey: number;
+  decodeErrors: number;
+  /** decode() call → frame drawn, ms, oldest first. */
+  decodeDrawMs: number[];
+  /** Its two parts: decode() call → frame out of the decoder, and drawing that frame with its gaze. */
+  decodeMs: number[];
+  drawMs: number[];
+  /** Arrival of the frame's last packet in main → frame drawn, ms, oldest first. */
+  latencyMs: number[];
+  recent: DrawnFrame[];
+  gazeSamples: number;
 }
 
 export interface DebugQuality {

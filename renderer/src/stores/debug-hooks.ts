@@ -9,8 +9,9 @@ import { linkStats } from './link-stats';
 import { poseStore } from './pose-store';
 import { useRenderQuality } from './render-quality-store';
 import type { DebugBody, SightlineDebugHooks } from './debug-hooks-contract';
+import { allVideoGazeStats } from './video-gaze';
 
-export type { DebugBody, DebugQuality, SightlineDebugHooks } from './debug-hooks-contract';
+export type { DebugBody, DebugQuality, DrawnFrame, SightlineDebugHooks, VideoGazeStats } from './debug-hooks-contract';
 
 export function installDebugHooks(win: Window): void {
   const hooks: SightlineDebugHooks = {
@@ -51,6 +52,7 @@ export function installDebugHooks(win: Window): void {
       if (i < 0 || !rect || !Number.isFinite(screen[i * 2]!)) return null;
       return { x: rect.left + screen[i * 2]!, y: rect.top + screen[i * 2 + 1]! };
     },
+    videoGaze: () => allVideoGazeStats(),
   };
   Object.defineProperty(win, '__sightlineDebug', { value: Object.freeze(hooks), configurable: false, writable: false });
 }

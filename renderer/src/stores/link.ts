@@ -7,7 +7,7 @@
  * gone devices) and the figures, and copies poses in when a frame is drawn (refreshPoses). Otherwise
  * (Electron, the headless fallback) batches arrive here, are stored and acked at once.
  */
-import { binaryMessageKind, unpackBatch, type DeviceSnapshot } from '../../../preload/api';
+import { unpackBatch, type DeviceSnapshot } from '../../../preload/api';
 import type { Bridge } from '../bridge';
 import type { PoseFeedMessage } from '../bridge/worker-protocol';
 import { addNotice, applyLinkEvent, onAppCommand, useAppStore } from './app-store';
@@ -17,6 +17,7 @@ import { createRateMeter, linkStats, unixNowMs } from './link-stats';
 import { poseStore } from './pose-store';
 import { ensureMarkerCapacity, removeDevice, setBodyIds } from './scene-store';
 import { SharedPoseMirror } from './shared-pose-mirror';
+import { followWorkerVideo, routeGaze, routeVideoMessage } from './video-gaze';
 
 const STATS_INTERVAL_MS = 1000;
 
@@ -47,9 +48,8 @@ export function startLink(bridge: Bridge): () => void {
     connection: bridge.connection(),
   });
   const offBatch = bridge.onBatch((buffer) => {
-    // Video access units share the binary channel; they are not batches, and the video panel that
-    // decodes them comes with the Pupil device. Not a bad batch, nothing to ack.
-    if (binaryMessageKind(buffer) === 'video') return;
+    // Video access units share the binary channel: not batches, nothing to ack; drawn if shown here.
+    if (routeVideoMessage(buffer)) return;
     ingestBatch(buffer);
     // Main sends the next batch only after this ack, and never faster than about one per display
     // frame. Acking once stored (not from requestAnimationFrame) keeps the link from adding a display
@@ -58,6 +58,7 @@ export function startLink(bridge: Bridge): () => void {
     if (seq !== null) bridge.ack(seq);
   });
   const offFeed = bridge.onPoseFeed(applyPoseFeed);
+  const offVideo = followWorkerVideo(bridge);
   const offEvent = bridge.onEvent((event) => {
     applyLinkEvent(event);
     // The worker frees its own slots and says so ('forgotten'); only batches stored here are ours.
@@ -76,6 +77,7 @@ export function startLink(bridge: Bridge): () => void {
   return () => {
     offBatch();
     offFeed();
+    offVideo();
     offEvent();
     offConnection();
     stopStats();
@@ -130,6 +132,7 @@ function ingestBatch(buffer: ArrayBuffer): void {
     if (recordingChanged) setStreamRecording(device.handle, device.recording);
   }
   ensureMarkerCapacity(poseStore.totalMarkers());
+  routeGaze(batch.gaze);
 }
 
 function setStreamRecording(handle: number, recording: boolean | null): void {
