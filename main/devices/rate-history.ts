@@ -5,10 +5,14 @@
 
 export const HISTORY_POINTS = 60;
 const POINT_MS = 1000;
-/** The learned expectation: this share of the streaming points lie at or below it (robust to short dips). */
-const EXPECTED_QUANTILE = 0.8;
-/** Points needed before an expectation is learned (a few seconds of streaming). */
-const MIN_POINTS_TO_LEARN = 3;
+/**
+ * The learned expectation is the median of the streaming points: robust both to short dips and to the
+ * bursts some devices start with (VRPN's first seconds read ~10 % high, which a higher quantile
+ * took for the norm and then flagged the steady rate as low).
+ */
+const EXPECTED_QUANTILE = 0.5;
+/** Points needed before an expectation is learned (seconds of streaming). */
+const MIN_POINTS_TO_LEARN = 5;
 
 export class RateHistory {
   private readonly points: number[] = [];

@@ -305,11 +305,11 @@ describe('the dashboard on a fake clock', () => {
           clockUncertaintyMs: null,
         },
       }) as unknown as DeviceSnapshot;
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 12; i++) {
       dashboard.onDevices([snapshot('streaming', 120, 5)]);
       now += 500;
     }
-    assert.equal(updates.length, 4, 'one update a second while nothing changes');
+    assert.equal(updates.length, 6, 'one update a second while nothing changes');
     assert.equal(dashboard.snapshot().history[0]!.expectedHz, 120);
     dashboard.onDevices([snapshot('stale', 0, 1500)]);
     assert.deepEqual(
