@@ -210,7 +210,9 @@ test('Hub events (devices, catalog, notice) are forwarded; close() detaches', as
 });
 
 test('batches are at least minIntervalMs apart; a held sample goes with the next one after the interval, at once', async () => {
-  const t = await setup({ minIntervalMs: 40, holdMs: 5_000 });
+  // Intervals long enough that a loaded CI machine settles well inside them: what is asserted is
+  // the pacing rule, not how fast this machine is.
+  const t = await setup({ minIntervalMs: 300, holdMs: 5_000 });
   try {
     t.a.emitPoses(1);
     await settle();
@@ -219,7 +221,7 @@ test('batches are at least minIntervalMs apart; a held sample goes with the next
     t.a.emitPoses(1);
     await settle();
     assert.equal(t.transport.batches.length, 1, 'acknowledged, but within the interval: held');
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 400));
     assert.equal(t.transport.batches.length, 1, 'the hold timer (5 s) has not fired; nothing went on a timer');
     t.a.emitPoses(3);
     // Sample-aligned: the first sample after the interval leaves in the same turn, carrying both.
@@ -233,7 +235,7 @@ test('batches are at least minIntervalMs apart; a held sample goes with the next
 });
 
 test('a held sample is sent after holdMs when no newer sample comes (the stream stopped)', async () => {
-  const t = await setup({ minIntervalMs: 30, holdMs: 60 });
+  const t = await setup({ minIntervalMs: 300, holdMs: 600 });
   try {
     t.a.emitPoses(1);
     await settle();
