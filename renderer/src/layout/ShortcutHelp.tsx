@@ -19,12 +19,12 @@ export function ShortcutHelp(props: { onClose(): void }) {
         data-testid="shortcut-help"
         onClick={(e) => e.stopPropagation()}
       >
-        <header className="panel-header">
+        <div className="panel-header">
           <h2 id="help-title">Keyboard shortcuts</h2>
           <button type="button" ref={closeRef} onClick={props.onClose} data-testid="shortcut-help-close">
             Close (Esc)
           </button>
-        </header>
+        </div>
         <table className="help-table">
           <thead>
             <tr>

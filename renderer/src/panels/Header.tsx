@@ -12,10 +12,10 @@ export function Header(props: { onHelp?(): void } = {}) {
   const recording = useAppStore((s) => s.devices.some((d) => (s.streamRecording[d.handle] ?? d.recording) === true));
   return (
     <header className="app-header">
-      <div className="brand">
+      <h1 className="brand">
         <span className="brand-mark" aria-hidden="true" />
         Sightline
-      </div>
+      </h1>
       {demo ? (
         <span className="badge badge-demo" data-testid="demo-badge" title="Every device is a built-in simulator">
           DEMO
