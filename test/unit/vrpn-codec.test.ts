@@ -194,6 +194,15 @@ describe('VRPN framing and cookies', () => {
     assert.throws(() => decodeDescription(longer), DecodeError);
   });
 
+  test('names mainline would refuse (a description body over 100 bytes) are refused before sending', () => {
+    const longest = 'T'.repeat(95);
+    assert.equal(encodeDescription(longest).length, 100);
+    assert.equal(decodeDescription(encodeDescription(longest)), longest);
+    assert.throws(() => encodeDescription('T'.repeat(96)), /longer than 95 bytes/);
+    assert.equal(parseDeviceAddress(`${longest}@127.0.0.1`).name, longest);
+    assert.throws(() => parseDeviceAddress(`${'T'.repeat(96)}@127.0.0.1`), /longer than 95 bytes/);
+  });
+
   test('a truncated message ends a datagram; the messages before it are kept', () => {
     const one = encodeMessage({ tsSec: 1, tsUsec: 2, sender: 0, type: 4, seq: 0, body: new Uint8Array(64) });
     const datagram = Buffer.concat([one, one.subarray(0, 40)]);

@@ -26,8 +26,14 @@ export const HEADER_LENGTH = 24;
 export const MAX_BODY_BYTES = 64_000;
 /** Mainline fills datagrams up to this (vrpn_CONNECTION_UDP_BUFLEN). */
 export const MAX_DATAGRAM_BYTES = 1472;
-/** vrpn_CNAME_LENGTH: a description body, length word excluded, holds at most 100 bytes with the NUL. */
+/** What we accept in a description's length word (name + NUL): tolerant, bounded. */
 export const MAX_NAME_BYTES = 100;
+/**
+ * vrpn_CNAME_LENGTH: mainline drops the connection when a description's whole body, its 4-byte length
+ * word included, is longer than this. So a name we send has at most 95 bytes (+ NUL + length word).
+ */
+export const MAX_DESCRIPTION_BODY_BYTES = 100;
+export const MAX_SENDABLE_NAME_BYTES = MAX_DESCRIPTION_BODY_BYTES - 4 - 1;
 /** Per side (vrpn.md §4). */
 export const MAX_SENDERS = 2000;
 export const MAX_TYPES = 2000;
@@ -303,7 +309,11 @@ export function encodeDescription(name: string): Uint8Array {
   w.u32(0);
   w.cstring(name);
   const n = w.length - 4;
-  if (n > MAX_NAME_BYTES) throw new RangeError(`name ${JSON.stringify(name.slice(0, 40))}… is longer than 99 bytes`);
+  if (w.length > MAX_DESCRIPTION_BODY_BYTES) {
+    throw new RangeError(
+      `name ${JSON.stringify(name.slice(0, 40))}… is longer than ${MAX_SENDABLE_NAME_BYTES} bytes: mainline VRPN drops the connection for longer names`,
+    );
+  }
   w.patchI32(0, n);
   return w.finish();
 }
@@ -709,6 +719,11 @@ export function parseDeviceAddress(text: string): DeviceAddress {
     );
   }
   const name = text.slice(0, first);
+  if (new TextEncoder().encode(name).length > MAX_SENDABLE_NAME_BYTES) {
+    throw new Error(
+      `VRPN device name ${JSON.stringify(name.slice(0, 40))}… is longer than ${MAX_SENDABLE_NAME_BYTES} bytes, which mainline VRPN servers refuse`,
+    );
+  }
   let location = text.slice(last + 1);
   let tcpOnly = false;
   for (const [prefix, tcp] of [
