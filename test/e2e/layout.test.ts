@@ -119,6 +119,8 @@ describe('the workspace layout, themes and keyboard in Debian Chromium, headless
     const help = page.getByTestId('shortcut-help');
     await help.waitFor({ timeout: 3_000 });
     assert.match(await help.innerText(), /Shift\+R[\s\S]*Alt\+1/);
+    await page.keyboard.press('Tab');
+    assert.equal(await activeTestId(page), 'shortcut-help-close', 'Tab stays in the dialog');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached', timeout: 3_000 });
     assert.deepEqual(env.problems.errors, []);

@@ -18,6 +18,13 @@ export function ShortcutHelp(props: { onClose(): void }) {
         aria-labelledby="help-title"
         data-testid="shortcut-help"
         onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          // A modal dialog keeps Tab inside: its one control is the Close button.
+          if (e.key === 'Tab') {
+            e.preventDefault();
+            closeRef.current?.focus();
+          }
+        }}
       >
         <div className="panel-header">
           <h2 id="help-title">Keyboard shortcuts</h2>

@@ -109,41 +109,45 @@ function DockSlot(props: { panel: SidePanel; first: boolean; last: boolean; chil
       aria-label={label}
       data-testid={`dock-${props.panel}`}
     >
-      <div className="dock-tools" role="toolbar" aria-label={`${label} panel`}>
-        <button
-          type="button"
-          className="dock-tool"
+      <div className="dock-tools" role="group" aria-label={`${label} panel`}>
+        <DockTool
+          text="▲"
+          name={`Move ${label} up`}
+          testId={`dock-up-${props.panel}`}
           disabled={props.first}
           onClick={() => moveSidePanel(props.panel, -1)}
-          aria-label={`Move ${label} up`}
-          title={`Move ${label} up`}
-          data-testid={`dock-up-${props.panel}`}
-        >
-          ▲
-        </button>
-        <button
-          type="button"
-          className="dock-tool"
+        />
+        <DockTool
+          text="▼"
+          name={`Move ${label} down`}
+          testId={`dock-down-${props.panel}`}
           disabled={props.last}
           onClick={() => moveSidePanel(props.panel, 1)}
-          aria-label={`Move ${label} down`}
-          title={`Move ${label} down`}
-          data-testid={`dock-down-${props.panel}`}
-        >
-          ▼
-        </button>
-        <button
-          type="button"
-          className="dock-tool"
+        />
+        <DockTool
+          text="✕"
+          name={`Hide ${label} (the View menu or Alt with its number shows it again)`}
+          testId={`dock-hide-${props.panel}`}
           onClick={() => togglePanel(props.panel)}
-          aria-label={`Hide ${label} (View menu or Alt+digit shows it again)`}
-          title={`Hide ${label}`}
-          data-testid={`dock-hide-${props.panel}`}
-        >
-          ✕
-        </button>
+        />
       </div>
       {props.children}
     </div>
+  );
+}
+
+function DockTool(props: { text: string; name: string; testId: string; disabled?: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      className="dock-tool"
+      disabled={props.disabled}
+      onClick={props.onClick}
+      aria-label={props.name}
+      title={props.name}
+      data-testid={props.testId}
+    >
+      {props.text}
+    </button>
   );
 }
