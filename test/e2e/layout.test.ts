@@ -158,6 +158,24 @@ describe('the workspace layout, themes and keyboard in Debian Chromium, headless
     assert.deepEqual(env.problems.errors, []);
   });
 
+  test('text follows the root text size (rem), as the system and browser settings set it', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    const sizes = async (): Promise<number[]> =>
+      page.evaluate(() =>
+        ['body', '.panel-header h2', '[data-testid="session-status"]', '.dock-tool'].map((sel) =>
+          parseFloat(getComputedStyle(document.querySelector(sel) as Element).fontSize),
+        ),
+      );
+    const normal = await sizes();
+    await page.evaluate(() => (document.documentElement.style.fontSize = '24px'));
+    const large = await sizes();
+    await page.evaluate(() => (document.documentElement.style.fontSize = ''));
+    t.diagnostic(`text sizes ${normal.join(', ')} px become ${large.join(', ')} px at 24 px root`);
+    normal.forEach((px, i) => assert.ok(Math.abs(large[i]! - px * 1.5) < 0.6, `size ${i} scales with the root`));
+  });
+
   test('axe-core finds no serious or critical accessibility violation, in either theme', async (t) => {
     const env = live(t);
     if (!env) return;
