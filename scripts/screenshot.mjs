@@ -11,6 +11,7 @@ const shots = [
   ['test-results/screenshots/video-gaze.png', 'docs/video-gaze.png'],
   ['test-results/screenshots/scene.png', 'docs/scene.png'],
   ['test-results/screenshots/devices.png', 'docs/devices.png'],
+  ['test-results/screenshots/layout-light.png', 'docs/layout-light.png'],
 ];
 
 for (const [from] of shots) rmSync(join(root, from), { force: true });

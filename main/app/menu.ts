@@ -18,9 +18,14 @@ export interface MenuActions {
 /** The panels the View menu can show or hide (the renderer owns their layout). */
 export const MENU_PANELS = [
   { id: 'scene', label: '3D Scene' },
+  { id: 'video', label: 'Video with Gaze' },
   { id: 'devices', label: 'Devices' },
   { id: 'recording', label: 'Recording' },
+  { id: 'inputs', label: 'Inputs (VRPN)' },
+  { id: 'teleport', label: 'Teleport Session' },
   { id: 'health', label: 'Health' },
+  { id: 'time', label: 'Time' },
+  { id: 'playback', label: 'Playback' },
 ] as const;
 export type PanelId = (typeof MENU_PANELS)[number]['id'];
 

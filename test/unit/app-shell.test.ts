@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aboutText, MENU_PANELS, menuTemplate, type MenuActions } from '../../main/app/menu';
+import { FOCUS_ORDER } from '../../renderer/src/layout/shortcut-map';
 import { denyAllPermissions, guardContents } from '../../main/app/session-policy';
 import { DEFAULT_WINDOW, mainWindowOptions } from '../../main/app/window-options';
 import { restoreBounds } from '../../main/app/window-state';
@@ -163,6 +164,19 @@ test('the menu has File, View, Devices and Help, and each item calls its action'
   ]);
   const mac = menuTemplate(actions, { platform: 'darwin', packaged: false }) as Item[];
   assert.equal(mac[0]!.role, 'appMenu');
+});
+
+test('the View menu lists every panel the page can show, each with its own accelerator', () => {
+  assert.deepEqual(
+    MENU_PANELS.map((p) => p.id),
+    [...FOCUS_ORDER],
+  );
+  const { actions } = recordingActions();
+  const menu = menuTemplate(actions, { platform: 'linux', packaged: true }) as Item[];
+  const view = menu.find((m) => m.label === 'View')?.submenu ?? [];
+  const accelerators = view.filter((i) => i.accelerator).map((i) => i.accelerator);
+  assert.equal(new Set(accelerators).size, accelerators.length, 'no accelerator twice');
+  assert.ok(accelerators.length >= MENU_PANELS.length);
 });
 
 test('About names every version support asks for', () => {

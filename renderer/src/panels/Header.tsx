@@ -1,8 +1,10 @@
 import type { LinkConnection } from '../bridge';
+import { ThemeSwitch } from '../layout/ThemeSwitch';
+import { resetLayout } from '../stores/layout-store';
 import { useAppStore } from '../stores/app-store';
 import { useNow } from './use-now';
 
-export function Header() {
+export function Header(props: { onHelp?(): void } = {}) {
   const transport = useAppStore((s) => s.transport);
   const connection = useAppStore((s) => s.connection);
   const devices = useAppStore((s) => s.devices);
@@ -10,10 +12,10 @@ export function Header() {
   const recording = useAppStore((s) => s.devices.some((d) => (s.streamRecording[d.handle] ?? d.recording) === true));
   return (
     <header className="app-header">
-      <div className="brand">
+      <h1 className="brand">
         <span className="brand-mark" aria-hidden="true" />
         Sightline
-      </div>
+      </h1>
       {demo ? (
         <span className="badge badge-demo" data-testid="demo-badge" title="Every device is a built-in simulator">
           DEMO
@@ -29,6 +31,27 @@ export function Header() {
         {transport === 'electron' ? 'desktop link' : transport === 'websocket' ? 'WebSocket link' : '—'}
       </span>
       <ConnectionPill connection={connection} />
+      <ThemeSwitch />
+      <button
+        type="button"
+        className="header-help"
+        onClick={resetLayout}
+        data-testid="reset-layout"
+        title="Show every panel in the default order and sizes"
+      >
+        Reset layout
+      </button>
+      {props.onHelp ? (
+        <button
+          type="button"
+          className="header-help"
+          onClick={props.onHelp}
+          data-testid="help-button"
+          title="Keyboard shortcuts (?)"
+        >
+          ? Shortcuts
+        </button>
+      ) : null}
     </header>
   );
 }

@@ -7,9 +7,12 @@ import { requestDeviceForm } from './dashboard-store';
 import { discoverDevices } from './device-list-actions';
 import { create } from 'zustand';
 import type { AppCommand, PanelLayout } from '../../../preload/api';
+import { SIDE_PANELS } from '../layout/dock-layout';
+import { resetDock } from '../layout/dock-store';
 import { layoutSectionSnapshots, onLayoutSectionChange, restoreLayoutSections } from './layout-sections';
 
-export const PANELS = ['scene', 'devices', 'recording', 'health'] as const;
+/** Every panel the View menu can show or hide (main/app/menu.ts lists the same ids). */
+export const PANELS = ['scene', ...SIDE_PANELS] as const;
 export type PanelName = (typeof PANELS)[number];
 
 const LAYOUT_VERSION = 1;
@@ -61,6 +64,7 @@ export function togglePanel(panel: PanelName): void {
 
 export function resetLayout(): void {
   useLayoutStore.setState({ hidden: [] });
+  resetDock();
   persist();
 }
 

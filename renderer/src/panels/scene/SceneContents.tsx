@@ -7,7 +7,8 @@ import { CameraRig } from './CameraRig';
 import { Markers } from './Markers';
 import { OrbitControls } from './OrbitControls';
 import { OriginAxes } from './OriginAxes';
-import { BACKGROUND_COLOUR } from './palette';
+import { useThemeStore } from '../../layout/theme-store';
+import { BACKGROUND_COLOUR, LIGHT_BACKGROUND_COLOUR } from './palette';
 import { RigidBody } from './RigidBody';
 import { Picker, SelectionRing } from './Selection';
 import { Trails } from './Trails';
@@ -19,9 +20,10 @@ const ORBIT_TARGET = [0, 0.9, 0] as const;
 
 export function SceneContents() {
   const trails = useSceneView((s) => s.options.trails);
+  const light = useThemeStore((s) => s.resolved === 'light');
   return (
     <>
-      <color attach="background" args={[BACKGROUND_COLOUR]} />
+      <color attach="background" args={[light ? LIGHT_BACKGROUND_COLOUR : BACKGROUND_COLOUR]} />
       <hemisphereLight args={['#dfe8f5', '#1b222c', 1.4]} />
       <directionalLight position={[3, 6, 4]} intensity={1.6} />
       {/* 1 m cells; the centre lines are brighter so the origin reads at a glance. */}

@@ -8,6 +8,8 @@ export function deviceColour(handle: number): string {
 export const INVALID_COLOUR = '#5d6671';
 export const MARKER_COLOUR = '#e8edf2';
 export const BACKGROUND_COLOUR = '#0d1117';
+/** The light theme's: a mid grey-blue, so the white markers and the grid still read on it. */
+export const LIGHT_BACKGROUND_COLOUR = '#aebbc8';
 export const UNLABELED_MARKER_COLOUR = '#ff9f1c';
 export const BONE_COLOUR = '#ffd166';
 /** Apart from every device colour, so trails read as history, not as another body. */
