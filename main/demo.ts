@@ -132,7 +132,7 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
   const why = options.demo ? 'started with --demo' : 'no device is configured';
   hub.notice(
     'info',
-    `Demo mode (${why}): a simulated Motive is streaming on this computer. See the README to add a real one.`,
+    `Demo mode (${why}): simulated devices (Motive, Pupil Companion, VRPN, Teleport) are streaming on this computer. Add a real one with Devices › Add device, or see the README.`,
   );
   const teleport: TeleportDemo | null = await startTeleportDemo(hub);
   try {
