@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { DEMO_DEVICE_ID } from '../../main/demo';
-import { startHeadless, type HeadlessServer } from '../../main/headless';
+import { useHeadlessDemoPage } from './demo-page';
+import { startHeadless } from '../../main/headless';
 import {
   checkDeviceHealth,
   checkNoNodeInPage,
@@ -27,16 +28,12 @@ import {
   ARTIFACTS,
   ROOT,
   VIEWPORT,
-  chromiumUnavailable,
   electronBinary,
   ensureBuilt,
-  launchChromium,
   pageCspViolations,
   waitFor,
   watchPage,
   withTimeout,
-  type LaunchedBrowser,
-  type PageProblems,
 } from './helpers';
 import type { TestWindow } from './page-globals';
 import { checkPlayback, checkRecordSession, checkTimePanel } from './session-checks';
@@ -48,45 +45,8 @@ const SCREENSHOT = join(ARTIFACTS, 'screenshots', 'app.png');
 const RECORDINGS = join(ARTIFACTS, 'recordings', 'e2e');
 
 describe('renderer in Debian Chromium, headless mode, demo', () => {
-  const skipReason = chromiumUnavailable();
-  let server: HeadlessServer | null = null;
-  let browser: LaunchedBrowser | null = null;
-  let page: Page | null = null;
-  let problems: PageProblems | null = null;
+  const live = useHeadlessDemoPage('Chromium', { recordingsDir: RECORDINGS });
   let recordedFolder: string | null = null;
-
-  before(async () => {
-    if (skipReason) {
-      console.log(`skipping the Chromium suite: ${skipReason}`);
-      return;
-    }
-    ensureBuilt();
-    server = await withTimeout(
-      startHeadless({ demo: true, port: 0, host: '127.0.0.1', log: () => {}, recordingsDir: RECORDINGS }),
-      20_000,
-      'headless start',
-    );
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    problems = await watchPage(page);
-    await page.goto(server.url, { waitUntil: 'load', timeout: 15_000 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  function live(t: {
-    skip(reason: string): void;
-  }): { page: Page; server: HeadlessServer; problems: PageProblems } | null {
-    if (skipReason) {
-      t.skip(skipReason);
-      return null;
-    }
-    assert.ok(page && server && problems, 'set-up failed');
-    return { page, server, problems };
-  }
 
   test('the page loads with no console errors and no CSP violations', async (t) => {
     const env = live(t);
@@ -197,8 +157,8 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
 
   test('without cross-origin isolation, or without the worker script, the link runs on the main thread', async (t) => {
     const env = live(t);
-    if (!env || !browser) return;
-    const context = browser.context;
+    if (!env) return;
+    const context = env.page.context();
     const variants: { name: string; setUp(page: Page): Promise<unknown> }[] = [
       {
         // As if served without COOP/COEP. (Stripping the real header needs request interception, and a
@@ -261,17 +221,17 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     if (!env) return;
     const port = env.server.port;
     await env.server.close();
-    server = null;
     await env.page
       .getByTestId('link-state')
       .and(env.page.locator('[data-state="reconnecting"]'))
       .waitFor({ timeout: 5_000 });
     const before = await debugBatches(env.page);
-    server = await withTimeout(
+    const restarted = await withTimeout(
       startHeadless({ demo: true, port, host: '127.0.0.1', log: () => {}, recordingsDir: RECORDINGS }),
       20_000,
       'headless restart',
     );
+    t.after(() => restarted.close());
     // Backoff is capped at 5 s (+20 % jitter); then the new server replays devices and poses.
     await env.page.getByTestId('link-state').and(env.page.locator('[data-state="open"]')).waitFor({ timeout: 10_000 });
     await waitForStreaming(env.page, DEMO_DEVICE_ID);
