@@ -98,9 +98,14 @@ test('permission denied: the recording does not start, with a clear message', as
   // root ignores permission bits: run the child as nobody instead.
   const uid = isRoot ? 65534 : undefined;
   if (isRoot) {
-    const probe = spawnSync(process.execPath, ['-e', '0'], { uid: 65534, gid: 65534 });
+    // nobody must also be able to reach the checkout (a clone inside a 0700 temporary folder is not).
+    const probe = spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], 4)', CLI.at(-1)!], {
+      uid: 65534,
+      gid: 65534,
+      cwd: '/',
+    });
     if (probe.status !== 0) {
-      const reason = 'cannot run a child process as nobody here';
+      const reason = `cannot run the CLI as nobody here (is the checkout in a folder only root may enter?)`;
       console.log(`skipped: ${reason}`);
       return t.skip(reason);
     }
