@@ -11,6 +11,7 @@ import type { FoundDevice } from '../../preload/api';
 import { errorMessage } from '../hub/hub';
 import { discoverMotive } from '../protocols/natnet/discovery';
 import { discoverPhones } from '../protocols/pupil/discovery';
+import { teleportClientIds, type KnownServer, type TeleportClientIds } from '../protocols/teleport/client-ids';
 import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from '../protocols/teleport/discovery';
 
 export interface Endpoint {
@@ -54,6 +55,13 @@ export interface DiscoveryServiceOptions {
   intervalMs?: number;
   /** Scan failures (a socket refused), for the operator. */
   onProblem?: (message: string) => void;
+  /** The Teleport client ids per server; default the process's one book, shared with the clients. */
+  teleportIds?: TeleportClientIds;
+}
+
+/** A broadcast target reaches every server at once, so it can only carry id 0 ("a new client"). */
+function isBroadcast(address: string): boolean {
+  return address === '255.255.255.255' || address.endsWith('.255');
 }
 
 export interface DiscoveryEvents {
@@ -95,10 +103,13 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     return this.entries.map((e) => ({ ...e }));
   }
 
-  /** Runs a scan (or joins the one running) and resolves with what it found. */
-  scan(): Promise<FoundEntry[]> {
+  /**
+   * Runs a scan (or joins the one running) and resolves with what it found. `wide` (the operator's
+   * Find devices) also broadcasts with id 0 where servers are already known, to find new ones.
+   */
+  scan(options: { wide?: boolean } = {}): Promise<FoundEntry[]> {
     if (this.closed) return Promise.resolve(this.found());
-    this.running ??= this.scanAll().finally(() => {
+    this.running ??= this.scanAll(options.wide ?? false).finally(() => {
       this.running = null;
       if (!this.closed) this.emit('change');
     });
@@ -106,7 +117,7 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     return this.running;
   }
 
-  private async scanAll(): Promise<FoundEntry[]> {
+  private async scanAll(wide: boolean): Promise<FoundEntry[]> {
     const listenMs = this.listenMs;
     const tasks: Promise<FoundEntry[]>[] = [
       ...this.targets.natnet.map((t) =>
@@ -122,15 +133,7 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
         ),
       ),
       ...this.targets.teleport.map((t) =>
-        this.guard(`Teleport discovery on ${t.address}:${t.port}`, async () =>
-          (await discoverTeleport({ host: t.address, port: t.port, timeoutMs: listenMs })).map((s): FoundEntry => ({
-            kind: 'teleport',
-            name: 'Teleport server',
-            // The client connects by discovery: the form takes the discovery port, not the ENet one.
-            address: `${s.address}:${t.port}`,
-            detail: `ENet service port ${s.servicePort}, answered in ${s.replyMs.toFixed(0)} ms`,
-          })),
-        ),
+        this.guard(`Teleport discovery on ${t.address}:${t.port}`, () => this.scanTeleport(t, wide)),
       ),
     ];
     const mdns = this.targets.mdnsInterface;
@@ -152,6 +155,52 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     const unique = new Map(results.map((e) => [`${e.kind}|${e.address}`, e]));
     if (!this.closed) this.entries = [...unique.values()];
     return this.found();
+  }
+
+  /**
+   * Every request carries the id this server gave us before (0 only for a server never seen), so a
+   * scan every 15 s does not make a real server mint a new client each time. Behind a broadcast
+   * target the known servers are asked one by one with their ids; the broadcast itself (id 0) goes
+   * out only while none is known there, or on the operator's request. Servers a client holds a live
+   * session with are listed from the book and not asked at all.
+   */
+  private async scanTeleport(t: Endpoint, wide: boolean): Promise<FoundEntry[]> {
+    const ids = this.options.teleportIds ?? teleportClientIds;
+    const listenMs = this.listenMs;
+    const entry = (s: { address: string; servicePort: number }, detail: string): FoundEntry => ({
+      kind: 'teleport',
+      name: 'Teleport server',
+      // The client connects by discovery: the form takes the discovery port, not the ENet one.
+      address: `${s.address}:${t.port}`,
+      detail: `ENet service port ${s.servicePort}, ${detail}`,
+    });
+    const ask = async (host: string, clientId: bigint): Promise<FoundEntry[]> =>
+      (await discoverTeleport({ host, port: t.port, clientId, timeoutMs: listenMs })).map((s) => {
+        const kept = ids.remember({
+          address: s.address,
+          discoveryPort: t.port,
+          clientId: s.clientId,
+          servicePort: s.servicePort,
+        });
+        if (host !== s.address) ids.remember({ ...kept, address: host });
+        return entry(s, `answered in ${s.replyMs.toFixed(0)} ms`);
+      });
+    const asks: Promise<FoundEntry[]>[] = [];
+    const held: FoundEntry[] = [];
+    const visit = (s: KnownServer) => {
+      if (ids.isHeld(s.address, t.port)) held.push(entry(s, 'connected'));
+      else asks.push(ask(s.address, s.clientId));
+    };
+    if (isBroadcast(t.address)) {
+      const known = ids.knownOn(t.port);
+      for (const s of known) visit(s);
+      if (wide || known.length === 0) asks.push(ask(t.address, 0n));
+    } else {
+      const known = ids.knownOn(t.port).find((k) => k.address === t.address);
+      if (known) visit(known);
+      else asks.push(ask(t.address, 0n));
+    }
+    return [...held, ...(await Promise.all(asks)).flat()];
   }
 
   private async guard(what: string, run: () => Promise<FoundEntry[]>): Promise<FoundEntry[]> {

@@ -450,7 +450,7 @@ export class RendererLink {
       case 'discoverDevices': {
         const dashboard = this.requireDashboard();
         if (!dashboard.discovery) throw new Error('discovery is off in this mode');
-        await dashboard.discovery.scan();
+        await dashboard.discovery.scan({ wide: true });
         return dashboard.snapshot().found;
       }
       case 'startRecording': {
