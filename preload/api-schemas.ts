@@ -122,6 +122,9 @@ export const RpcSchemas = {
   renameDevice: { params: z.object({ deviceId, name: deviceName }).strict() },
   removeDevice: { params: z.object({ deviceId }).strict() },
   discoverDevices: { params: z.object({}).strict() },
+  /** Alerts (main/devices/alert-rules.ts): acknowledge one; accept a device's current rate as its norm. */
+  acknowledgeAlert: { params: z.object({ alertId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict() },
+  acceptRate: { params: z.object({ deviceId }).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof RpcSchemas;

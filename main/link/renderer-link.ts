@@ -453,6 +453,12 @@ export class RendererLink {
         await dashboard.discovery.scan({ wide: true });
         return dashboard.snapshot().found;
       }
+      case 'acknowledgeAlert':
+        this.requireDashboard().acknowledgeAlert((params as RpcParams<'acknowledgeAlert'>).alertId);
+        return null;
+      case 'acceptRate':
+        this.requireDashboard().acceptRate((params as RpcParams<'acceptRate'>).deviceId);
+        return null;
       case 'startRecording': {
         const p = params as RpcParams<'startRecording'>;
         await this.hub.startRecording(p.deviceId, p.takeName);
