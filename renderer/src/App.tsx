@@ -2,8 +2,15 @@ import { useState } from 'react';
 import { ShortcutHelp } from './layout/ShortcutHelp';
 import { useShortcuts } from './layout/use-shortcuts';
 import { Workspace } from './layout/Workspace';
+import { LabBar } from './labbar/LabBar';
+import { setDevicesPanelRevealer } from './labbar/reveal';
 import { AlertBanner } from './panels/AlertBanner';
+import { isShown, togglePanel, useLayoutStore } from './stores/layout-store';
 import { Header } from './panels/Header';
+
+setDevicesPanelRevealer(() => {
+  if (!isShown(useLayoutStore.getState(), 'devices')) togglePanel('devices');
+});
 
 export function App() {
   const [helpOpen, setHelpOpen] = useState(false);
@@ -11,6 +18,7 @@ export function App() {
   return (
     <div className="app">
       <Header onHelp={() => setHelpOpen(true)} />
+      <LabBar />
       <AlertBanner />
       <Workspace />
       {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}

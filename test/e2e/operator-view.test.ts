@@ -1,0 +1,177 @@
+/**
+ * End to end for the operator's view (issue 18) in Debian's Chromium against headless demo mode:
+ * the lab bar shows every demo device's state without scrolling at 1280×720 and 1920×1080 (DOM and
+ * pixels), a chip opens the device's card (mouse and keyboard), the alert history opens from the
+ * keyboard, and axe-core finds no serious violation with the new controls in either theme.
+ *
+ *   node scripts/build.mjs && node --import tsx --test test/e2e/operator-view.test.ts
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { useHeadlessDemoPage } from './demo-page';
+import { ARTIFACTS, waitFor } from './helpers';
+import { decodePng } from './png';
+
+const SHOTS = join(ARTIFACTS, 'screenshots');
+const SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+] as const;
+
+async function activeTestId(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+}
+
+async function demoDeviceIds(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid^="device-card-"]', (cards) =>
+    cards.map((c) => c.getAttribute('data-testid')!.replace(/^device-card-/, '')),
+  );
+}
+
+/** Runs axe-core on the page as it is and returns the serious and critical violations. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(axePath, 'utf8'));
+  const found = await page.evaluate(async () => {
+    interface AxeResults {
+      violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
+    }
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<AxeResults> } }).axe;
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)),
+    }));
+  });
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${v.targets}`);
+}
+
+describe('the operator view in Debian Chromium, headless demo mode', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-opview-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const live = useHeadlessDemoPage('operator view Chromium', {
+    settingsPath: join(dir, 'settings.json'),
+    recordingsDir: join(dir, 'recordings'),
+  });
+
+  test('the lab bar shows every demo device streaming, without scrolling, at 1280×720 and 1920×1080', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.getByTestId('lab-bar').waitFor({ timeout: 10_000 });
+    const ids = await waitFor(
+      'the demo devices',
+      async () => {
+        const found = await demoDeviceIds(page);
+        return found.length >= 4 ? found : false;
+      },
+      15_000,
+    );
+    await waitFor(
+      'every chip streaming',
+      async () => {
+        const states = await Promise.all(
+          ids.map((id) => page.getByTestId(`lab-chip-${id}`).getAttribute('data-state')),
+        );
+        return states.every((s) => s === 'streaming');
+      },
+      20_000,
+    );
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(300);
+      for (const id of ids) {
+        const chip = page.getByTestId(`lab-chip-${id}`);
+        const box = await chip.boundingBox();
+        assert.ok(box, `chip ${id} is laid out`);
+        assert.ok(
+          box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width && box.y + box.height <= size.height,
+          `chip ${id} is inside the ${size.width}×${size.height} window: ${JSON.stringify(box)}`,
+        );
+        const state = page.getByTestId(`lab-chip-state-${id}`);
+        assert.equal(await state.isVisible(), true);
+        assert.match((await state.textContent()) ?? '', /streaming/);
+        // The chip's accessible name holds the kind, the name and the state in words.
+        assert.match((await chip.textContent()) ?? '', /streaming/);
+      }
+      assert.match(
+        (await page.getByTestId('lab-summary').textContent()) ?? '',
+        new RegExp(`^${ids.length}/${ids.length} streaming`),
+      );
+      // In the pixels: each chip's state pill is drawn in the "ok" green (not colour alone: the text
+      // says it too, checked above). Boxes are read before and after the screenshot and must agree.
+      const pills = () => Promise.all(ids.map((id) => page.getByTestId(`lab-chip-state-${id}`).boundingBox()));
+      const { png, boxes } = await waitFor('a screenshot with the chips holding still', async () => {
+        const before = await pills();
+        const shot = await page.screenshot();
+        const after = await pills();
+        return JSON.stringify(before) === JSON.stringify(after) ? { png: shot, boxes: after } : false;
+      });
+      writeFileSync(join(SHOTS, `operator-${size.width}x${size.height}.png`), png);
+      const image = decodePng(png);
+      for (const [n, id] of ids.entries()) {
+        const box = boxes[n]!;
+        let green = 0;
+        for (let y = Math.floor(box.y); y < box.y + box.height; y++) {
+          for (let x = Math.floor(box.x); x < box.x + box.width; x++) {
+            const i = (y * image.width + x) * 4;
+            const [r, g, b] = [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!];
+            if (g > 120 && g > r + 40 && g > b + 30) green++;
+          }
+        }
+        assert.ok(green >= 8, `chip ${id}: the streaming pill is drawn green in the screenshot (${green} px)`);
+      }
+    }
+    assert.deepEqual(env.problems.errors, []);
+  });
+
+  test('a chip opens its device card, by mouse and by keyboard; the alert history opens from the keyboard', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const ids = await demoDeviceIds(page);
+    const last = ids.at(-1)!;
+    await page.getByTestId(`lab-chip-${last}`).click();
+    await waitFor('the card focused', async () => (await activeTestId(page)) === `device-card-${last}`, 3_000);
+    const card = await page.getByTestId(`device-card-${last}`).boundingBox();
+    assert.ok(card && card.y < 720 && card.y + 20 > 0, 'the card was scrolled into view');
+    // Keyboard: focus the first chip, Enter opens its card.
+    await page.getByTestId(`lab-chip-${ids[0]}`).focus();
+    await page.keyboard.press('Enter');
+    await waitFor('the first card focused', async () => (await activeTestId(page)) === `device-card-${ids[0]}`, 3_000);
+    await page.getByTestId('lab-alerts').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId('alert-history');
+    await dialog.waitFor({ timeout: 3_000 });
+    assert.equal(await activeTestId(page), 'alert-history-close', 'the dialog takes focus');
+    await page.keyboard.press('Escape');
+    await waitFor('the dialog closed', async () => (await dialog.count()) === 0, 3_000);
+    assert.equal(await activeTestId(page), 'lab-alerts', 'focus comes back to the button');
+    assert.deepEqual(env.problems.errors, []);
+  });
+
+  test('axe-core: no serious violation with the lab bar and the alert history, in both themes', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    const bad: string[] = [];
+    for (const theme of ['light', 'dark'] as const) {
+      await page.getByTestId('theme-select').selectOption(theme);
+      await page.waitForTimeout(200);
+      bad.push(...(await seriousAxeViolations(page)).map((v) => `${theme}: ${v}`));
+      await page.getByTestId('lab-alerts').click();
+      await page.getByTestId('alert-history').waitFor({ timeout: 3_000 });
+      bad.push(...(await seriousAxeViolations(page)).map((v) => `${theme}, alert history: ${v}`));
+      await page.keyboard.press('Escape');
+    }
+    assert.deepEqual(bad, []);
+  });
+});
