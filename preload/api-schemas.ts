@@ -125,6 +125,8 @@ export const RpcSchemas = {
   /** Alerts (main/devices/alert-rules.ts): acknowledge one; accept a device's current rate as its norm. */
   acknowledgeAlert: { params: z.object({ alertId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict() },
   acceptRate: { params: z.object({ deviceId }).strict() },
+  /** A panel in its own window on the same link (the app); headless answers opened: false (the page opens a tab). */
+  openPanelWindow: { params: z.object({ panel: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof RpcSchemas;

@@ -506,6 +506,7 @@ export interface RpcResults {
   discoverDevices: FoundDevice[];
   acknowledgeAlert: null;
   acceptRate: null;
+  openPanelWindow: { opened: boolean };
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =

@@ -80,6 +80,11 @@ export interface RendererLinkOptions {
   layouts?: LayoutKeeper;
   /** The device list, discovery, history and alerts (main/devices/); without it devices cannot be added. */
   dashboard?: Dashboard;
+  /**
+   * Opens a panel in its own window on the same link (the app's main process); without it the
+   * page opens a browser tab on the same server itself (headless).
+   */
+  openPanelWindow?: (panel: string) => boolean;
 }
 
 export interface LayoutKeeper {
@@ -136,6 +141,7 @@ export class RendererLink {
   private inputsTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts: LayoutKeeper | null;
   private readonly dashboard: Dashboard | null;
+  private readonly openPanelWindow: ((panel: string) => boolean) | null;
   private readonly counts: Omit<LinkStats, 'gazeDropped' | 'video'> = {
     batchesSent: 0,
     acks: 0,
@@ -156,6 +162,7 @@ export class RendererLink {
     this.video = new VideoGate(options.maxVideoBacklogBytes);
     this.layouts = options.layouts ?? null;
     this.dashboard = options.dashboard ?? null;
+    this.openPanelWindow = options.openPanelWindow ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -452,6 +459,10 @@ export class RendererLink {
         if (!dashboard.discovery) throw new Error('discovery is off in this mode');
         await dashboard.discovery.scan({ wide: true });
         return dashboard.snapshot().found;
+      }
+      case 'openPanelWindow': {
+        const panel = (params as RpcParams<'openPanelWindow'>).panel;
+        return { opened: this.openPanelWindow ? this.openPanelWindow(panel) : false };
       }
       case 'acknowledgeAlert':
         this.requireDashboard().acknowledgeAlert((params as RpcParams<'acknowledgeAlert'>).alertId);

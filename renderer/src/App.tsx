@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ShortcutHelp } from './layout/ShortcutHelp';
 import { useShortcuts } from './layout/use-shortcuts';
-import { Workspace } from './layout/Workspace';
+import { DockWorkspace } from './layout/DockWorkspace';
 import { LabBar } from './labbar/LabBar';
 import { setDevicesPanelRevealer } from './labbar/reveal';
 import { AlertBanner } from './panels/AlertBanner';
@@ -20,7 +20,7 @@ export function App() {
       <Header onHelp={() => setHelpOpen(true)} />
       <LabBar />
       <AlertBanner />
-      <Workspace />
+      <DockWorkspace />
       {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );

@@ -37,6 +37,7 @@ import {
 } from './helpers';
 import type { TestWindow } from './page-globals';
 import { checkPlayback, checkRecordSession, checkTimePanel } from './session-checks';
+import { showPanel } from './dock';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
@@ -92,6 +93,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     }));
     assert.equal(state.isolated, true, 'the page is not cross-origin isolated (COOP/COEP headers)');
     assert.equal(state.path, 'worker');
+    await showPanel(env.page, 'Health');
     assert.match((await env.page.getByTestId('health-link-path').textContent()) ?? '', /worker thread/);
     // CHROMIUM_ARGS force SwiftShader: the view must have noticed before creating its canvas.
     assert.ok(state.quality, 'no quality() debug hook');
@@ -134,6 +136,7 @@ describe('renderer in Debian Chromium, headless mode, demo', () => {
     const env = live(t);
     if (!env) return;
     // Wait for a stats tick, so the Health panel shows measured numbers rather than zeros.
+    await showPanel(env.page, 'Health');
     await waitFor(
       'render fps in the Health panel',
       async () => (await env.page.getByTestId('health-fps').getAttribute('data-value')) !== '0',
