@@ -158,6 +158,50 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     assert.deepEqual(env.problems.errors, []);
   });
 
+  test('a panel popped out into its own tab survives reloads of both pages and docks back', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const popup = page.context().waitForEvent('page', { timeout: 10_000 });
+    await page.getByTestId('dock-pop-video').focus();
+    await page.keyboard.press('Enter');
+    const second = await popup;
+    await second.waitForLoadState('load');
+    assert.match(second.url(), /[?&]panel=video/);
+    await second.getByTestId('panel-window').waitFor({ timeout: 10_000 });
+    // The popped page is a full client of the same server: the scene video plays there.
+    await second.locator('[data-testid^="video-canvas-"]').first().waitFor({ timeout: 15_000 });
+    await page.getByTestId('popped-video').waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByRole('tab', { name: 'Video with gaze', exact: true }).count(), 0);
+    await page.waitForTimeout(800);
+    await page.reload({ waitUntil: 'load' });
+    await waitFor(
+      'the popped panel known alive after the reload',
+      async () => (await page.getByTestId('popped-video').getAttribute('data-alive')) === 'true',
+      5_000,
+    );
+    assert.equal(
+      await page.getByRole('tab', { name: 'Video with gaze', exact: true }).count(),
+      0,
+      'still out of the dock',
+    );
+    await second.reload({ waitUntil: 'load' });
+    await second.getByTestId('panel-window').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(2_000);
+    assert.equal(
+      await page.getByTestId('popped-video').count(),
+      1,
+      'a reload of the popped page does not dock it back',
+    );
+    const closed = second.waitForEvent('close', { timeout: 5_000 });
+    await second.getByTestId('panel-window-dock').click();
+    await closed;
+    await page.getByRole('tab', { name: 'Video with gaze', exact: true }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByTestId('popped-video').count(), 0);
+    assert.deepEqual(env.problems.errors, []);
+  });
+
   test('axe-core: no serious violation with the lab bar and the alert history, in both themes', async (t) => {
     const env = live(t);
     if (!env) return;
