@@ -15,6 +15,8 @@ import { after, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useHeadlessDemoPage } from './demo-page';
 import { ARTIFACTS, waitFor } from './helpers';
+import { debugBodies } from './checks';
+import { showPanel } from './dock';
 import { decodePng } from './png';
 
 const SHOTS = join(ARTIFACTS, 'screenshots');
@@ -199,6 +201,105 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     await closed;
     await page.getByRole('tab', { name: 'Video with gaze', exact: true }).waitFor({ timeout: 5_000 });
     assert.equal(await page.getByTestId('popped-video').count(), 0);
+    assert.deepEqual(env.problems.errors, []);
+  });
+
+  test('a plotted body coordinate is found in the plot pixels along the path the simulator sent', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await showPanel(page, 'Plots');
+    const wand = await waitFor(
+      'the Wand',
+      async () => (await debugBodies(page)).find((b) => b.name === 'Wand'),
+      10_000,
+    );
+    const motive = 'demo-motive';
+    // Keyboard: open the device and the body in the tree, tick "x".
+    const tree = page.getByTestId('channel-tree');
+    await tree.getByText('Motive (demo)', { exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await tree.getByText('Wand', { exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const box = page.getByTestId(`channel-pose/${motive}/${wand.id}/x`);
+    await box.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await box.isChecked(), true);
+    await page.getByTestId('plot-canvas-1').waitFor({ timeout: 5_000 });
+    // Maximised, the plot has the window's width to show the path on.
+    await page.getByTestId('dock-max-plots').press('Enter');
+    await page.getByTestId('plot-canvas-1').scrollIntoViewIfNeeded();
+    // What the simulator sent, as the page stored it, sampled beside the plot for a few seconds.
+    const samples = await page.evaluate(async () => {
+      const out: { t: number; x: number }[] = [];
+      const until = Date.now() + 5000;
+      while (Date.now() < until) {
+        const w = (
+          window as unknown as { __sightlineDebug: { bodies(): { name: string; x: number }[] } }
+        ).__sightlineDebug
+          .bodies()
+          .find((b) => b.name === 'Wand');
+        if (w) out.push({ t: Date.now(), x: w.x });
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      return out;
+    });
+    await page.getByTestId('plot-pause-1').focus();
+    await page.keyboard.press('Enter');
+    const pausedAt = Number(await page.getByTestId('plot-1').getAttribute('data-paused-at'));
+    assert.ok(pausedAt > 0, 'paused');
+    await page.waitForTimeout(200);
+    const over = (await page.locator('[data-testid="plot-canvas-1"] .u-over').boundingBox())!;
+    const png = decodePng(await page.screenshot({ clip: over }));
+    writeFileSync(join(SHOTS, 'plot-wand-x.png'), await page.screenshot({ clip: over }));
+    const [r0, g0, b0] = [0x4c, 0xc9, 0xf0];
+    const pairs: { value: number; row: number }[] = [];
+    for (const s of samples) {
+      const col = Math.round(((s.t - (pausedAt - 10_000)) / 10_000) * png.width);
+      if (col < 3 || col >= png.width - 3) continue;
+      const rows: number[] = [];
+      for (let x = col - 2; x <= col + 2; x++) {
+        for (let y = 0; y < png.height; y++) {
+          const i = (y * png.width + x) * 4;
+          const d = Math.abs(png.data[i]! - r0) + Math.abs(png.data[i + 1]! - g0) + Math.abs(png.data[i + 2]! - b0);
+          if (d < 90) rows.push(y);
+        }
+      }
+      if (rows.length) pairs.push({ value: s.x, row: rows.reduce((a, b) => a + b, 0) / rows.length });
+    }
+    assert.ok(pairs.length >= 40, `the trace found at ${pairs.length} of ${samples.length} sample times`);
+    const span = Math.max(...pairs.map((p) => p.value)) - Math.min(...pairs.map((p) => p.value));
+    assert.ok(span > 0.05, `the Wand moved ${span.toFixed(3)} m in x meanwhile`);
+    // The pixels follow the values: a straight line from value to row, higher values higher up.
+    const n = pairs.length;
+    const mv = pairs.reduce((a, p) => a + p.value, 0) / n;
+    const mr = pairs.reduce((a, p) => a + p.row, 0) / n;
+    let svv = 0;
+    let srr = 0;
+    let svr = 0;
+    for (const p of pairs) {
+      svv += (p.value - mv) ** 2;
+      srr += (p.row - mr) ** 2;
+      svr += (p.value - mv) * (p.row - mr);
+    }
+    const r = svr / Math.sqrt(svv * srr);
+    const slope = svr / svv;
+    const residual = Math.sqrt(pairs.reduce((a, p) => a + (p.row - (mr + slope * (p.value - mv))) ** 2, 0) / n);
+    t.diagnostic(
+      `${n} points, r = ${r.toFixed(4)}, ${(-slope / 1000).toFixed(3)} px/mm, residual ${residual.toFixed(1)} px`,
+    );
+    assert.ok(r < -0.98, `rows follow the values (r = ${r})`);
+    assert.ok(residual < 4, `within ${residual.toFixed(1)} px of the straight line`);
+    // Hovering reads the value with its unit.
+    await page.mouse.move(over.x + over.width / 2, over.y + over.height / 2);
+    await waitFor(
+      'the hover readout',
+      async () => /Wand x -?[0-9.]+ m/.test((await page.getByTestId('plot-readout-1').textContent()) ?? ''),
+      3_000,
+    );
+    await page.getByTestId('plot-pause-1').press('Enter');
+    await page.getByTestId('dock-max-plots').press('Enter');
     assert.deepEqual(env.problems.errors, []);
   });
 

@@ -49,6 +49,8 @@ const DEFAULT_GROUPS: { lead: PanelName; tabs: PanelName[] }[] = [
   { lead: 'devices', tabs: ['health', 'time', 'inputs', 'teleport'] },
   { lead: 'recording', tabs: ['playback'] },
 ];
+/** The plots go under the 3D scene, where a wide time axis fits. */
+const UNDER_SCENE: PanelName[] = ['plots'];
 
 function buildDefault(api: DockviewApi): void {
   const shown = (p: PanelName) => isShown(useLayoutStore.getState(), p);
@@ -81,6 +83,7 @@ function buildDefault(api: DockviewApi): void {
     api.getPanel(first)?.api.setActive();
     previous = first;
   }
+  for (const p of UNDER_SCENE) if (api.getPanel('scene')) add(p, { referencePanel: 'scene', direction: 'below' });
   // Anything not placed above (a panel added later) joins the device list's tabs.
   for (const p of PANELS) {
     const ref = api.getPanel('devices') ? 'devices' : (previous ?? null);
@@ -91,6 +94,8 @@ function buildDefault(api: DockviewApi): void {
   if (scene && api.width > 0) scene.group.api.setSize({ width: Math.round(api.width * 0.64) });
   const video = api.getPanel('video');
   if (video && api.height > 0) video.group.api.setSize({ height: Math.round(api.height * 0.42) });
+  const plots = api.getPanel('plots');
+  if (plots && api.height > 0) plots.group.api.setSize({ height: Math.round(api.height * 0.34) });
   const recording = api.getPanel('recording');
   if (recording && api.height > 0) recording.group.api.setSize({ height: Math.round(api.height * 0.26) });
 }
@@ -247,7 +252,7 @@ function DockTools({ panel, label }: { panel: PanelName; label: string }) {
         onClick={() => toggleMaximised(panel)}
       />
       <DockTool
-        text="⧉"
+        text="↗"
         name={`Pop ${label} out into its own window`}
         testId={`dock-pop-${panel}`}
         onClick={() => void popOut(panel, openPanelWindow)}

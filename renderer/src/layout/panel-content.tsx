@@ -4,6 +4,7 @@ import { Devices } from '../panels/Devices';
 import { Health } from '../panels/Health';
 import { InputsPanel } from '../panels/Inputs';
 import { Playback } from '../panels/Playback';
+import { PlotsPanel } from '../plots/PlotsPanel';
 import { Recording } from '../panels/Recording';
 import { Scene3D } from '../panels/Scene3D';
 import { TeleportPanel } from '../panels/Teleport';
@@ -21,4 +22,5 @@ export const PANEL_CONTENT: Record<PanelName, () => ReactNode> = {
   health: () => <Health />,
   time: () => <Time />,
   playback: () => <Playback />,
+  plots: () => <PlotsPanel />,
 };
