@@ -4,6 +4,7 @@ import { App } from './App';
 import { PanelWindow } from './layout/PanelWindow';
 import { poppedPanelOf, setPanelWindow } from './layout/window-mode';
 import { openBridge } from './bridge';
+import { installPlotBenchHook } from './plots/plot-bench-hook';
 import { installDebugHooks } from './stores/debug-hooks';
 import { startLink } from './stores/link';
 
@@ -13,6 +14,7 @@ setPanelWindow(panel);
 // The link starts before React mounts so the first batches and snapshots are not lost to rendering.
 startLink(openBridge());
 installDebugHooks(window);
+installPlotBenchHook(window);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

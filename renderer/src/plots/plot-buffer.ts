@@ -89,11 +89,50 @@ export class PlotBuffer {
     return { t, v };
   }
 
+  /** How many samples fall in [fromMs, toMs]. */
+  countIn(fromMs: number, toMs: number): number {
+    return this.lowerBound(toMs + 1e-9) - this.lowerBound(fromMs);
+  }
+
+  /**
+   * The samples in [fromMs, toMs] reduced to `columns` equal time columns, two values each (the
+   * column's minimum then maximum, null where it has none) into `out` (length 2 × columns): what a
+   * dense series looks like at a plot's pixel width, in one pass and on a time grid every series of a
+   * plot shares, so nothing needs aligning.
+   */
+  columns(fromMs: number, toMs: number, columns: number, out: (number | null)[]): void {
+    out.fill(null);
+    const width = (toMs - fromMs) / columns;
+    if (!(width > 0)) return;
+    const first = this.lowerBound(fromMs);
+    const end = this.lowerBound(toMs + 1e-9);
+    for (let i = first; i < end; i++) {
+      const k = (this.start + i) % this.capacity;
+      const c = Math.min(columns - 1, Math.floor((this.t[k]! - fromMs) / width));
+      const value = this.v[k]!;
+      const lo = out[2 * c];
+      if (lo === null || lo === undefined || value < lo) out[2 * c] = value;
+      const hi = out[2 * c + 1];
+      if (hi === null || hi === undefined || value > hi) out[2 * c + 1] = value;
+    }
+  }
+
   /** The value at or just before timeMs (hover readout), or null. */
   valueAt(timeMs: number): number | null {
     const i = this.lowerBound(timeMs + 1e-9) - 1;
     return i < 0 ? null : this.v[(this.start + i) % this.capacity]!;
   }
+}
+
+/** The shared time grid of `columns`: two points per column, at its first and third quarter. */
+export function columnTimes(fromMs: number, toMs: number, columns: number): number[] {
+  const width = (toMs - fromMs) / columns;
+  const xs: number[] = new Array<number>(2 * columns);
+  for (let c = 0; c < columns; c++) {
+    xs[2 * c] = fromMs + (c + 0.25) * width;
+    xs[2 * c + 1] = fromMs + (c + 0.75) * width;
+  }
+  return xs;
 }
 
 /**
