@@ -31,6 +31,7 @@ import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
 import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app-settings';
+import { PreferencesService } from './settings/preferences';
 import { SettingsStore } from './settings/settings-store';
 
 export interface HeadlessOptions {
@@ -265,6 +266,19 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     });
     linkOptions.dashboard = dashboard.dashboard;
     dashboard.dashboard.attachSession(session);
+    if (settings) {
+      const board = dashboard.dashboard;
+      const preferences = new PreferencesService(settings, {
+        // A folder given on the command line (or by a test) wins until the operator picks another.
+        setRecordingFolder: (folder) => {
+          if (!options.recordingsDir || settings.get().recordingFolder) session.setOutDir(folder);
+        },
+        setRateFloor: (ratio) => board.setRateFloor(ratio),
+        setDiscoveryInterface: (iface) => board.discovery?.setInterface(iface),
+      });
+      preferences.applyStored();
+      linkOptions.preferences = preferences;
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {

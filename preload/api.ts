@@ -338,6 +338,33 @@ export interface DeviceAlert {
   acknowledgedAtMs?: number;
 }
 
+/** The operator's preferences (the Preferences dialog), kept in settings.json and applied at once. */
+export interface Preferences {
+  /** Where recordings go; null: the default folder. */
+  recordingFolder: string | null;
+  theme: 'system' | 'dark' | 'light';
+  units: 'm' | 'mm';
+  upAxis: 'y' | 'z';
+  /** Start the simulators when no device is configured (applies at the next start). */
+  demoAtStart: boolean;
+  /** A device is stale after this many of its own frame periods without a sample. */
+  staleFramePeriods: number;
+  /** Alert when a device runs under this share of its expected rate, in percent. */
+  rateFloorPercent: number;
+  /** The IPv4 address of the interface discovery and multicast use; null: every interface. */
+  networkInterface: string | null;
+}
+
+/** What the dialog shows besides the values: the folder's free space, the interfaces, the picker. */
+export interface PreferencesState {
+  preferences: Preferences;
+  /** The folder recordings go to now, its free bytes (null if unknown) and whether it is usable. */
+  recordingFolder: { path: string; freeBytes: number | null; usable: boolean };
+  interfaces: { name: string; address: string }[];
+  /** The app can show a folder picker (pickFolder); headless mode takes a typed path. */
+  canPickFolder: boolean;
+}
+
 /** One alert in the history: when it began, whether and when it was acknowledged, when it ended. */
 export interface AlertRecord extends DeviceAlert {
   /** Host Unix ms when its condition ended, null while it lasts. */
@@ -507,6 +534,10 @@ export interface RpcResults {
   acknowledgeAlert: null;
   acceptRate: null;
   openPanelWindow: { opened: boolean };
+  getPreferences: PreferencesState;
+  setPreferences: PreferencesState;
+  /** The chosen folder, or null when the operator cancelled. */
+  pickFolder: string | null;
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =

@@ -23,6 +23,7 @@ import { lookupStatic, rendererCsp, securityHeaders } from '../link/static-files
 import { logHub } from '../log/hub-log';
 import { RotatingLog } from '../log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
+import { preferencesOf, PreferencesService } from '../settings/preferences';
 import { SettingsStore } from '../settings/settings-store';
 import { loopbackTargets, LAN_TARGETS } from '../devices/discovery-service';
 import { startDashboard, type DashboardSetup } from '../devices/setup';
@@ -54,6 +55,7 @@ let playback: PlaybackController | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
+let preferences: PreferencesService | null = null;
 let deviceFile = defaultConfigPath();
 const log = new RotatingLog({ folder: logsFolder(), echo: (line) => console.log(line) });
 const settings = new SettingsStore();
@@ -107,6 +109,7 @@ function createWindow(): BrowserWindow {
     ...(dashboard ? { dashboard: dashboard.dashboard } : {}),
     ...(recordingSession ? { session: recordingSession } : {}),
     ...(playback ? { playback } : {}),
+    ...(preferences ? { preferences } : {}),
   });
   link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
@@ -184,7 +187,8 @@ async function start(): Promise<void> {
   const args = parseCommonArgs(process.argv.slice(1));
   deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
-    demo: args.demo,
+    // --demo forces it; otherwise the preference decides whether an empty device list starts the simulators.
+    demo: args.demo || (preferencesOf(settings.get()).demoAtStart ? undefined : false),
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
   });
@@ -195,6 +199,23 @@ async function start(): Promise<void> {
     discovery: devices.mode === 'demo' ? loopbackTargets() : LAN_TARGETS,
   });
   dashboard.dashboard.attachSession(recordingSession);
+  const board = dashboard.dashboard;
+  const recorder = recordingSession;
+  preferences = new PreferencesService(settings, {
+    setRecordingFolder: (folder) => {
+      if (!process.env.SIGHTLINE_RECORDINGS) recorder.setOutDir(folder);
+    },
+    setRateFloor: (ratio) => board.setRateFloor(ratio),
+    setDiscoveryInterface: (iface) => board.discovery?.setInterface(iface),
+    pickFolder: async () => {
+      const options = { title: 'Recording folder', properties: ['openDirectory', 'createDirectory'] as const };
+      const choice = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, { ...options, properties: [...options.properties] })
+        : await dialog.showOpenDialog({ ...options, properties: [...options.properties] });
+      return choice.canceled ? null : (choice.filePaths[0] ?? null);
+    },
+  });
+  preferences.applyStored();
   notifyAlerts(dashboard.dashboard, () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();

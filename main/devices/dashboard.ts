@@ -118,6 +118,12 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.publish(false);
   }
 
+  /** The alert floor, as a share of the expected rate (the preferences' rate floor). */
+  setRateFloor(ratio: number): void {
+    this.rules.configure({ lowRateRatio: ratio });
+    for (const h of this.histories.values()) h.setFloorRatio(ratio);
+  }
+
   /** The operator saw this alert: it no longer counts as open. */
   acknowledgeAlert(alertId: number): void {
     if (!this.rules.acknowledge(alertId, this.now())) throw new Error(`no active alert ${alertId}`);

@@ -75,6 +75,7 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private readonly listenMs: number;
+  private iface: { address: string; broadcast: string } | null = null;
 
   constructor(
     private readonly targets: DiscoveryTargets,
@@ -82,6 +83,21 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   ) {
     super();
     this.listenMs = options.listenMs ?? 1000;
+  }
+
+  /**
+   * Looks on one interface's network (the preferences): broadcasts go to its subnet's broadcast
+   * address and mDNS binds to it; null goes back to every interface. Loopback targets (tests, demo)
+   * are left as they are.
+   */
+  setInterface(iface: { address: string; broadcast: string } | null): void {
+    this.iface = iface;
+  }
+
+  private effective(list: Endpoint[]): Endpoint[] {
+    const iface = this.iface;
+    if (!iface) return list;
+    return list.map((t) => (t.address === '255.255.255.255' ? { ...t, address: iface.broadcast } : t));
   }
 
   /** Scans now and then every intervalMs. */
@@ -120,7 +136,7 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   private async scanAll(wide: boolean): Promise<FoundEntry[]> {
     const listenMs = this.listenMs;
     const tasks: Promise<FoundEntry[]>[] = [
-      ...this.targets.natnet.map((t) =>
+      ...this.effective(this.targets.natnet).map((t) =>
         this.guard(`Motive discovery on ${t.address}:${t.port}`, async () =>
           (await discoverMotive({ broadcastAddress: t.address, port: t.port, timeoutMs: listenMs })).map(
             (s): FoundEntry => ({
@@ -132,11 +148,11 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
           ),
         ),
       ),
-      ...this.targets.teleport.map((t) =>
+      ...this.effective(this.targets.teleport).map((t) =>
         this.guard(`Teleport discovery on ${t.address}:${t.port}`, () => this.scanTeleport(t, wide)),
       ),
     ];
-    const mdns = this.targets.mdnsInterface;
+    const mdns = this.targets.mdnsInterface === '' && this.iface ? this.iface.address : this.targets.mdnsInterface;
     if (mdns !== null) {
       tasks.push(
         this.guard('Pupil Companion mDNS discovery', async () =>

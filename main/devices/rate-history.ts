@@ -31,7 +31,7 @@ export class RateHistory {
   /** Only points from this second on are learned from (the operator accepted a new rate then). */
   private learnFromSlot = -Infinity;
   private fixedHz: number | null;
-  private readonly floorRatio: number;
+  private floorRatio: number;
 
   constructor(configuredHz: number | null = null, options: RateHistoryOptions = {}) {
     this.fixedHz = configuredHz;
@@ -65,6 +65,11 @@ export class RateHistory {
     if (this.fixedHz !== null) this.fixedHz = rateHz;
     else this.learnedHz = rateHz;
     this.learnFromSlot = (this.lastSlot ?? -Infinity) + 1;
+  }
+
+  /** A new alert floor (the preferences): what counts as a drop not to learn. */
+  setFloorRatio(ratio: number): void {
+    this.floorRatio = ratio;
   }
 
   private learn(): void {

@@ -19,6 +19,7 @@
  * 'catalog' on change, 'notice' for errors; all replayed to a renderer that (re)connects.
  * RPC: every call is validated with validateRpc before the Hub sees it; answers never carry a stack.
  */
+import type { PreferencesService } from '../settings/preferences';
 import { validateRpc } from '../../preload/api-schemas';
 import {
   packBatch,
@@ -85,6 +86,8 @@ export interface RendererLinkOptions {
    * page opens a browser tab on the same server itself (headless).
    */
   openPanelWindow?: (panel: string) => boolean;
+  /** The Preferences dialog's values (main/settings/preferences.ts); without it the dialog says so. */
+  preferences?: PreferencesService;
 }
 
 export interface LayoutKeeper {
@@ -142,6 +145,7 @@ export class RendererLink {
   private readonly layouts: LayoutKeeper | null;
   private readonly dashboard: Dashboard | null;
   private readonly openPanelWindow: ((panel: string) => boolean) | null;
+  private readonly preferences: PreferencesService | null;
   private readonly counts: Omit<LinkStats, 'gazeDropped' | 'video'> = {
     batchesSent: 0,
     acks: 0,
@@ -163,6 +167,7 @@ export class RendererLink {
     this.layouts = options.layouts ?? null;
     this.dashboard = options.dashboard ?? null;
     this.openPanelWindow = options.openPanelWindow ?? null;
+    this.preferences = options.preferences ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -464,6 +469,14 @@ export class RendererLink {
         const panel = (params as RpcParams<'openPanelWindow'>).panel;
         return { opened: this.openPanelWindow ? this.openPanelWindow(panel) : false };
       }
+      case 'getPreferences':
+        return (this.preferences ?? unavailable('preferences')).state();
+      case 'setPreferences':
+        return (this.preferences ?? unavailable('preferences')).set(
+          (params as RpcParams<'setPreferences'>).preferences,
+        );
+      case 'pickFolder':
+        return (this.preferences ?? unavailable('preferences')).pickFolder();
       case 'acknowledgeAlert':
         this.requireDashboard().acknowledgeAlert((params as RpcParams<'acknowledgeAlert'>).alertId);
         return null;

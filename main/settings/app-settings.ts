@@ -40,6 +40,18 @@ export const AppSettingsSchema = z
     theme: z.enum(['system', 'dark', 'light']).default('system'),
     window: WindowStateSchema.optional(),
     layout: LayoutSchema.optional(),
+    /** The Preferences dialog's values beyond recordingFolder and theme (main/settings/preferences.ts). */
+    preferences: z
+      .object({
+        units: z.enum(['m', 'mm']).optional(),
+        upAxis: z.enum(['y', 'z']).optional(),
+        demoAtStart: z.boolean().optional(),
+        staleFramePeriods: z.number().int().min(2).max(100).optional(),
+        rateFloorPercent: z.number().int().min(10).max(99).optional(),
+        networkInterface: z.ipv4().nullable().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AppSettings = z.infer<typeof AppSettingsSchema>;

@@ -303,6 +303,71 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     assert.deepEqual(env.problems.errors, []);
   });
 
+  test('preferences from the keyboard: saved to settings.json, applied at once, kept across a reload', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    await page.getByTestId('preferences-open').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId('preferences');
+    await dialog.waitFor({ timeout: 3_000 });
+    await page.getByTestId('pref-floor').waitFor({ timeout: 5_000 });
+    const folder = join(dir, 'chosen-recordings');
+    await page.getByTestId('pref-folder').fill(folder);
+    await page.getByTestId('pref-theme').selectOption('light');
+    await page.getByTestId('pref-units').selectOption('mm');
+    await page.getByTestId('pref-floor').fill('80');
+    await page.getByTestId('pref-stale').fill('7');
+    // Keyboard: the Save button by Tab-free Enter in a field submits the form.
+    await page.getByTestId('pref-stale').press('Enter');
+    await waitFor('saved', async () => /Saved/.test((await page.getByTestId('pref-saved').textContent()) ?? ''), 5_000);
+    assert.equal(
+      await page.evaluate(() => document.documentElement.dataset.theme),
+      'light',
+      'the theme applied at once',
+    );
+    // A bad value is refused by main with its reason, in the dialog.
+    await page.getByTestId('pref-folder').fill(join(dir, 'settings.json', 'sub'));
+    await page.getByTestId('pref-save').click();
+    await page.getByTestId('pref-error').waitFor({ timeout: 5_000 });
+    await page.getByTestId('pref-folder').fill(folder);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 3_000 });
+    await waitFor(
+      'settings.json written',
+      () => {
+        try {
+          const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as {
+            recordingFolder?: string;
+            preferences?: { rateFloorPercent?: number; staleFramePeriods?: number; units?: string };
+          };
+          return (
+            file.recordingFolder === folder &&
+            file.preferences?.rateFloorPercent === 80 &&
+            file.preferences.units === 'mm'
+          );
+        } catch {
+          return false;
+        }
+      },
+      5_000,
+    );
+    await page.waitForTimeout(800);
+    await page.reload({ waitUntil: 'load' });
+    await page.getByTestId('preferences-open').click();
+    await page.getByTestId('pref-floor').waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByTestId('pref-floor').inputValue(), '80');
+    assert.equal(await page.getByTestId('pref-stale').inputValue(), '7');
+    assert.equal(await page.getByTestId('pref-folder').inputValue(), folder);
+    assert.equal(await page.getByTestId('pref-units').inputValue(), 'mm');
+    await page.getByTestId('pref-theme').selectOption('dark');
+    await page.getByTestId('pref-units').selectOption('m');
+    await page.getByTestId('pref-save').click();
+    await waitFor('saved', async () => /Saved/.test((await page.getByTestId('pref-saved').textContent()) ?? ''), 5_000);
+    await page.keyboard.press('Escape');
+    assert.deepEqual(env.problems.errors, []);
+  });
+
   test('axe-core: no serious violation with the lab bar and the alert history, in both themes', async (t) => {
     const env = live(t);
     if (!env) return;
@@ -316,6 +381,12 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
       await page.getByTestId('alert-history').waitFor({ timeout: 3_000 });
       bad.push(...(await seriousAxeViolations(page)).map((v) => `${theme}, alert history: ${v}`));
       await page.keyboard.press('Escape');
+      await page.getByTestId('preferences-open').click();
+      await page.getByTestId('pref-floor').waitFor({ timeout: 5_000 });
+      bad.push(...(await seriousAxeViolations(page)).map((v) => `${theme}, preferences: ${v}`));
+      await page.keyboard.press('Escape');
+      await showPanel(page, 'Plots');
+      bad.push(...(await seriousAxeViolations(page)).map((v) => `${theme}, plots: ${v}`));
     }
     assert.deepEqual(bad, []);
   });

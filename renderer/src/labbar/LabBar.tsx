@@ -11,6 +11,7 @@ import { useDashboardStore } from '../stores/dashboard-store';
 import { useSessionStore } from '../stores/session-store';
 import { useNow } from '../panels/use-now';
 import { AlertHistory } from './AlertHistory';
+import { PreferencesDialog } from './PreferencesDialog';
 import { chipModel, labSummary, type ChipModel, type LabSession } from './lab-bar-model';
 import { openDeviceCard } from './reveal';
 
@@ -30,6 +31,7 @@ export function LabBar() {
   const dashboard = useDashboardStore((s) => s.dashboard);
   const session = useSessionStore((s) => s.session);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [prefsOpen, setPrefsOpen] = useState(false);
   useNow(1000);
   const alerts = dashboard?.alerts ?? [];
   const history = new Map((dashboard?.history ?? []).map((h) => [h.deviceId, h]));
@@ -69,7 +71,18 @@ export function LabBar() {
       >
         <span aria-hidden="true">⚠</span> {open}
       </button>
+      <button
+        type="button"
+        className="lab-alerts"
+        data-testid="preferences-open"
+        onClick={() => setPrefsOpen(true)}
+        aria-label="Preferences"
+        title="Preferences"
+      >
+        <span aria-hidden="true">⚙</span>
+      </button>
       {historyOpen ? <AlertHistory onClose={() => setHistoryOpen(false)} /> : null}
+      {prefsOpen ? <PreferencesDialog onClose={() => setPrefsOpen(false)} /> : null}
     </nav>
   );
 }

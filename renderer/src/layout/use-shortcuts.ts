@@ -55,6 +55,8 @@ export function useShortcuts(help: { open: boolean; setOpen(open: boolean): void
   const { open, setOpen } = help;
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
+      // A native modal dialog (alert history, preferences) owns its keys: Esc closes it.
+      if ((e.target as HTMLElement | null)?.closest?.('dialog[open]')) return;
       const typing = isTyping(e.target);
       const action = matchShortcut({ ...keyOf(e), typing });
       if (!action) return;
