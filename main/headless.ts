@@ -47,6 +47,8 @@ export interface HeadlessOptions {
   token?: string;
   /** Demo mode whatever the config says (--demo). */
   demo?: boolean;
+  /** Rigid bodies the demo's simulated Motive streams (default 4); the label-layout e2e uses 100. */
+  demoBodies?: number;
   /** --config FILE */
   configPath?: string;
   /** Default ~/.config/sightline/devices.json. */
@@ -252,6 +254,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         configPath: options.configPath,
         defaultConfigPath: options.defaultConfigPath ?? defaultConfigPath(options.env),
         env: options.env,
+        ...(options.demoBodies !== undefined ? { demoBodies: options.demoBodies } : {}),
       });
     }
     const deviceFile = options.sources
