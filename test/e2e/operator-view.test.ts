@@ -298,6 +298,12 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
       async () => /Wand x -?[0-9.]+ m/.test((await page.getByTestId('plot-readout-1').textContent()) ?? ''),
       3_000,
     );
+    // The README's picture: a second plot with the Wand's height and yaw beside the first.
+    await page.getByTestId('plot-add').click();
+    for (const q of ['y', 'yaw']) await page.getByTestId(`channel-pose/${motive}/${wand.id}/${q}`).check();
+    await page.waitForTimeout(1500);
+    writeFileSync(join(SHOTS, 'plots.png'), await page.screenshot());
+    await page.getByRole('button', { name: 'Remove Plot 2' }).click();
     await page.getByTestId('plot-pause-1').press('Enter');
     await page.getByTestId('dock-max-plots').press('Enter');
     assert.deepEqual(env.problems.errors, []);
@@ -318,6 +324,7 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     await page.getByTestId('pref-units').selectOption('mm');
     await page.getByTestId('pref-floor').fill('80');
     await page.getByTestId('pref-stale').fill('7');
+    writeFileSync(join(SHOTS, 'preferences.png'), await page.screenshot());
     // Keyboard: the Save button by Tab-free Enter in a field submits the form.
     await page.getByTestId('pref-stale').press('Enter');
     await waitFor('saved', async () => /Saved/.test((await page.getByTestId('pref-saved').textContent()) ?? ''), 5_000);

@@ -1,7 +1,7 @@
 /** The Plots panel's pure parts: channel ids, units and Euler angles; the sample ring and its decimation. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { alignSeries, PlotBuffer } from '../../renderer/src/plots/plot-buffer';
+import { alignSeries, columnTimes, PlotBuffer } from '../../renderer/src/plots/plot-buffer';
 import {
   channelId,
   channelLabel,
@@ -47,12 +47,19 @@ describe('plot channels', () => {
   test('Euler angles of known rotations', () => {
     const h = Math.SQRT1_2;
     const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
-    const yaw90 = eulerDegrees(0, 0, h, h);
+    // Y is up: a turn about Y is yaw, about X pitch, about Z roll.
+    const yaw90 = eulerDegrees(0, h, 0, h);
     near(yaw90.yaw, 90);
     near(yaw90.roll, 0);
-    near(eulerDegrees(h, 0, 0, h).roll, 90);
-    near(eulerDegrees(0, h, 0, h).pitch, 90);
+    near(yaw90.pitch, 0);
+    near(eulerDegrees(h, 0, 0, h).pitch, 90);
+    near(eulerDegrees(0, 0, h, h).roll, 90);
     near(eulerDegrees(0, 0, 0, 1).yaw, 0);
+    // Turning past 180° about the vertical wraps the yaw and leaves pitch and roll alone.
+    const a = (200 * Math.PI) / 180;
+    const turned = eulerDegrees(0, Math.sin(a / 2), 0, Math.cos(a / 2));
+    near(turned.yaw, -160);
+    near(turned.pitch, 0);
   });
 });
 
@@ -78,6 +85,20 @@ describe('plot buffer', () => {
       r.t.every((t, i) => i === 0 || t > r.t[i - 1]!),
       'times increase',
     );
+  });
+
+  test('columns: each column’s minimum and maximum on a grid every series shares', () => {
+    const b = new PlotBuffer(1000);
+    for (let i = 0; i < 100; i++) b.push(i, i % 10);
+    const out = new Array<number | null>(8);
+    b.columns(0, 100, 4, out);
+    assert.deepEqual(out, [0, 9, 0, 9, 0, 9, 0, 9]);
+    const sparse = new PlotBuffer(10);
+    sparse.push(10, 5);
+    sparse.columns(0, 100, 4, out);
+    assert.deepEqual(out, [5, 5, null, null, null, null, null, null]);
+    assert.deepEqual(columnTimes(0, 100, 2), [12.5, 37.5, 62.5, 87.5]);
+    assert.equal(b.countIn(10, 19), 10);
   });
 
   test('series on one time axis, with gaps where one has no sample', () => {

@@ -56,7 +56,10 @@ export function PlotView({ plot, index }: { plot: PlotConfig; index: number }) {
   const selected = usePlotsStore((s) => s.selected === plot.id);
   const playback = usePlaybackStore((s) => s.playback);
   const series = useSeries(plot);
-  const units = [...new Set(series.map((s) => s.unit))].join(', ');
+  // The first unit has the left axis; any others share the right one, so metres and degrees each
+  // get a range of their own.
+  const unitList = [...new Set(series.map((s) => s.unit))];
+  const units = unitList.join(', ');
   const key = `${series.map((s) => s.id).join('|')}#${units}`;
   const live = useRef({ plot, playback, series });
   live.current = { plot, playback, series };
@@ -69,19 +72,32 @@ export function PlotView({ plot, index }: { plot: PlotConfig; index: number }) {
       width,
       height: 180,
       legend: { show: false },
-      scales: { x: { time: false }, y: { auto: true } },
+      scales: { x: { time: false }, y: { auto: true }, y2: { auto: true } },
       axes: [
         {
           stroke: '#9aa7b4',
           grid: { stroke: 'rgba(128,128,128,0.15)' },
           values: (_u, ticks) => ticks.map((t) => `${t.toFixed(Math.abs(t) < 10 ? 1 : 0)} s`),
         },
-        { stroke: '#9aa7b4', grid: { stroke: 'rgba(128,128,128,0.15)' }, label: units, size: 56 },
+        { stroke: '#9aa7b4', grid: { stroke: 'rgba(128,128,128,0.15)' }, label: unitList[0] ?? '', size: 56 },
+        ...(unitList.length > 1
+          ? [
+              {
+                scale: 'y2',
+                side: 1 as const,
+                stroke: '#9aa7b4',
+                grid: { show: false },
+                label: unitList.slice(1).join(', '),
+                size: 56,
+              },
+            ]
+          : []),
       ],
       series: [
         {},
         ...series.map((s, i) => ({
           label: s.label,
+          scale: s.unit === unitList[0] ? 'y' : 'y2',
           stroke: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
           width: 1.5,
           spanGaps: true,

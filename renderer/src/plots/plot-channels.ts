@@ -130,7 +130,11 @@ export function channelLabel(
   }
 }
 
-/** Euler angles in degrees (roll about x, pitch about y, yaw about z; intrinsic Z-Y-X) of a unit quaternion. */
+/**
+ * Euler angles in degrees of a unit quaternion in the scene's Y-up frame, in the Y-X-Z order (three.js
+ * 'YXZ'): yaw about the up axis (Y), then pitch about X, then roll about Z. A body turning about the
+ * vertical shows as yaw alone, wrapping at ±180°.
+ */
 export function eulerDegrees(
   qx: number,
   qy: number,
@@ -138,10 +142,10 @@ export function eulerDegrees(
   qw: number,
 ): { roll: number; pitch: number; yaw: number } {
   const deg = 180 / Math.PI;
-  const roll = Math.atan2(2 * (qw * qx + qy * qz), 1 - 2 * (qx * qx + qy * qy));
-  const s = 2 * (qw * qy - qz * qx);
-  const pitch = Math.abs(s) >= 1 ? Math.sign(s) * (Math.PI / 2) : Math.asin(s);
-  const yaw = Math.atan2(2 * (qw * qz + qx * qy), 1 - 2 * (qy * qy + qz * qz));
+  const s = Math.max(-1, Math.min(1, 2 * (qw * qx - qy * qz)));
+  const pitch = Math.asin(s);
+  const yaw = Math.atan2(2 * (qx * qz + qw * qy), 1 - 2 * (qx * qx + qy * qy));
+  const roll = Math.atan2(2 * (qx * qy + qw * qz), 1 - 2 * (qx * qx + qz * qz));
   return { roll: roll * deg, pitch: pitch * deg, yaw: yaw * deg };
 }
 
