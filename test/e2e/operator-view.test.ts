@@ -309,6 +309,29 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     assert.deepEqual(env.problems.errors, []);
   });
 
+  test('gaze x of the Companion is plotted in headless mode too (the link worker passes it on)', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    await showPanel(page, 'Plots');
+    await page.getByTestId('channel-tree').getByText('Pupil Invisible (demo)', { exact: true }).click();
+    await page.getByTestId('channel-gaze/demo-pupil/x').check();
+    const canvas = page.getByTestId('plot-canvas-1');
+    await canvas.waitFor({ timeout: 5_000 });
+    await page.waitForTimeout(1500);
+    const box = (await canvas.locator('.u-over').boundingBox())!;
+    await waitFor(
+      'a gaze value under the pointer',
+      async () => {
+        await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
+        return /gaze x 0\.\d{3} frame/.test((await page.getByTestId('plot-readout-1').textContent()) ?? '');
+      },
+      5_000,
+    );
+    await page.getByTestId('channel-gaze/demo-pupil/x').uncheck();
+    assert.deepEqual(env.problems.errors, []);
+  });
+
   test('preferences from the keyboard: saved to settings.json, applied at once, kept across a reload', async (t) => {
     const env = live(t);
     if (!env) return;

@@ -2,13 +2,14 @@
  * Feeds the plot buffers from what the page already has, with no extra traffic from main: the pose
  * store (each body's newest pose, so poses are sampled at the link's batch rate, about the display
  * rate, not at the device's full rate), gaze samples as they are routed to the page, the VRPN input
- * states (~10 Hz) and the devices' health snapshots (~2 Hz). Runs only while a Plots panel is
+ * states (~10 Hz) and the devices' health snapshots (~2 Hz). With the link in a worker, the worker
+ * passes gaze on to the page only while a Plots panel asks for it. Runs only while a Plots panel is
  * mounted, and touches only the channels some plot shows.
  */
 import type { GazeSection } from '../../../preload/api';
 import { GAZE_STRIDE } from '../../../preload/api';
 import { useAppStore } from '../stores/app-store';
-import { refreshPoses } from '../stores/link';
+import { linkBridge, refreshPoses } from '../stores/link';
 import { poseStore } from '../stores/pose-store';
 import { setGazeTap } from '../stores/video-gaze';
 import { bufferOf, usePlotsStore, wantedChannels } from './plot-store';
@@ -116,6 +117,7 @@ export function startSampler(): () => void {
       if (s.devices !== before.devices || s.inputs !== before.inputs) sampleState();
     });
     setGazeTap(onGaze);
+    linkBridge().setGazeTap?.(true);
     let frame = requestAnimationFrame(function tick() {
       samplePoses();
       frame = requestAnimationFrame(tick);
@@ -125,6 +127,7 @@ export function startSampler(): () => void {
       offPlots();
       offApp();
       setGazeTap(null);
+      linkBridge().setGazeTap?.(false);
     };
   }
   let released = false;

@@ -17,7 +17,7 @@ import { createRateMeter, linkStats, unixNowMs } from './link-stats';
 import { poseStore } from './pose-store';
 import { ensureMarkerCapacity, removeDevice, setBodyIds } from './scene-store';
 import { SharedPoseMirror } from './shared-pose-mirror';
-import { followWorkerVideo, routeGaze, routeVideoMessage } from './video-gaze';
+import { followWorkerVideo, routeGaze, routeVideoMessage, tapGaze } from './video-gaze';
 
 const STATS_INTERVAL_MS = 1000;
 
@@ -107,6 +107,10 @@ function applyPoseFeed(message: PoseFeedMessage): void {
       break;
     case 'stats':
       linkStats.adopt(message);
+      break;
+    case 'gaze':
+      // Asked for by the Plots panel (setGazeTap): the page's video is drawn in the worker already.
+      tapGaze(message.sections);
       break;
   }
 }

@@ -65,6 +65,11 @@ export function setGazeTap(tap: ((sections: readonly GazeSection[]) => void) | n
   gazeTap = tap;
 }
 
+/** Gaze the link worker passed on for the tap only (its own video view drew it already). */
+export function tapGaze(sections: readonly GazeSection[]): void {
+  gazeTap?.(sections);
+}
+
 export function routeGaze(sections: readonly GazeSection[]): void {
   gazeTap?.(sections);
   if (pageViews.size === 0) return;
