@@ -318,6 +318,8 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     await page.getByTestId('channel-gaze/demo-pupil/x').check();
     const canvas = page.getByTestId('plot-canvas-1');
     await canvas.waitFor({ timeout: 5_000 });
+    await page.getByTestId('dock-max-plots').press('Enter');
+    await canvas.scrollIntoViewIfNeeded();
     await page.waitForTimeout(1500);
     const box = (await canvas.locator('.u-over').boundingBox())!;
     await waitFor(
@@ -329,6 +331,7 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
       5_000,
     );
     await page.getByTestId('channel-gaze/demo-pupil/x').uncheck();
+    await page.getByTestId('dock-max-plots').press('Enter');
     assert.deepEqual(env.problems.errors, []);
   });
 

@@ -16,7 +16,7 @@ import { PANEL_LABELS } from './shortcut-map';
 export const DOCKVIEW_VERSION = 1;
 export const PANEL_CHANNEL = 'sightline-panels';
 /** A popped window that reloads says "closed" and then "hello" again: wait this long before docking it back. */
-const CLOSE_GRACE_MS = 1500;
+const CLOSE_GRACE_MS = 5000;
 
 export type PanelMessage =
   | { type: 'hello'; panel: string }

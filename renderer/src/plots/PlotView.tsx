@@ -68,6 +68,8 @@ export function PlotView({ plot, index }: { plot: PlotConfig; index: number }) {
     const el = box.current;
     if (!el || series.length === 0) return;
     const width = Math.max(200, el.clientWidth);
+    // The time the x axis counts from (now, the pause, or the recording's start), set each redraw.
+    let zeroMs = Date.now();
     const opts: uPlot.Options = {
       width,
       height: 180,
@@ -106,14 +108,16 @@ export function PlotView({ plot, index }: { plot: PlotConfig; index: number }) {
       hooks: {
         setCursor: [
           (u) => {
-            const i = u.cursor.idx;
-            if (i === null || i === undefined) return setReadout('');
-            const x = u.data[0][i];
-            const parts = live.current.series.map((s, k) => {
-              const v = u.data[k + 1]?.[i];
-              return `${s.label} ${v === null || v === undefined ? '—' : v.toFixed(3)} ${s.unit}`;
+            const left = u.cursor.left;
+            if (left === undefined || left < 0) return setReadout('');
+            // Each series' own newest sample at the pointer's time (series have their own times).
+            const x = u.posToVal(left, 'x');
+            const t = zeroMs + x * 1000;
+            const parts = live.current.series.map((s) => {
+              const v = bufferOf(s.id).valueAt(t);
+              return `${s.label} ${v === null ? '—' : v.toFixed(3)} ${s.unit}`;
             });
-            setReadout(`${x === undefined ? '' : `${x.toFixed(2)} s: `}${parts.join(' · ')}`);
+            setReadout(`${x.toFixed(2)} s: ${parts.join(' · ')}`);
           },
         ],
         draw: [
@@ -180,6 +184,7 @@ export function PlotView({ plot, index }: { plot: PlotConfig; index: number }) {
         });
         data = [xs, ...ys] as uPlot.AlignedData;
       }
+      zeroMs = zero;
       made.batch(() => {
         made.setData(data, false);
         made.setScale('x', { min: (from - zero) / 1000, max: (to - zero) / 1000 });
