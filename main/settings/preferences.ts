@@ -6,6 +6,7 @@
  */
 import { mkdirSync, statfsSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { dirname } from 'node:path';
 import type { Preferences, PreferencesState } from '../../preload/api';
 import { setDefaultStalePeriods } from '../hub/stale-clock';
 import { defaultRecordingFolder, type AppSettings } from './app-settings';
@@ -65,13 +66,19 @@ export function broadcastOf(address: string, netmask: string): string {
   return a.map((x, i) => (x & m[i]!) | (~m[i]! & 255)).join('.');
 }
 
+/** Free bytes on the disk the folder is (or would be, once made) on: its nearest existing ancestor's. */
 function freeBytes(folder: string): number | null {
-  try {
-    const s = statfsSync(folder);
-    return Number(s.bavail) * Number(s.bsize);
-  } catch {
-    return null;
+  for (let dir = folder, i = 0; i < 64; i++) {
+    try {
+      const s = statfsSync(dir);
+      return Number(s.bavail) * Number(s.bsize);
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) return null;
+      dir = up;
+    }
   }
+  return null;
 }
 
 function isFolder(path: string): boolean {

@@ -345,12 +345,12 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     await dialog.waitFor({ timeout: 3_000 });
     await page.getByTestId('pref-floor').waitFor({ timeout: 5_000 });
     const folder = join(dir, 'chosen-recordings');
-    await page.getByTestId('pref-folder').fill(folder);
     await page.getByTestId('pref-theme').selectOption('light');
     await page.getByTestId('pref-units').selectOption('mm');
     await page.getByTestId('pref-floor').fill('80');
     await page.getByTestId('pref-stale').fill('7');
     writeFileSync(join(SHOTS, 'preferences.png'), await page.screenshot());
+    await page.getByTestId('pref-folder').fill(folder);
     // Keyboard: the Save button by Tab-free Enter in a field submits the form.
     await page.getByTestId('pref-stale').press('Enter');
     await waitFor('saved', async () => /Saved/.test((await page.getByTestId('pref-saved').textContent()) ?? ''), 5_000);
