@@ -335,6 +335,88 @@ describe('the operator view in Debian Chromium, headless demo mode', () => {
     assert.deepEqual(env.problems.errors, []);
   });
 
+  test('in playback a plot spans the recording with a cursor at the position, and a click seeks', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    // A few seconds of the demo, recorded.
+    await showPanel(page, 'Recording');
+    const status = page.getByTestId('session-status');
+    await page.getByTestId('session-record').click();
+    await waitFor('recording', async () => (await status.getAttribute('data-active')) === 'true', 10_000);
+    await page.waitForTimeout(4_000);
+    await page.getByTestId('session-stop').click();
+    await waitFor('stopped', async () => (await status.getAttribute('data-active')) === 'false', 10_000);
+    const folder = /saved in (.*)$/.exec((await status.textContent()) ?? '')?.[1];
+    assert.ok(folder, 'the session folder');
+    await showPanel(page, 'Playback');
+    await page.getByTestId('playback-path').fill(join(folder, 'recording.mcap'));
+    await page.getByTestId('playback-open').click();
+    const controls = page.getByTestId('playback-controls');
+    await controls.waitFor({ timeout: 10_000 });
+    const wand = await waitFor(
+      'the Wand',
+      async () => (await debugBodies(page)).find((b) => b.name === 'Wand'),
+      10_000,
+    );
+    await showPanel(page, 'Plots');
+    const channel = `channel-pose/${encodeURIComponent('playback:demo-motive')}/${wand.id}/x`;
+    await page.evaluate(() =>
+      document
+        .querySelectorAll<HTMLDetailsElement>('[data-testid="channel-tree"] details')
+        .forEach((d) => (d.open = true)),
+    );
+    await page.getByTestId(channel).check();
+    await page.getByTestId('dock-max-plots').press('Enter');
+    const canvas = page.getByTestId('plot-canvas-1');
+    await canvas.scrollIntoViewIfNeeded();
+    // Playing at least a second, so the trace is there; the cursor is drawn in its own colour.
+    await page.waitForTimeout(1_500);
+    const over = (await canvas.locator('.u-over').boundingBox())!;
+    const cursorColumn = async (): Promise<number> => {
+      const png = decodePng(await page.screenshot({ clip: over }));
+      const hits = new Map<number, number>();
+      for (let y = 0; y < png.height; y++) {
+        for (let x = 0; x < png.width; x++) {
+          const i = (y * png.width + x) * 4;
+          const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+          if (Math.abs(r - 0xf1) + Math.abs(g - 0x5b) + Math.abs(b - 0xb5) < 60) hits.set(x, (hits.get(x) ?? 0) + 1);
+        }
+      }
+      const [best] = [...hits.entries()].sort((a, b) => b[1] - a[1]);
+      return best && best[1] > png.height * 0.5 ? best[0] / png.width : NaN;
+    };
+    const position = async () => Number(await page.getByTestId('playback-position').getAttribute('data-value'));
+    // The pointer off the plot: uPlot's own hover cross is not the playback cursor.
+    await page.mouse.move(2, 2);
+    const at = await waitFor(
+      'the cursor line',
+      async () => {
+        const c = await cursorColumn();
+        return Number.isFinite(c) ? c : false;
+      },
+      5_000,
+    );
+    t.diagnostic(`cursor at ${(at * 100).toFixed(0)} % of the recording`);
+    // A click at a fifth of the width seeks to about a fifth of the recording.
+    await canvas.locator('.u-over').click({ position: { x: over.width * 0.2, y: over.height / 2 } });
+    const span = Number(await page.getByTestId('playback-timeline').getAttribute('max'));
+    await waitFor(
+      'the seek',
+      async () => {
+        const p = (await position()) / span;
+        return p > 0.12 && p < 0.35;
+      },
+      5_000,
+    );
+    await page.getByTestId('dock-max-plots').press('Enter');
+    await page.getByTestId(channel).uncheck();
+    await showPanel(page, 'Playback');
+    await page.getByTestId('playback-close').click();
+    assert.deepEqual(env.problems.errors, []);
+  });
+
   test('preferences from the keyboard: saved to settings.json, applied at once, kept across a reload', async (t) => {
     const env = live(t);
     if (!env) return;

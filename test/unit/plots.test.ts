@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { alignSeries, columnTimes, PlotBuffer } from '../../renderer/src/plots/plot-buffer';
+import { recordedTimeMs } from '../../renderer/src/plots/playback-time';
 import {
   channelId,
   channelLabel,
@@ -60,6 +61,15 @@ describe('plot channels', () => {
     const turned = eulerDegrees(0, Math.sin(a / 2), 0, Math.cos(a / 2));
     near(turned.yaw, -160);
     near(turned.pitch, 0);
+  });
+});
+
+describe('playback time', () => {
+  test('a replayed sample maps back to its recorded time, at any speed; paused it stays put', () => {
+    const clock = { positionNs: 1_000_000_000_000, speed: 2, playing: true, receivedAtMs: 5_000 };
+    assert.equal(recordedTimeMs(5_000, clock), 1_000_000);
+    assert.equal(recordedTimeMs(5_250, clock), 1_000_500, '250 ms later at 2× is 500 ms of the recording');
+    assert.equal(recordedTimeMs(9_000, { ...clock, playing: false }), 1_000_000);
   });
 });
 

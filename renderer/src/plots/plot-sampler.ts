@@ -10,10 +10,12 @@ import type { GazeSection } from '../../../preload/api';
 import { GAZE_STRIDE } from '../../../preload/api';
 import { useAppStore } from '../stores/app-store';
 import { linkBridge, refreshPoses } from '../stores/link';
+import { usePlaybackStore } from '../stores/playback-store';
 import { poseStore } from '../stores/pose-store';
 import { setGazeTap } from '../stores/video-gaze';
 import { bufferOf, usePlotsStore, wantedChannels } from './plot-store';
 import { eulerDegrees, parseChannel, type Channel } from './plot-channels';
+import { recordedTimeMs, type PlaybackClock } from './playback-time';
 
 interface Wanted {
   id: string;
@@ -21,6 +23,29 @@ interface Wanted {
 }
 
 let wanted: Wanted[] = [];
+let clock: PlaybackClock | null = null;
+let playbackDevices = new Set<string>();
+
+function followPlayback(): void {
+  const pb = usePlaybackStore.getState().playback;
+  playbackDevices = new Set(pb?.devices ?? []);
+  clock = pb ? { positionNs: pb.positionNs, speed: pb.speed, playing: pb.playing, receivedAtMs: Date.now() } : null;
+}
+
+/**
+ * A sample's time on the plot's axis: as stamped, or, for a device played back from a recording,
+ * its recorded time. A jump back (a seek to earlier) starts that channel afresh.
+ */
+function push(id: string, deviceId: string, hostMs: number, value: number): void {
+  const buffer = bufferOf(id);
+  if (!clock || !playbackDevices.has(deviceId)) {
+    buffer.push(hostMs, value);
+    return;
+  }
+  const t = recordedTimeMs(hostMs, clock);
+  if (t < buffer.lastTime - 50) buffer.clear();
+  buffer.push(t, value);
+}
 const lastPoseTime = new Map<string, number>();
 const lastPosition = new Map<string, { t: number; x: number; y: number; z: number }>();
 
@@ -68,7 +93,7 @@ export function samplePoses(): void {
         break;
       }
     }
-    bufferOf(id).push(t, value);
+    push(id, channel.device, t, value);
   }
 }
 
@@ -94,12 +119,12 @@ function sampleState(): void {
     if (channel.kind === 'device') {
       const d = state.devices.find((x) => x.id === channel.device);
       const v = d ? (channel.quantity === 'rate' ? d.health.sampleRateHz : d.health.clockOffsetMs) : null;
-      if (v !== null && v !== undefined && Number.isFinite(v)) bufferOf(id).push(now, v);
+      if (v !== null && v !== undefined && Number.isFinite(v)) push(id, channel.device, now, v);
     } else if (channel.kind === 'input') {
       const handle = handleOf(channel.device);
       const input = handle === undefined ? undefined : state.inputs[handle]?.find((i) => i.name === channel.input);
       const v = channel.type === 'analog' ? input?.analog[channel.index] : input?.dials[channel.index];
-      if (v !== undefined && Number.isFinite(v)) bufferOf(id).push(now, v);
+      if (v !== undefined && Number.isFinite(v)) push(id, channel.device, now, v);
     }
   }
 }
@@ -113,6 +138,8 @@ export function startSampler(): () => void {
   if (users === 1) {
     refreshWanted();
     const offPlots = usePlotsStore.subscribe(refreshWanted);
+    followPlayback();
+    const offPlayback = usePlaybackStore.subscribe(followPlayback);
     const offApp = useAppStore.subscribe((s, before) => {
       if (s.devices !== before.devices || s.inputs !== before.inputs) sampleState();
     });
@@ -125,6 +152,7 @@ export function startSampler(): () => void {
     stop = () => {
       cancelAnimationFrame(frame);
       offPlots();
+      offPlayback();
       offApp();
       setGazeTap(null);
       linkBridge().setGazeTap?.(false);
