@@ -276,7 +276,7 @@ function values(format: ChannelFormat, n: number, seed: number): SampleValues {
     case 'string':
       return Array.from({ length: n }, (_, k) => (k === 1 ? 'x'.repeat(300 + seed) : `m${seed}-${k} ü`));
     case 'int64':
-      return Array.from({ length: n }, (_, k) => (k % 2 ? -9007199254740993n : 1n) * BigInt(seed * 1000 + k + 1));
+      return Array.from({ length: n }, (_, k) => (k % 2 ? -9007199254740993n : 1n) * BigInt(seed * 10 + k + 1));
     case 'float32':
       return Array.from({ length: n }, (_, k) => Math.fround((seed + k) * 0.37 * (k % 2 ? -1 : 1)));
     case 'double64':
