@@ -4,7 +4,7 @@
  * takes bytes from the network and bounds them before it looks inside.
  */
 import { decodeUtf8 } from '../../net/byte-reader';
-import { formatG16, MAX_INFO_CHARS } from './info';
+import { formatG16 } from './info';
 import { MAX_QUERY_CHARS } from './query';
 
 export const MULTICAST_PORT = 16571;
