@@ -560,7 +560,7 @@ export const PosesFlags = { Recording: 1, RecordingKnown: 2 } as const;
 export const DETAILS_FIXED_LENGTH = 5;
 export const DETAIL_STRIDE = 2;
 /**
- * Per-marker bits, NatNet's labeled-marker params as sent (protocol notes, natnet.md, labeled markers):
+ * Per-marker bits, NatNet's labeled-marker params as sent (docs/protocols/natnet.md §5, labeled-marker record):
  * a source without them sends no flags and its markers count as labeled.
  */
 export const MarkerFlags = {

@@ -11,7 +11,10 @@ import type { Hub } from '../hub/hub';
 import { addressOf, configFromForm, newDeviceId, parseHostPort, type DeviceForm } from './device-address';
 import type { DeviceFileWriter } from './device-file';
 
-/** Ports a kind uses when the address gives none (protocol notes: natnet.md §2, pupil.md, teleport-enet.md §A2). */
+/**
+ * Ports a kind uses when the address gives none (docs/protocols/natnet.md §2, docs/protocols/pupil.md §1.1,
+ * docs/protocols/teleport-enet.md §A2.2).
+ */
 const DEFAULT_PORTS: Record<FoundDevice['kind'], number> = { natnet: 1510, pupil: 8080, teleport: 10600 };
 
 /** Fields the form edits; everything else an entry has (multicast, transform…) survives an edit. */

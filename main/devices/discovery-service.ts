@@ -1,7 +1,7 @@
 /**
  * Finds devices on the network for the device list's "found, not added" rows: NatNet broadcast
- * discovery (natnet.md §2.1), Pupil Companion mDNS (pupil.md §5) and Teleport UDP discovery
- * (teleport-enet.md §A2), all at once, now and then or when the operator asks.
+ * discovery (docs/protocols/natnet.md §2.1), Pupil Companion mDNS (docs/protocols/pupil.md §5) and Teleport UDP discovery
+ * (docs/protocols/teleport-enet.md §A2), all at once, now and then or when the operator asks.
  *
  * In tests and demo mode every target is a loopback address and mDNS is bound to 127.0.0.1
  * (loopbackTargets): nothing leaves the machine.

@@ -10,7 +10,7 @@ import type { FrameOfData } from './types';
 
 export const NATNET_FRAME_SCHEMA = objectSchema(
   'sightline.natnet.Frame',
-  "Motive's frame stamps and the frame parts outside rigid bodies (protocol notes, natnet.md)",
+  "Motive's frame stamps and the frame parts outside rigid bodies (docs/protocols/natnet.md §5)",
   {
     frame_number: { type: 'integer' },
     timecode: { type: 'integer' },

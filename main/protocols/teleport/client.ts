@@ -7,7 +7,7 @@
  * The server's idle check counts application packets only, so a monitor that only listens would be
  * dropped after idle_connection_timeout / 1000 + 2 s: a DisplayInfo goes out every keepAliveMs.
  * The client id from the first discovery is kept and offered again on reconnect (protocol notes,
- * teleport-enet.md §A2).
+ * docs/protocols/teleport-enet.md §A2).
  */
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
