@@ -23,7 +23,8 @@ export function TeleportPanel() {
 }
 
 function TeleportDevice({ device }: { device: DeviceSnapshot }) {
-  const t = device.teleport;
+  // A Teleport client's detail is its panel status (main/protocols/teleport/panel-status.ts).
+  const t = device.detail as TeleportStatus | undefined;
   const id = device.id;
   return (
     <div className="teleport-device" data-testid={`teleport-device-${id}`}>

@@ -1,10 +1,10 @@
 /** `sightline sim|probe vrpn …`: the VRPN side of the command line. */
 import { parseArgs } from 'node:util';
-import { Hub } from '../hub/hub';
-import { VrpnClient, type VrpnDeviceMessage } from '../protocols/vrpn/client';
-import { parseDeviceAddress, type DeviceAddress } from '../protocols/vrpn/codec';
-import { simulatorDevices, VrpnSimulator } from '../protocols/vrpn/simulator';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import { Hub } from '../../hub/hub';
+import { VrpnClient, type VrpnDeviceMessage } from './client';
+import { parseDeviceAddress, type DeviceAddress } from './codec';
+import { simulatorDevices, VrpnSimulator } from './simulator';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
 
 export async function simVrpn(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({

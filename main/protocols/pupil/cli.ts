@@ -1,11 +1,11 @@
 /** `sightline sim|probe|discover pupil …`: the Pupil Companion side of the command line. */
 import { parseArgs } from 'node:util';
-import type { Sample } from '../hub/source';
-import { PupilClient } from '../protocols/pupil/client';
-import { PhoneBrowser } from '../protocols/pupil/discovery';
-import { CompanionSimulator } from '../protocols/pupil/simulator';
-import { GAZE_PAYLOAD_LENGTHS, type GazePayloadLength } from '../protocols/pupil/payloads';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import type { Sample } from '../../hub/source';
+import { PupilClient } from './client';
+import { PhoneBrowser } from './discovery';
+import { CompanionSimulator } from './simulator';
+import { GAZE_PAYLOAD_LENGTHS, type GazePayloadLength } from './payloads';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
 
 export async function simPupil(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({

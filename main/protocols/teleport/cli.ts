@@ -1,10 +1,10 @@
 /** `sightline sim|probe|discover teleport …`: the Teleport (ENet era, 2022) side of the command line. */
 import { parseArgs } from 'node:util';
-import { TeleportClient } from '../protocols/teleport/client';
-import type { TeleportVariant } from '../protocols/teleport/codec';
-import { DEFAULT_DISCOVERY_PORT, DEFAULT_SERVICE_PORT, discoverTeleport } from '../protocols/teleport/discovery';
-import { TeleportSimulator } from '../protocols/teleport/simulator';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import { TeleportClient } from './client';
+import type { TeleportVariant } from './codec';
+import { DEFAULT_DISCOVERY_PORT, DEFAULT_SERVICE_PORT, discoverTeleport } from './discovery';
+import { TeleportSimulator } from './simulator';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
 
 function variant(text: string | undefined): TeleportVariant | undefined {
   if (text === undefined) return undefined;
@@ -94,7 +94,7 @@ export async function probeTeleport(argv: string[], io: CliIo, signal?: AbortSig
   client.on('sample', (s) => {
     if (s.kind !== 'poses' || stop.signal.aborted || !Array.isArray(s.raw)) return;
     const visible = new Map(client.teleportState().nodes.map((n) => [n.uid, n.visible]));
-    for (const u of s.raw as import('../protocols/teleport/codec').MovementUpdate[]) {
+    for (const u of s.raw as import('./codec').MovementUpdate[]) {
       printJson(io, {
         type: 'node',
         device: 'teleport',

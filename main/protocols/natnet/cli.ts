@@ -1,15 +1,15 @@
 /** `sightline sim|probe|decode|discover natnet …`: the NatNet side of the command line. */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { NatNetClient } from '../protocols/natnet/client';
-import { decodeMessage, formatVersion, parseVersion, versionAtLeast, frameFlags } from '../protocols/natnet/codec';
-import { discoverMotive } from '../protocols/natnet/discovery';
-import { MotiveSimulator } from '../protocols/natnet/simulator';
-import type { DataDescription, FrameOfData, Version4 } from '../protocols/natnet/types';
-import { MessageId } from '../protocols/natnet/types';
-import { readPcapUdp } from '../net/pcap';
-import { frameLine } from './frame-line';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import { NatNetClient } from './client';
+import { decodeMessage, formatVersion, parseVersion, versionAtLeast, frameFlags } from './codec';
+import { discoverMotive } from './discovery';
+import { MotiveSimulator } from './simulator';
+import type { DataDescription, FrameOfData, Version4 } from './types';
+import { MessageId } from './types';
+import { readPcapUdp } from '../../net/pcap';
+import { frameLine } from '../../cli/frame-line';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
 
 function version(text: string | undefined): Version4 | undefined {
   if (text === undefined) return undefined;
