@@ -26,18 +26,28 @@ export type DeviceConfig = DeviceEntry & { readonly [field: string]: unknown };
 /** A device file entry of any registered kind (zod, for schemas that hold entries). */
 export const DeviceConfigSchema = z.unknown().superRefine((entry, ctx) => {
   const parsed = parseDeviceEntry(entry);
-  if (!parsed.ok) for (const issue of parsed.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  if (!parsed.ok)
+    for (const issue of parsed.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
 }) as unknown as z.ZodType<DeviceConfig>;
 
 /** Checks one entry against its kind's schema: the entry, or the problems in words. */
-export function parseDeviceEntry(entry: unknown): { ok: true; config: DeviceConfig } | { ok: false; issues: z.core.$ZodIssue[] } {
+export function parseDeviceEntry(
+  entry: unknown,
+): { ok: true; config: DeviceConfig } | { ok: false; issues: z.core.$ZodIssue[] } {
   const kind = (entry as { kind?: unknown } | null)?.kind;
   const descriptor = typeof kind === 'string' ? kinds().get(kind) : undefined;
   if (!descriptor) {
-    return { ok: false, issues: [{ code: 'custom', path: ['kind'], message: `unknown kind ${JSON.stringify(kind ?? null)}`, input: kind }] };
+    return {
+      ok: false,
+      issues: [
+        { code: 'custom', path: ['kind'], message: `unknown kind ${JSON.stringify(kind ?? null)}`, input: kind },
+      ],
+    };
   }
   const parsed = descriptor.entry.safeParse(entry);
-  return parsed.success ? { ok: true, config: parsed.data as DeviceConfig } : { ok: false, issues: parsed.error.issues };
+  return parsed.success
+    ? { ok: true, config: parsed.data as DeviceConfig }
+    : { ok: false, issues: parsed.error.issues };
 }
 
 export interface ConfigNotice {

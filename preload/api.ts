@@ -301,13 +301,7 @@ export type LinkEvent =
 // The operator's dashboard (main/devices/): found devices, rate history, alerts. ~1 Hz and on change.
 // ---------------------------------------------------------------------------------------------
 
-export {
-  deviceKindInfo,
-  deviceKinds,
-  setDeviceKinds,
-  type DeviceKindInfo,
-  type KindAddressForm,
-} from './device-kinds';
+export { deviceKindInfo, deviceKinds, setDeviceKinds, type DeviceKindInfo, type KindAddressForm } from './device-kinds';
 
 /** A device that answered discovery and is not in the device list yet ("found, not added"). */
 export interface FoundDevice {

@@ -40,7 +40,8 @@ function kindsNamingDevices(): string {
 /** A form as the operator filled it → a device file entry with the given id, or the field to fix. */
 export function configFromForm(form: DeviceForm, id: string): FormResult {
   const descriptor = kinds().get(form.kind);
-  if (!descriptor) return { ok: false, field: 'address', message: `unknown kind ${JSON.stringify(form.kind.slice(0, 32))}` };
+  if (!descriptor)
+    return { ok: false, field: 'address', message: `unknown kind ${JSON.stringify(form.kind.slice(0, 32))}` };
   const bad = (message: string): FormResult => ({
     ok: false,
     field: 'address',

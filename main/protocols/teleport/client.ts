@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 import type { TeleportStatus } from '../../../preload/api';
 import { isIP } from 'node:net';
-import { EnetHost, PacketFlag, type EnetPeer, type PeerStats } from '../../net/enet/host';
+import { EnetHost, PacketFlag, type EnetPeer } from '../../net/enet/host';
 import type {
   BodyCatalog,
   BodyPose,
