@@ -23,12 +23,12 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  */
 export type DeviceConfig = DeviceEntry & { readonly [field: string]: unknown };
 
-/** A device file entry of any registered kind (zod, for schemas that hold entries). */
-export const DeviceConfigSchema = z.unknown().superRefine((entry, ctx) => {
+/** A device file entry of any registered kind, for schemas that hold entries (the device file writer's). */
+export const DeviceConfigSchema = z.custom<DeviceConfig>().superRefine((entry, ctx) => {
   const parsed = parseDeviceEntry(entry);
-  if (!parsed.ok)
-    for (const issue of parsed.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-}) as unknown as z.ZodType<DeviceConfig>;
+  if (parsed.ok) return;
+  for (const issue of parsed.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+});
 
 /** Checks one entry against its kind's schema: the entry, or the problems in words. */
 export function parseDeviceEntry(

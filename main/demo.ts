@@ -1,8 +1,8 @@
 /**
  * Puts devices into the Hub at start-up, for the Electron app and headless mode alike: the configured
- * devices (main/config.ts), or, with none configured or with --demo, demo mode: a simulated Motive and
- * a simulated Pupil Companion on loopback, each with a real client connected to it, so a new user sees
- * bodies moving and scene video with gaze at once.
+ * devices (main/config.ts), or, with none configured or with --demo, demo mode: every kind's demo
+ * device (its descriptor's demo: a simulator on loopback and a real client connected to it), so a new
+ * user sees bodies moving, scene video with gaze and live health at once.
  */
 import type { Hub } from './hub/hub';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
@@ -34,7 +34,7 @@ export interface DeviceSetup {
   demo: DemoSimulators | null;
   /** The device file's valid entries, now in the Hub (config mode). */
   configured?: DeviceConfig[];
-  /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
+  /** Stops what setupDevices started besides the Hub's sources (the demo simulators). Close the Hub first. */
   close(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
 
 async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: string | null): Promise<DeviceSetup> {
   const demos = kinds()
-    .all.flatMap((d, index) => (d.demo ? [{ demo: d.demo, name: d.name, order: d.demo.position ?? index }] : []))
+    .all.flatMap((d, index) => (d.demo ? [{ demo: d.demo, order: d.demo.position ?? index }] : []))
     .sort((a, b) => a.order - b.order);
   const why = options.demo ? 'started with --demo' : 'no device is configured';
   const names = kinds()
