@@ -1,7 +1,7 @@
 /**
  * The one list of device kinds. Everything that serves every kind (Hub set-up, device file, device
  * manager, discovery, demo mode, CLI, recorder, the window's device form) reads it, so adding a kind
- * is a folder with its descriptor (see descriptor.ts) and one line here.
+ * is a folder with its descriptor (see descriptor.ts) and one entry here (an import and its name in KINDS).
  */
 import { setDeviceKinds, type DeviceKindInfo } from '../../preload/api';
 import type { KindDescriptor } from './descriptor';
