@@ -4,7 +4,7 @@
  * the frame parts the poses do not carry (labeled markers, skeletons, force plates, devices).
  */
 import { fine, micro, packedField, packF32, packI32 } from '../../recording/compact-numbers';
-import type { RawMapping } from '../../recording/raw-mapping';
+import type { RawMapping } from '../descriptor';
 import { objectSchema } from '../../recording/schemas';
 import type { FrameOfData } from './types';
 

@@ -15,7 +15,6 @@
 import { EventEmitter } from 'node:events';
 import type {
   AnalogSample,
-  CompanionState,
   ConnectionState,
   EventSample,
   GazeSample,
@@ -39,6 +38,7 @@ import { CompanionModel, sensorUrl, type StatusComponent } from './status';
 import { StatusSocket } from './status-socket';
 import { measureTimeEcho } from './time-echo';
 import { StaleClock } from '../../hub/stale-clock';
+import { deviceStateFromCompanion, type CompanionState } from './companion-state';
 
 export interface PupilClientOptions {
   id?: string;
@@ -165,6 +165,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
           await this.sendEvent(name, timestampNs);
         },
       },
+      deviceState: { current: () => deviceStateFromCompanion(this.companionState()) },
     };
   }
 
@@ -285,7 +286,6 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       clock: this.clock.estimate(),
       latency: this.transitMs === undefined ? undefined : { transitMs: this.transitMs },
       recording: phone ? this.model.isRecording : undefined,
-      companion: this.companionState(),
     };
   }
 
