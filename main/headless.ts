@@ -19,7 +19,7 @@ import { defaultRecordingsDir, SessionController } from './recording/session';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guardProcess } from './crash-guard';
 import { COMMON_ARG_OPTIONS, defaultConfigPath, resolveConfigPath } from './config';
-import { loopbackTargets, LAN_TARGETS, type DiscoveryTargets } from './devices/discovery-service';
+import { loopbackTargets, lanTargets, type DiscoveryTargets } from './devices/discovery-service';
 import { startDashboard, type DashboardSetup } from './devices/setup';
 import type { Dashboard } from './devices/dashboard';
 import { setupDevices, type DeviceSetup } from './demo';
@@ -327,7 +327,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
 }
 
 function discoveryTargets(given: HeadlessOptions['discovery'], demo: boolean): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : LAN_TARGETS;
+  if (given === 'lab') return demo ? loopbackTargets() : lanTargets();
   if (given !== undefined) return given;
   return demo ? loopbackTargets() : null;
 }

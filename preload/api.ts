@@ -8,13 +8,14 @@
  *  - renderer → main: JSON RPC calls (validated here with zod before anything acts on them) and batch acks.
  */
 import type { RpcMethod, RpcParams } from './api-schemas';
+import { deviceKindInfo, type DeviceKindInfo } from './device-kinds';
 
 // ---------------------------------------------------------------------------------------------
 // Device snapshots (low rate: on change and ~2 Hz for health)
 // ---------------------------------------------------------------------------------------------
 
-export const DEVICE_KINDS = ['natnet', 'pupil', 'vrpn', 'teleport', 'playback'] as const;
-export type DeviceKindName = (typeof DEVICE_KINDS)[number];
+/** A registered device kind (main/protocols/registry.ts, described to the window by DeviceKindInfo) or 'playback'. */
+export type DeviceKindName = string;
 
 export const CONNECTION_STATES = [
   'idle',
@@ -70,8 +71,11 @@ export interface DeviceSnapshot {
   /** Device-side recording state, when known. */
   recording: boolean | null;
   health: DeviceHealth;
-  /** Teleport servers only: the session, ENet link and node table for the Teleport panel. */
-  teleport?: TeleportStatus;
+  /**
+   * What only this kind's panel shows (the kind's client sets it; e.g. TeleportStatus for a Teleport
+   * server's session, ENet link and node table). Absent when the kind has none.
+   */
+  detail?: unknown;
   /** What the device reports about itself (Pupil: the phone's status), when it reports anything. */
   deviceState?: DeviceState;
 }
@@ -283,6 +287,7 @@ export interface PlaybackState {
 }
 
 export type LinkEvent =
+  | { type: 'kinds'; kinds: DeviceKindInfo[] }
   | { type: 'devices'; devices: DeviceSnapshot[] }
   | { type: 'session'; session: SessionState }
   | { type: 'playback'; playback: PlaybackState | null }
@@ -296,21 +301,11 @@ export type LinkEvent =
 // The operator's dashboard (main/devices/): found devices, rate history, alerts. ~1 Hz and on change.
 // ---------------------------------------------------------------------------------------------
 
-/** Kinds a device can be added as from the window (the device file's kinds). */
-export const ADDABLE_KINDS = ['natnet', 'pupil', 'vrpn', 'teleport'] as const;
-export type AddableKind = (typeof ADDABLE_KINDS)[number];
-
-/** What each addable kind is called and what its address looks like (main's messages, the form's hints). */
-export const DEVICE_ADDRESS_FORMS: Record<AddableKind, { name: string; address: string; example: string }> = {
-  natnet: { name: 'Motive', address: 'Motive address', example: '192.168.1.20 or 192.168.1.20:1510' },
-  pupil: { name: 'Pupil Companion', address: 'Phone address', example: '192.168.1.30 or 192.168.1.30:8080' },
-  vrpn: { name: 'VRPN', address: 'Device@host', example: 'Tracker0@192.168.1.40 or Tracker0@192.168.1.40:3883' },
-  teleport: { name: 'Teleport', address: 'Server address', example: '192.168.1.50 or 192.168.1.50:10600' },
-};
+export { deviceKindInfo, deviceKinds, setDeviceKinds, type DeviceKindInfo, type KindAddressForm } from './device-kinds';
 
 /** A device that answered discovery and is not in the device list yet ("found, not added"). */
 export interface FoundDevice {
-  kind: 'natnet' | 'pupil' | 'teleport';
+  kind: DeviceKindName;
   /** What the device calls itself (Motive's app name, the phone's name), or the kind's name. */
   name: string;
   /** What the add form's address field takes for this kind, e.g. "127.0.0.1:1510". */
@@ -364,8 +359,8 @@ export function deviceRowState(
     case 'connected':
       // The Hub retrying after a failure (lastError kept): the outage goes on through its attempts.
       if (health.lastError !== null) return health.samples > 0 ? 'lost' : 'error';
-      // A Teleport client's first step is finding its server (UDP discovery).
-      return kind === 'teleport' && health.state === 'connecting' ? 'searching' : 'connecting';
+      // Some clients' first step is finding their server (Teleport: UDP discovery); their kind says so.
+      return deviceKindInfo(kind)?.searchesFirst && health.state === 'connecting' ? 'searching' : 'connecting';
     case 'streaming':
       return 'streaming';
     case 'stale':
@@ -379,7 +374,7 @@ export function deviceRowState(
 /** A device file entry as the add/edit form shows it. */
 export interface SavedDevice {
   deviceId: string;
-  kind: AddableKind;
+  kind: DeviceKindName;
   /** The form's address (Device@host[:port] for VRPN). */
   address: string;
   name: string | null;
@@ -560,7 +555,7 @@ export const PosesFlags = { Recording: 1, RecordingKnown: 2 } as const;
 export const DETAILS_FIXED_LENGTH = 5;
 export const DETAIL_STRIDE = 2;
 /**
- * Per-marker bits, NatNet's labeled-marker params as sent (protocol notes, natnet.md, labeled markers):
+ * Per-marker bits, NatNet's labeled-marker params as sent (docs/protocols/natnet.md §5, labeled-marker record):
  * a source without them sends no flags and its markers count as labeled.
  */
 export const MarkerFlags = {

@@ -24,7 +24,7 @@ import { logHub } from '../log/hub-log';
 import { RotatingLog } from '../log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
 import { SettingsStore } from '../settings/settings-store';
-import { loopbackTargets, LAN_TARGETS } from '../devices/discovery-service';
+import { loopbackTargets, lanTargets } from '../devices/discovery-service';
 import { startDashboard, type DashboardSetup } from '../devices/setup';
 import { notifyAlerts } from './alert-notifier';
 import { ElectronTransport } from './ipc';
@@ -192,7 +192,7 @@ async function start(): Promise<void> {
     deviceFile,
     configured: devices.configured ?? [],
     // Demo simulators live on loopback; a real lab is found on the network.
-    discovery: devices.mode === 'demo' ? loopbackTargets() : LAN_TARGETS,
+    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(),
   });
   dashboard.dashboard.attachSession(recordingSession);
   notifyAlerts(dashboard.dashboard, () => {

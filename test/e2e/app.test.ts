@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
-import { DEMO_DEVICE_ID } from '../../main/demo';
+import { DEMO_DEVICE_ID } from '../../main/protocols/natnet/demo';
 import { useHeadlessDemoPage } from './demo-page';
 import { startHeadless } from '../../main/headless';
 import {

@@ -1,6 +1,6 @@
 /**
  * A Teleport server of the ENet era (2022), for demo mode, tests and `sightline sim teleport`
- * (protocol notes, teleport-enet.md §A5): a discovery responder, one ENet host with 8 channels on the
+ * (protocol notes, docs/protocols/teleport-enet.md §A5): a discovery responder, one ENet host with 8 channels on the
  * service port, Setup → Handshake → AcknowledgeHandshake, then nodes moving (movement updates) with
  * visibility and enabled-state changes. It enforces the server's application idle rule (a client
  * silent for idle_connection_timeout / 1000 + 2 s is reset, which ENet pings do not prevent), and

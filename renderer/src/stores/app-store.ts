@@ -7,7 +7,9 @@ import {
   readCatalogEvent,
   readInputsEvent,
   type AppCommand,
+  setDeviceKinds,
   type BodyName,
+  type DeviceKindInfo,
   type DeviceSnapshot,
   type InputDeviceState,
   type LinkEvent,
@@ -42,6 +44,8 @@ export interface AppState {
   /** Which thread stores the batches (bridge/types.ts). */
   linkPath: LinkPath | null;
   connection: LinkConnection;
+  /** The device kinds main serves (its registry), first on every link: the device form offers these. */
+  kinds: DeviceKindInfo[];
   devices: DeviceSnapshot[];
   /** performance.now() when `devices` arrived: ages and countdowns in it are relative to this. */
   devicesAt: number;
@@ -64,6 +68,7 @@ export const useAppStore = create<AppState>()(() => ({
   transport: null,
   linkPath: null,
   connection: { state: 'connecting', attempt: 1, retryAt: null, lastError: null },
+  kinds: [],
   devices: [],
   devicesAt: 0,
   catalogs: {},
@@ -94,6 +99,12 @@ export function onAppCommand(handler: (command: AppCommand) => void): void {
 
 export function applyLinkEvent(event: LinkEvent): void {
   switch (event.type) {
+    case 'kinds':
+      if (!Array.isArray(event.kinds)) break;
+      // Also for code outside React (row states, summaries) that names kinds through the contract.
+      setDeviceKinds(event.kinds);
+      useAppStore.setState({ kinds: event.kinds });
+      break;
     case 'devices':
       useAppStore.setState({ devices: event.devices, devicesAt: performance.now() });
       break;

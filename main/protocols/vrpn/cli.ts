@@ -1,10 +1,11 @@
 /** `sightline sim|probe vrpn …`: the VRPN side of the command line. */
 import { parseArgs } from 'node:util';
-import { Hub } from '../hub/hub';
-import { VrpnClient, type VrpnDeviceMessage } from '../protocols/vrpn/client';
-import { parseDeviceAddress, type DeviceAddress } from '../protocols/vrpn/codec';
-import { simulatorDevices, VrpnSimulator } from '../protocols/vrpn/simulator';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import { Hub } from '../../hub/hub';
+import { VrpnClient, type VrpnDeviceMessage } from './client';
+import { parseDeviceAddress, type DeviceAddress } from './codec';
+import { simulatorDevices, VrpnSimulator } from './simulator';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
+import { runProbe } from '../../cli/probe-runner';
 
 export async function simVrpn(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
@@ -80,47 +81,36 @@ export async function probeVrpn(argv: string[], io: CliIo, signal?: AbortSignal)
   }
   const limit = parseNumber(values.messages, 'messages', 1, Number.MAX_SAFE_INTEGER);
   const timeoutMs = parseNumber(values.timeout, 'timeout', 100, 600_000);
-  const stop = new AbortController();
-  signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  let printed = 0;
-  const onMessage = (m: VrpnDeviceMessage) => {
-    if (stop.signal.aborted) return;
-    printJson(io, vrpnMessageLine(m));
-    if (limit !== undefined && ++printed >= limit) stop.abort();
-  };
-  // Names at the same location share one connection, as in mainline.
-  const byConnection = new Map<string, DeviceAddress[]>();
-  for (const a of addresses) byConnection.set(a.key, [...(byConnection.get(a.key) ?? []), a]);
-  const hub = new Hub();
-  const clients = [...byConnection.entries()].map(([key, group]) => {
-    const first = group[0]!;
-    const client = new VrpnClient({
-      id: key,
-      label: key,
-      host: first.host,
-      port: first.port,
-      tcpOnly: first.tcpOnly,
-      devices: group.map((a) => a.name),
-      connectTimeoutMs: timeoutMs,
-      onMessage,
+  return runProbe(io, { limit, signal }, (run) => {
+    const onMessage = (m: VrpnDeviceMessage) => void run.print(vrpnMessageLine(m));
+    // Names at the same location share one connection, as in mainline.
+    const byConnection = new Map<string, DeviceAddress[]>();
+    for (const a of addresses) byConnection.set(a.key, [...(byConnection.get(a.key) ?? []), a]);
+    const hub = new Hub();
+    const clients = [...byConnection.entries()].map(([key, group]) => {
+      const first = group[0]!;
+      const client = new VrpnClient({
+        id: key,
+        label: key,
+        host: first.host,
+        port: first.port,
+        tcpOnly: first.tcpOnly,
+        devices: group.map((a) => a.name),
+        connectTimeoutMs: timeoutMs,
+        onMessage,
+      });
+      client.on('down', (reason) => say(io, `${key}: ${reason}; reconnecting`));
+      hub.add(client);
+      return client;
     });
-    client.on('down', (reason) => say(io, `${key}: ${reason}; reconnecting`));
-    hub.add(client);
-    return client;
+    return {
+      connect: async () => {
+        await Promise.all(clients.map((c) => hub.connect(c.id)));
+      },
+      connected: () => {
+        for (const c of clients) say(io, `connected: ${c.label} (${c.status().peer ?? ''})`);
+      },
+      close: () => hub.close(),
+    };
   });
-  try {
-    await Promise.all(clients.map((c) => hub.connect(c.id)));
-  } catch (e) {
-    say(io, `probe: ${(e as Error).message}`);
-    await hub.close();
-    return 1;
-  }
-  for (const c of clients) say(io, `connected: ${c.label} (${c.status().peer ?? ''})`);
-  await Promise.race([
-    untilStopped(stop.signal),
-    new Promise<void>((r) => stop.signal.addEventListener('abort', () => r())),
-  ]);
-  stop.abort();
-  await hub.close();
-  return 0;
 }

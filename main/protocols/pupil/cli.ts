@@ -1,11 +1,12 @@
 /** `sightline sim|probe|discover pupil …`: the Pupil Companion side of the command line. */
 import { parseArgs } from 'node:util';
-import type { Sample } from '../hub/source';
-import { PupilClient } from '../protocols/pupil/client';
-import { PhoneBrowser } from '../protocols/pupil/discovery';
-import { CompanionSimulator } from '../protocols/pupil/simulator';
-import { GAZE_PAYLOAD_LENGTHS, type GazePayloadLength } from '../protocols/pupil/payloads';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import type { Sample } from '../../hub/source';
+import { PupilClient } from './client';
+import { PhoneBrowser } from './discovery';
+import { CompanionSimulator } from './simulator';
+import { GAZE_PAYLOAD_LENGTHS, type GazePayloadLength } from './payloads';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
+import { runProbe } from '../../cli/probe-runner';
 
 export async function simPupil(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
@@ -109,34 +110,25 @@ export async function probePupil(argv: string[], io: CliIo, signal?: AbortSignal
     streams: { world: !values['no-video'], gaze: !values['no-gaze'] },
     requestTimeoutMs: parseNumber(values.timeout, 'timeout', 100, 600_000),
   });
-  const stop = new AbortController();
-  signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  let printed = 0;
-  client.on('sample', (s) => {
-    if (stop.signal.aborted) return;
-    const line = pupilSampleLine(s);
-    if (!line) return;
-    printJson(io, line);
-    if (limit !== undefined && ++printed >= limit) stop.abort();
+  return runProbe(io, { limit, signal }, (run) => {
+    client.on('sample', (s) => {
+      const line = pupilSampleLine(s);
+      if (line) run.print(line);
+    });
+    return {
+      connect: () => client.connect(),
+      connected: () => {
+        let lastProblem: string | undefined;
+        client.on('status', (st) => {
+          if (st.lastError && st.lastError !== lastProblem && !run.stopped) say(io, st.lastError);
+          lastProblem = st.lastError;
+        });
+        printJson(io, { type: 'status', device: 'pupil', ...client.companionState() });
+        say(io, `connected to ${client.status().peer ?? host}`);
+      },
+      close: () => client.close(),
+    };
   });
-  try {
-    await client.connect();
-  } catch (e) {
-    say(io, `probe: ${(e as Error).message}`);
-    await client.close();
-    return 1;
-  }
-  let lastProblem: string | undefined;
-  client.on('status', (st) => {
-    if (st.lastError && st.lastError !== lastProblem && !stop.signal.aborted) say(io, st.lastError);
-    lastProblem = st.lastError;
-  });
-  printJson(io, { type: 'status', device: 'pupil', ...client.companionState() });
-  say(io, `connected to ${client.status().peer ?? host}`);
-  // The sample limit may already have been reached while connecting.
-  if (!stop.signal.aborted) await untilStopped(stop.signal);
-  await client.close();
-  return 0;
 }
 
 export async function discoverPupil(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {

@@ -1,10 +1,11 @@
 /** `sightline sim|probe|discover teleport …`: the Teleport (ENet era, 2022) side of the command line. */
 import { parseArgs } from 'node:util';
-import { TeleportClient } from '../protocols/teleport/client';
-import type { TeleportVariant } from '../protocols/teleport/codec';
-import { DEFAULT_DISCOVERY_PORT, DEFAULT_SERVICE_PORT, discoverTeleport } from '../protocols/teleport/discovery';
-import { TeleportSimulator } from '../protocols/teleport/simulator';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import { TeleportClient } from './client';
+import type { MovementUpdate, TeleportVariant } from './codec';
+import { DEFAULT_DISCOVERY_PORT, DEFAULT_SERVICE_PORT, discoverTeleport } from './discovery';
+import { TeleportSimulator } from './simulator';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
+import { runProbe } from '../../cli/probe-runner';
 
 function variant(text: string | undefined): TeleportVariant | undefined {
   if (text === undefined) return undefined;
@@ -73,60 +74,53 @@ export async function probeTeleport(argv: string[], io: CliIo, signal?: AbortSig
     connectTimeoutMs: parseNumber(values.timeout, 'timeout', 100, 600_000),
     idWidth: idWidth(values['id-width']),
   });
-  const stop = new AbortController();
-  signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  let printed = 0;
-  let setupPrinted = false;
-  client.on('status', () => {
-    const state = client.teleportState();
-    if (setupPrinted || !state.setup) return;
-    setupPrinted = true;
-    printJson(io, {
-      type: 'setup',
-      device: 'teleport',
-      variant: state.variant,
-      server: state.serverAddress,
-      servicePort: state.servicePort,
-      clientId: state.clientId,
-      setup: state.setup,
-    });
-  });
-  client.on('sample', (s) => {
-    if (s.kind !== 'poses' || stop.signal.aborted || !Array.isArray(s.raw)) return;
-    const visible = new Map(client.teleportState().nodes.map((n) => [n.uid, n.visible]));
-    for (const u of s.raw as import('../protocols/teleport/codec').MovementUpdate[]) {
+  return runProbe(io, { limit, signal }, (run) => {
+    let setupPrinted = false;
+    client.on('status', () => {
+      const state = client.teleportState();
+      if (setupPrinted || !state.setup) return;
+      setupPrinted = true;
       printJson(io, {
-        type: 'node',
+        type: 'setup',
         device: 'teleport',
-        node: u.nodeId,
-        hostTimeNs: s.hostTimeNs,
-        timestampUnixMs: u.timestampUnixMs,
-        visible: visible.get(u.nodeId) ?? false,
-        position: u.position,
-        quaternion: u.rotation,
+        variant: state.variant,
+        server: state.serverAddress,
+        servicePort: state.servicePort,
+        clientId: state.clientId,
+        setup: state.setup,
       });
-      if (limit !== undefined && ++printed >= limit) {
-        stop.abort();
-        return;
+    });
+    client.on('sample', (s) => {
+      if (s.kind !== 'poses' || run.stopped || !Array.isArray(s.raw)) return;
+      const visible = new Map(client.teleportState().nodes.map((n) => [n.uid, n.visible]));
+      for (const u of s.raw as MovementUpdate[]) {
+        const more = run.print({
+          type: 'node',
+          device: 'teleport',
+          node: u.nodeId,
+          hostTimeNs: s.hostTimeNs,
+          timestampUnixMs: u.timestampUnixMs,
+          visible: visible.get(u.nodeId) ?? false,
+          position: u.position,
+          quaternion: u.rotation,
+        });
+        if (!more) return;
       }
-    }
+    });
+    client.on('down', (reason) => {
+      say(io, `lost the Teleport server: ${reason}`);
+      run.stop();
+    });
+    return {
+      connect: () => client.connect(),
+      connected: () => say(io, `connected: ${client.status().peer ?? ''}`),
+      exitCode: () => {
+        const lost = client.teleportState().shutdownReceived || client.status().lastError !== undefined;
+        return lost && (limit === undefined || run.printed < limit) ? 1 : 0;
+      },
+      close: () => client.close(),
+    };
   });
-  client.on('down', (reason) => {
-    say(io, `lost the Teleport server: ${reason}`);
-    stop.abort();
-  });
-  try {
-    await client.connect();
-  } catch (e) {
-    say(io, `probe: ${(e as Error).message}`);
-    await client.close();
-    return 1;
-  }
-  say(io, `connected: ${client.status().peer ?? ''}`);
-  await untilStopped(stop.signal);
-  const lost = client.teleportState().shutdownReceived || client.status().lastError !== undefined;
-  await client.close();
-  return lost && (limit === undefined || printed < limit) ? 1 : 0;
 }
 
 export async function discoverTeleportCommand(argv: string[], io: CliIo): Promise<number> {

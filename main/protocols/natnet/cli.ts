@@ -1,15 +1,16 @@
 /** `sightline sim|probe|decode|discover natnet …`: the NatNet side of the command line. */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { NatNetClient } from '../protocols/natnet/client';
-import { decodeMessage, formatVersion, parseVersion, versionAtLeast, frameFlags } from '../protocols/natnet/codec';
-import { discoverMotive } from '../protocols/natnet/discovery';
-import { MotiveSimulator } from '../protocols/natnet/simulator';
-import type { DataDescription, FrameOfData, Version4 } from '../protocols/natnet/types';
-import { MessageId } from '../protocols/natnet/types';
-import { readPcapUdp } from '../net/pcap';
-import { frameLine } from './frame-line';
-import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+import { NatNetClient } from './client';
+import { decodeMessage, formatVersion, parseVersion, versionAtLeast, frameFlags } from './codec';
+import { discoverMotive } from './discovery';
+import { MotiveSimulator } from './simulator';
+import type { DataDescription, FrameOfData, Version4 } from './types';
+import { MessageId } from './types';
+import { readPcapUdp } from '../../net/pcap';
+import { frameLine } from '../../cli/frame-line';
+import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from '../../cli/output';
+import { runProbe } from '../../cli/probe-runner';
 
 function version(text: string | undefined): Version4 | undefined {
   if (text === undefined) return undefined;
@@ -88,52 +89,45 @@ export async function probeNatNet(argv: string[], io: CliIo, signal?: AbortSigna
     connectTimeoutMs: parseNumber(values.timeout, 'timeout', 100, 600_000),
   });
   const names = new Map<number, string>();
-  const stop = new AbortController();
-  signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  let printed = 0;
-  client.on('catalog', (c) => {
-    names.clear();
-    for (const b of c.bodies) names.set(b.id, b.name);
-  });
-  client.on('sample', (s) => {
-    if (s.kind !== 'poses' || stop.signal.aborted) return;
-    printJson(io, frameLine('natnet', s.frameNumber, s.hostTimeNs, s.deviceTimeNs, s.recording, s.bodies, names));
-    if (limit !== undefined && ++printed >= limit) stop.abort();
-  });
-  client.on('down', (reason) => {
-    say(io, `lost Motive: ${reason}; reconnecting`);
-    void reconnect();
-  });
-  const reconnect = async () => {
-    for (let attempt = 0; !stop.signal.aborted; attempt++) {
-      await client.close();
-      try {
-        await client.connect();
-        say(io, 'reconnected');
-        return;
-      } catch (e) {
-        say(io, `reconnect failed: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+  return runProbe(io, { limit, signal }, (run) => {
+    client.on('catalog', (c) => {
+      names.clear();
+      for (const b of c.bodies) names.set(b.id, b.name);
+    });
+    client.on('sample', (s) => {
+      if (s.kind !== 'poses') return;
+      run.print(frameLine('natnet', s.frameNumber, s.hostTimeNs, s.deviceTimeNs, s.recording, s.bodies, names));
+    });
+    client.on('down', (reason) => {
+      say(io, `lost Motive: ${reason}; reconnecting`);
+      void reconnect();
+    });
+    const reconnect = async () => {
+      for (let attempt = 0; !run.stopped; attempt++) {
+        await client.close();
+        try {
+          await client.connect();
+          say(io, 'reconnected');
+          return;
+        } catch (e) {
+          say(io, `reconnect failed: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+        }
       }
-    }
-  };
-  try {
-    await client.connect();
-  } catch (e) {
-    say(io, `probe: ${(e as Error).message}`);
-    await client.close();
-    return 1;
-  }
-  const info = client.serverInfo;
-  if (info)
-    say(io, `connected to ${info.name} ${formatVersion(info.appVersion)}, NatNet ${formatVersion(client.bitstream)}`);
-  await Promise.race([
-    untilStopped(stop.signal),
-    new Promise<void>((r) => stop.signal.addEventListener('abort', () => r())),
-  ]);
-  stop.abort();
-  await client.close();
-  return 0;
+    };
+    return {
+      connect: () => client.connect(),
+      connected: () => {
+        const info = client.serverInfo;
+        if (info)
+          say(
+            io,
+            `connected to ${info.name} ${formatVersion(info.appVersion)}, NatNet ${formatVersion(client.bitstream)}`,
+          );
+      },
+      close: () => client.close(),
+    };
+  });
 }
 
 /** Tries bitstreams newest first until one decodes the frame exactly; captures rarely hold the ServerInfo. */
