@@ -5,12 +5,13 @@
  */
 import { setDeviceKinds, type DeviceKindInfo } from '../../preload/api';
 import type { KindDescriptor } from './descriptor';
+import { lsl } from './lsl';
 import { natnet } from './natnet';
 import { pupil } from './pupil';
 import { teleport } from './teleport';
 import { vrpn } from './vrpn';
 
-export const KINDS = [natnet, pupil, vrpn, teleport] as const;
+export const KINDS = [natnet, pupil, vrpn, teleport, lsl] as const;
 
 /** Every registered descriptor, in registry order. */
 export type RegisteredKind = (typeof KINDS)[number];
