@@ -14,6 +14,7 @@ import {
   readArchiveHeader,
   SampleDecoder100,
   testPatternValues,
+  type DecodedSample,
   type SampleValues,
 } from '../../main/protocols/lsl/samples';
 import type { LslOutlet } from '../../main/protocols/lsl/outlet';
