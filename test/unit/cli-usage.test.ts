@@ -1,6 +1,7 @@
 /**
  * The CLI's usage text is built from the kinds' descriptors (main/protocols/registry.ts). Operators'
- * scripts and the README quote it: it stays byte for byte what it was before the registry, and a
+ * scripts and the README quote it: it stays byte for byte what it was before the registry (a new kind only
+ * adds its own lines and its name in the Devices line: lsl's are here), and a
  * usage mistake still prints it after the message, with exit code 2.
  */
 import { test } from 'node:test';
@@ -37,6 +38,12 @@ const PINNED = `usage: sightline <command> <device> [options]
       discover, connect, print the Setup as one JSON line, then one line per node update
   discover teleport [--host 255.255.255.255] [--port 10600] [--timeout 1000] [--id-width 4|8] [--local ADDR]
       list the Teleport servers that answer discovery
+  sim lsl [--host 127.0.0.1] [--channels 32] [--rate 500] [--name N] [--no-markers] [--responder-port 16571]
+      run a simulated LSL outlet (EEG-like channels and a marker stream) until stopped
+  probe lsl QUERY [--samples N] [--timeout MS] [--scope machine|link|site] [--peer HOST] [--port N] [--local ADDR]
+      resolve QUERY (e.g. "name='EEG'"), print its info, then one JSON line per sample
+  discover lsl [--query Q] [--timeout 1000] [--scope machine|link|site] [--peer HOST] [--port N] [--local ADDR]
+      list the LSL streams that answer (machine scope unless told otherwise)
   info
       print what this build supports, as JSON
   info FILE.mcap
@@ -49,7 +56,7 @@ const PINNED = `usage: sightline <command> <device> [options]
       replay a recording at its recorded pace: one JSON line per sample (frame lines for poses);
       the UI replays it with \`npm run serve -- --play FILE\` or File > Open Recording
 
-Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion), teleport (Teleport servers, ENet era).`;
+Devices: natnet (OptiTrack Motive), vrpn (any VRPN server), pupil (Pupil Labs Companion), teleport (Teleport servers, ENet era), lsl (Lab Streaming Layer).`;
 
 test('the usage text is byte for byte the one before the registry', () => {
   assert.equal(USAGE, PINNED);
