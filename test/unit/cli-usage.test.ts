@@ -39,6 +39,7 @@ const PINNED = `usage: sightline <command> <device> [options]
   discover teleport [--host 255.255.255.255] [--port 10600] [--timeout 1000] [--id-width 4|8] [--local ADDR]
       list the Teleport servers that answer discovery
   sim lsl [--host 127.0.0.1] [--channels 32] [--rate 500] [--name N] [--no-markers] [--responder-port 16571]
+          [--data-port 16572…]
       run a simulated LSL outlet (EEG-like channels and a marker stream) until stopped
   probe lsl QUERY [--samples N] [--timeout MS] [--scope machine|link|site] [--peer HOST] [--port N] [--local ADDR]
       resolve QUERY (e.g. "name='EEG'"), print its info, then one JSON line per sample

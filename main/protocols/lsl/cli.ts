@@ -146,6 +146,7 @@ export async function simLsl(argv: string[], io: CliIo, signal?: AbortSignal): P
       name: { type: 'string' },
       'no-markers': { type: 'boolean', default: false },
       'responder-port': { type: 'string' },
+      'data-port': { type: 'string' },
     },
     strict: true,
   });
@@ -157,6 +158,7 @@ export async function simLsl(argv: string[], io: CliIo, signal?: AbortSignal): P
     outlet: {
       bindAddress: values.host,
       responderPort: parseNumber(values['responder-port'], 'responder-port', 0, 65535) ?? MULTICAST_PORT,
+      dataPort: parseNumber(values['data-port'], 'data-port', 0, 65535),
     },
   });
   const outlets = await sim.start();

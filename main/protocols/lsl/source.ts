@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { hostTimeNs } from '../../time/host-clock';
 import type { Sample, Source, SourceCapabilities, SourceCounters, SourceEvents, SourceStatus } from '../../hub/source';
 import { describedChannels, type StreamInfo } from './info';
-import { LslInlet } from './inlet';
+import { fetchFullInfo, LslInlet } from './inlet';
 import { resolveStreams, type ResolveTarget } from './resolver';
 import type { DecodedSample } from './samples';
 
@@ -72,7 +72,9 @@ export class LslSource extends EventEmitter<SourceEvents> implements Source {
     const stream = found[0];
     if (!stream) throw new Error(`no LSL stream answers ${this.options.query}`);
     this.info = stream.info;
-    this.labels = describedChannels(stream.info.desc).map((c) => c.label);
+    // The short info has no desc: the channel labels come with the full info.
+    const full = await fetchFullInfo(stream.address, stream.info.v4dataPort, 3000).catch(() => stream.info);
+    this.labels = describedChannels(full.desc).map((c) => c.label);
     const inlet = new LslInlet({
       stream,
       bindAddress: this.options.bindAddress,
