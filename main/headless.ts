@@ -32,6 +32,8 @@ import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app-settings';
 import { SettingsStore } from './settings/settings-store';
+import { startLslPublishing } from './protocols/lsl/publishing';
+import type { LslPublisher, PublisherOptions } from './protocols/lsl/publisher';
 
 export interface HeadlessOptions {
   /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
@@ -74,6 +76,8 @@ export interface HeadlessOptions {
   discovery?: DiscoveryTargets | null | 'lab';
   /** Between automatic discovery scans, ms (default 15 s; 0: only when the operator asks). */
   discoveryIntervalMs?: number;
+  /** Publish every device's samples as LSL streams (--lsl); the options' outlet part sets ports and address. */
+  lsl?: PublisherOptions;
 }
 
 export interface HeadlessStats {
@@ -96,6 +100,8 @@ export interface HeadlessServer {
   devices: DeviceSetup | null;
   /** Device list, discovery, rate history and alerts (main/devices/). */
   dashboard: Dashboard;
+  /** The LSL publisher when started with `lsl` (--lsl). */
+  lsl: LslPublisher | undefined;
   stats(): HeadlessStats;
   close(): Promise<void>;
 }
@@ -127,6 +133,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   let port = 0;
 
   const hub = new Hub(options.hubOptions);
+  const lsl = options.lsl ? startLslPublishing(hub, options.lsl) : undefined;
   hub.on('notice', (n) => log(`[${n.level}] ${n.message}`));
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
@@ -276,6 +283,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     await dashboard?.close();
     await hub.close();
     await devices?.close();
+    await lsl?.close();
     throw error;
   }
   if (options.play) {
@@ -307,6 +315,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       await playback.close();
       await hub.close();
       await devices?.close();
+      await lsl?.close();
       settings?.flush();
       stopLogging();
     })();
@@ -321,6 +330,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     hub,
     devices,
     dashboard: dashboard.dashboard,
+    lsl: lsl?.publisher,
     stats: () => ({ clients: clients.size, ...counters }),
     close,
   };
@@ -348,13 +358,14 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE] [--play FILE.mcap]
+const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE] [--play FILE.mcap] [--lsl]
 
   --port N       HTTP/WebSocket port (default 8717, or one the OS picks if that is taken; 0: the OS picks)
   --host ADDR    bind address; anything but loopback requires the printed ?token=…
   --demo         demo mode (a simulated Motive on loopback) whatever the config says
   --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)
-  --play FILE    play a recording back (its devices appear as playback devices)`;
+  --play FILE    play a recording back (its devices appear as playback devices)
+  --lsl          publish every device to the Lab Streaming Layer (one stream per device and kind)`;
 
 async function main(argv: string[]): Promise<void> {
   let values;
@@ -367,6 +378,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        lsl: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -391,6 +403,8 @@ async function main(argv: string[]): Promise<void> {
     settingsPath: settingsPath(),
     logFile,
     discovery: 'lab' as const,
+    // LSL's own ports on every interface, as liblsl outlets use them; demo mode keeps them on loopback.
+    ...(values.lsl && { lsl: { outlet: values.demo ? { bindAddress: '127.0.0.1' } : {} } }),
   };
   let server: HeadlessServer;
   try {

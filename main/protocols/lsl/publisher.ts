@@ -22,7 +22,7 @@ export interface PublisherOptions {
   /** Passed to every outlet (bind address, responder port, session…). */
   outlet?: Partial<OutletOptions>;
   /** Body names per device (the Hub's catalog); body ids otherwise. */
-  bodyName?: (deviceId: string, bodyId: number) => string | undefined;
+  bodyName?: (device: DeviceRef, bodyId: number) => string | undefined;
   /** Published kinds per device; all when absent. */
   filter?: (device: DeviceRef) => boolean;
 }
@@ -53,6 +53,26 @@ const AXES = [
   ['C', 'OrientationC', 'quaternion'],
   ['D', 'OrientationD', 'quaternion'],
 ] as const;
+
+/** Body names from the Hub's catalog events, for PublisherOptions.bodyName. */
+export class BodyNames {
+  private readonly byHandle = new Map<number, Map<number, string>>();
+  update(entry: { handle: number; bodies: { id: number; name: string }[] }): void {
+    this.byHandle.set(entry.handle, new Map(entry.bodies.map((b) => [b.id, b.name])));
+  }
+  readonly lookup = (device: DeviceRef, bodyId: number): string | undefined =>
+    this.byHandle.get(device.handle)?.get(bodyId);
+}
+
+interface Layout {
+  type: string;
+  /** Sources with several devices of one kind (VRPN analogs): one stream each. */
+  stream?: string;
+  format: ChannelFormat;
+  channels: ChannelDescription[];
+  values: SampleValues;
+  layoutKey: string;
+}
 
 export class LslPublisher {
   readonly stats = { published: 0, dropped: 0, outlets: 0, errors: 0 };
@@ -155,19 +175,14 @@ export class LslPublisher {
     this.stats.published++;
   }
 
-  private layoutOf(
-    device: DeviceRef,
-    sample: Sample,
-  ):
-    | { type: string; format: ChannelFormat; channels: ChannelDescription[]; values: SampleValues; layoutKey: string }
-    | undefined {
+  private layoutOf(device: DeviceRef, sample: Sample): Layout | undefined {
     switch (sample.kind) {
       case 'poses': {
         if (sample.bodies.length === 0) return undefined;
         const channels: ChannelDescription[] = [];
         const values: number[] = [];
         for (const b of sample.bodies) {
-          const name = this.options.bodyName?.(device.id, b.id) ?? `body${b.id}`;
+          const name = this.options.bodyName?.(device, b.id) ?? `body${b.id}`;
           AXES.forEach(([suffix, type, unit]) =>
             channels.push({ label: `${name}_${suffix}`, type, unit, extra: { object: name } }),
           );
