@@ -1,4 +1,4 @@
-/** Wires an LslPublisher to a Hub: every sample to LSL, body names from the Hub's catalogs (§6). */
+/** Wires an LslPublisher to a Hub: every sample to LSL, body names from the Hub's catalogs (docs/protocols/lsl.md §6). */
 import type { Hub } from '../../hub/hub';
 import { BodyNames, LslPublisher, type PublisherOptions } from './publisher';
 
