@@ -109,7 +109,10 @@ test('the device file takes the new kind, checked by its own schema', (t) => {
   assert.deepEqual(devices, [{ id: 'f1', kind: 'fake', host: '10.0.0.9', port: 7001, channel: 3 }]);
   assert.equal(notices.length, 2);
   assert.match(notices[0]!.message, /device 2 \("f2"\): .*colour/);
-  assert.match(notices[1]!.message, /unknown kind "kinect" \(expected one of natnet, pupil, vrpn, teleport, lsl, fake\)/);
+  assert.match(
+    notices[1]!.message,
+    /unknown kind "kinect" \(expected one of natnet, pupil, vrpn, teleport, lsl, fake\)/,
+  );
 });
 
 test('the Add-device form and its validator take the new kind; the row says searching while it connects', (t) => {
@@ -119,7 +122,10 @@ test('the Add-device form and its validator take the new kind; the row says sear
   assert.deepEqual(made, { ok: true, config: { id: 'f', kind: 'fake', label: 'Box', host: '10.0.0.9', port: 7002 } });
   const wrong = configFromForm({ kind: 'fake', address: 'Tracker0@10.0.0.9' }, 'f');
   assert.equal(wrong.ok, false);
-  assert.match(!wrong.ok ? wrong.message : '', /only VRPN or LSL addresses .* \(a Fake address looks like 10\.0\.0\.9 or/);
+  assert.match(
+    !wrong.ok ? wrong.message : '',
+    /only VRPN or LSL addresses .* \(a Fake address looks like 10\.0\.0\.9 or/,
+  );
   assert.equal(addressOf({ id: 'f', kind: 'fake', host: '::1', port: 7003 }), '[::1]:7003');
   assert.equal(
     newDeviceId({ kind: 'fake', host: '10.0.0.9' }, () => false),

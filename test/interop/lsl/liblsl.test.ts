@@ -5,7 +5,7 @@
  * estimates time correction against it.
  *
  * liblsl is found through one environment variable, SIGHTLINE_LIBLSL: the path of liblsl.so in an
- * install prefix (its headers in ../include). The C side is test/interop/lsl/lsl-peer.c, compiled here.
+ * install prefix (its headers in the include folder beside its lib folder). The C side is test/interop/lsl/lsl-peer.c, compiled here.
  * liblsl runs with a configuration written here that keeps it on 127.0.0.1 (machine scope, known peer
  * 127.0.0.1, IPv6 off); our side uses LSL's fixed ports so that liblsl finds it, bound to 127.0.0.1.
  */
@@ -38,7 +38,10 @@ const FORMAT_CODE: Record<ChannelFormat, number> = {
 
 function build(): { binary: string; env: NodeJS.ProcessEnv } | { skip: string } {
   const lib = process.env.SIGHTLINE_LIBLSL;
-  if (!lib) return { skip: 'SIGHTLINE_LIBLSL is not set (path of a liblsl.so whose headers are in ../include)' };
+  if (!lib)
+    return {
+      skip: 'SIGHTLINE_LIBLSL is not set (path of a liblsl.so whose headers are in the include folder beside its lib folder)',
+    };
   if (!existsSync(lib)) return { skip: `SIGHTLINE_LIBLSL=${lib} does not exist` };
   const libDir = path.dirname(lib);
   const include = path.join(libDir, '..', 'include');
