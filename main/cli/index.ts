@@ -20,6 +20,7 @@ const GENERAL_USAGE = `  info
          [--operator NAME] [--no-remote] [--flush-ms 250]
       record every device (or the given ones) to DIR/NAME/recording.mcap + session.json until
       stopped or S seconds; starts device-side recording too unless --no-remote; counts on stderr
+      --lsl: also publish every device to the Lab Streaming Layer, with recording.start/stop markers
   play FILE.mcap [--speed 1] [--from S]
       replay a recording at its recorded pace: one JSON line per sample (frame lines for poses);
       the UI replays it with \`npm run serve -- --play FILE\` or File > Open Recording`;

@@ -1,7 +1,7 @@
 /**
  * Sightline as an LSL outlet: device samples republished per device and kind, read back by our inlet
  * over loopback. Pose streams carry the XDF MoCap desc, timestamps are the device time on LSL's clock,
- * a change of bodies replaces the outlet, events become markers, gaze is x y worn.
+ * a change of bodies replaces the outlet, events become markers, gaze is x y worn; `record --lsl`.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -13,6 +13,10 @@ import { LslPublisher } from '../../main/protocols/lsl/publisher';
 import { lslLocalClock } from '../../main/protocols/lsl/time';
 import { hostTimeNs } from '../../main/time/host-clock';
 import { LOOPBACK, openInlet, resolveOn } from '../helpers/lsl-loopback';
+import { scopeTargets } from '../../main/protocols/lsl/resolver';
+import { runCli } from '../../main/cli/index';
+import { captureIo } from '../helpers/cli-capture';
+import { tempDir } from '../helpers/recording';
 import { waitFor } from './natnet-helpers';
 
 const motive: DeviceRef = { id: 'motive-1', handle: 1, kind: 'natnet', label: 'Motive', simulated: true };
@@ -39,7 +43,9 @@ test('poses, gaze and events become MoCap, Gaze and Markers streams stamped with
   publisher.sink(pupil, { kind: 'gaze', hostTimeNs: now, deviceTimeNs: now, x: 0.25, y: 0.75, worn: true });
   publisher.sink(pupil, { kind: 'event', hostTimeNs: now, name: 'recording.begin' });
   await waitFor(() => publisher.streams().length === 3, 5000, 'three outlets');
-  assert.equal(publisher.stats.dropped, 3);
+  // The samples that opened the outlets waited for them instead of being dropped.
+  assert.equal(publisher.stats.dropped, 0);
+  assert.equal(publisher.stats.published, 3);
   const targets = () => publisher.streams().map((s) => ({ address: LOOPBACK, port: s.dataPort }));
 
   const [mocap] = await resolveOn(targets, "type='MoCap'");
@@ -83,4 +89,19 @@ test('poses, gaze and events become MoCap, Gaze and Markers streams stamped with
   await waitFor(() => publisher.streams().some((s) => s.type === 'MoCap' && s.uid !== oldUid), 5000, 'replaced outlet');
   const [replaced] = await resolveOn(targets, "source_id='sightline:motive-1:MoCap'");
   assert.equal(replaced!.info.channelCount, 21);
+});
+
+test('record --demo --lsl: the devices and recording.start/stop markers on LSL (loopback, LSL ports)', async (t) => {
+  const out = tempDir('cli-record-lsl');
+  const rec = captureIo();
+  const running = runCli(['record', '--out', out, '--demo', '--duration', '4', '--name', 'lsl take', '--lsl'], rec.io);
+  // Demo mode binds the outlets to 127.0.0.1 on LSL's own ports; ask them as a known peer would.
+  const targets = () => scopeTargets('machine', [LOOPBACK]);
+  const [markers] = await resolveOn(targets, "source_id='sightline:sightline:Markers'", 10_000);
+  assert.ok(markers, 'the Sightline marker stream');
+  const r = openInlet(t, markers, undefined, { timeCorrection: false });
+  const mocap = await resolveOn(targets, "type='MoCap' and starts-with(source_id, 'sightline:demo-')", 10_000);
+  assert.ok(mocap.length >= 1, 'a demo device publishes poses');
+  assert.equal(await running, 0, rec.err());
+  await waitFor(() => r.samples.some((s) => s.values[0] === 'recording.stop=lsl take'), 5000, 'the stop marker');
 });

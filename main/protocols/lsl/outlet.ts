@@ -237,12 +237,19 @@ export class LslOutlet {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const s of this.sockets) s.destroy();
+    this.flushAll();
+    // End feeds gracefully so the last samples (a stop marker) reach the inlets; force after a second.
+    for (const s of this.sockets) s.end();
+    const force = setTimeout(() => {
+      for (const s of this.sockets) s.destroy();
+    }, 1000);
+    force.unref();
     await Promise.all([
       new Promise<void>((r) => this.server.close(() => r())),
       closeUdpSocket(this.service),
       this.responder ? closeUdpSocket(this.responder) : Promise.resolve(),
     ]);
+    clearTimeout(force);
   }
 
   private flush(c: Consumer): void {

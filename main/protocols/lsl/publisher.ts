@@ -38,8 +38,9 @@ export interface PublishedStream {
 
 interface Publication {
   outlet: LslOutlet | undefined;
-  /** While the outlet is being created (samples meanwhile are counted as dropped). */
+  /** While the outlet is being created; samples meanwhile wait in `queue`. */
   pending: Promise<void> | undefined;
+  queue: { values: SampleValues; timestamp: number }[];
   /** What the layout was made for (pose streams: the body ids). */
   layoutKey: string;
 }
@@ -74,6 +75,18 @@ interface Layout {
   layoutKey: string;
 }
 
+/** Samples kept per stream while its outlet opens (a few ms); more are dropped and counted. */
+const MAX_QUEUED_WHILE_OPENING = 1024;
+
+/** The device Sightline's own markers (recording start and stop, operator events) are published under. */
+export const SIGHTLINE_DEVICE: DeviceRef = {
+  id: 'sightline',
+  handle: -1,
+  kind: 'sightline',
+  label: 'Sightline',
+  simulated: false,
+};
+
 export class LslPublisher {
   readonly stats = { published: 0, dropped: 0, outlets: 0, errors: 0 };
   private readonly publications = new Map<string, Publication>();
@@ -84,6 +97,16 @@ export class LslPublisher {
 
   /** The sink to give Hub.addSink. */
   readonly sink: SampleSink = (device, sample) => this.onSample(device, sample);
+
+  /** A marker on Sightline's own marker stream (recording start/stop, operator events). */
+  marker(name: string, value?: string, atHostNs = hostTimeNs()): void {
+    this.onSample(SIGHTLINE_DEVICE, {
+      kind: 'event',
+      name,
+      ...(value !== undefined && { value }),
+      hostTimeNs: atHostNs,
+    });
+  }
 
   streams(): PublishedStream[] {
     const out: PublishedStream[] = [];
@@ -134,7 +157,7 @@ export class LslPublisher {
       p = undefined;
     }
     if (!p) {
-      const created: Publication = { outlet: undefined, pending: undefined, layoutKey: made.layoutKey };
+      const created: Publication = { outlet: undefined, pending: undefined, queue: [], layoutKey: made.layoutKey };
       created.pending = LslOutlet.create({
         name: `${device.label} ${made.stream ?? made.type}`,
         type: made.type,
@@ -158,6 +181,9 @@ export class LslPublisher {
           }
           created.outlet = outlet;
           this.stats.outlets++;
+          for (const q of created.queue) outlet.pushSample(q.values, q.timestamp);
+          this.stats.published += created.queue.length;
+          created.queue = [];
         },
         () => {
           created.pending = undefined;
@@ -168,7 +194,10 @@ export class LslPublisher {
       p = created;
     }
     if (!p.outlet) {
-      this.stats.dropped++;
+      // The first samples wait for the outlet (a marker must not be lost); a stream that cannot open drops.
+      if (p.queue.length < MAX_QUEUED_WHILE_OPENING)
+        p.queue.push({ values: made.values, timestamp: this.lslTime(sample) });
+      else this.stats.dropped++;
       return;
     }
     p.outlet.pushSample(made.values, this.lslTime(sample));
