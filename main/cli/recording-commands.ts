@@ -94,7 +94,7 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
     await lsl?.close();
     throw error;
   }
-  lsl?.publisher.marker('recording.start', state.name);
+  lsl?.publisher.marker('recording.start', state.name ?? undefined);
   printJson(io, { type: 'recording', state: 'started', name: state.name, folder: state.folder });
   const recorder = session.activeRecorder()!;
   const startedMs = Date.now();
@@ -119,7 +119,7 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   clearInterval(live);
   stop.abort();
   const end = await session.stop();
-  lsl?.publisher.marker('recording.stop', end.name);
+  lsl?.publisher.marker('recording.stop', end.name ?? undefined);
   await hub.close();
   await devices.close();
   await lsl?.close();
