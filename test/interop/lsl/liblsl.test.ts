@@ -10,9 +10,6 @@
  * 127.0.0.1, IPv6 off); our side uses LSL's fixed ports so that liblsl finds it, bound to 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import { CHANNEL_FORMATS, channelsDesc, describedChannels, type ChannelFormat } from '../../../main/protocols/lsl/info';
 import { fetchFullInfo, LslInlet } from '../../../main/protocols/lsl/inlet';
@@ -20,11 +17,10 @@ import { LslOutlet } from '../../../main/protocols/lsl/outlet';
 import { resolveStreams, scopeTargets } from '../../../main/protocols/lsl/resolver';
 import type { DecodedSample, SampleValues } from '../../../main/protocols/lsl/samples';
 import { CPeer } from '../../helpers/enet-echo';
+import { buildLiblslPeer, expected } from '../../helpers/liblsl-peer';
 import { waitFor } from '../../integration/natnet-helpers';
 
 const LOOPBACK = '127.0.0.1';
-const BUILD_DIR = path.join(__dirname, '../../../test-results/lsl-interop');
-const SOURCE = path.join(__dirname, 'lsl-peer.c');
 const COUNT = 20;
 const FORMAT_CODE: Record<ChannelFormat, number> = {
   float32: 1,
@@ -36,44 +32,9 @@ const FORMAT_CODE: Record<ChannelFormat, number> = {
   int64: 7,
 };
 
-function build(): { binary: string; env: NodeJS.ProcessEnv } | { skip: string } {
-  const lib = process.env.SIGHTLINE_LIBLSL;
-  if (!lib)
-    return {
-      skip: 'SIGHTLINE_LIBLSL is not set (path of a liblsl.so whose headers are in the include folder beside its lib folder)',
-    };
-  if (!existsSync(lib)) return { skip: `SIGHTLINE_LIBLSL=${lib} does not exist` };
-  const libDir = path.dirname(lib);
-  const include = path.join(libDir, '..', 'include');
-  if (!existsSync(path.join(include, 'lsl_c.h'))) return { skip: `no lsl_c.h in ${include}` };
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const binary = path.join(BUILD_DIR, 'lsl-peer');
-  const r = spawnSync('gcc', ['-O2', '-Wall', '-o', binary, SOURCE, `-I${include}`, lib, `-Wl,-rpath,${libDir}`], {
-    encoding: 'utf8',
-  });
-  if (r.error) return { skip: `gcc is not available: ${r.error.message}` };
-  if (r.status !== 0) throw new Error(`compiling the liblsl peer failed:\n${r.stderr}`);
-  const cfg = path.join(BUILD_DIR, 'lsl_api.cfg');
-  writeFileSync(
-    cfg,
-    '; written by test/interop/lsl/liblsl.test.ts: liblsl stays on this machine\n' +
-      '[ports]\nIPv6 = disable\n[multicast]\nResolveScope = machine\nMachineAddresses = {127.0.0.1}\n' +
-      '[lab]\nKnownPeers = {127.0.0.1}\n',
-  );
-  return { binary, env: { LSLAPICFG: cfg } };
-}
-
-const built = build();
+const built = buildLiblslPeer();
 const skip = 'skip' in built ? built.skip : undefined;
 if (skip) console.log(`liblsl interop skipped: ${skip}`);
-
-/** What lsl-peer.c pushes (and expects) for sample i. */
-function expected(format: ChannelFormat, i: number): SampleValues {
-  if (format === 'string') return [0, 1, 2, 3].map((k) => (k === 1 ? 'x'.repeat(300) : `s${i}-${k}`));
-  const v = (k: number) => (format === 'int8' ? (i + k) % 100 : 10 * i + k) * (k % 2 ? -1 : 1) || 0;
-  if (format === 'int64') return [0, 1, 2, 3].map((k) => BigInt(v(k)));
-  return [0, 1, 2, 3].map(v);
-}
 
 /** Values as lsl-peer.c printed them (%.17g, %lld or the string). */
 function parsed(format: ChannelFormat, values: string[]): SampleValues {
