@@ -332,3 +332,23 @@ test('slow consumer: a reader that never reads costs counted drops, not memory; 
   await waitFor(() => r.samples.length === total, 20_000, 'healthy inlet complete');
   assert.equal(r.samples[total - 1]!.timestamp, total - 1);
 });
+
+test('a consumer that throws ends its feed as a counted bad feed; nothing escapes the socket handler', async (t) => {
+  const outlet = await startOutlet(t, { sourceId: 'throwing' });
+  const [stream] = await resolveOn(() => targetsOf([outlet]), "source_id='throwing'");
+  const r = openInlet(t, stream!, undefined, {
+    timeCorrection: false,
+    onSample: () => {
+      throw new Error('consumer bug');
+    },
+  });
+  await waitFor(() => r.inlet.currentState === 'streaming', 5000, 'feed');
+  outlet.pushSample([1, 2, 3, 4]);
+  await waitFor(() => r.inlet.stats.badFeeds === 1, 5000, 'counted');
+  assert.equal(r.inlet.stats.lastError, 'consumer bug');
+  // A datagram the responder cannot use is counted too.
+  const udp = dgram.createSocket('udp4');
+  t.after(() => udp.close());
+  udp.send(Buffer.from('LSL:shortinfo\r\n\r\n0 x\r\n'), outlet.responderPort!, LOOPBACK);
+  await waitFor(() => outlet.stats.badRequests >= 1, 5000, 'bad request counted');
+});

@@ -10,13 +10,7 @@ import { closeUdpSocket, openUdpSocket, sendUdpNoWait } from '../../net/udp';
 import { ClockModel } from '../../time/clock-model';
 import { hostTimeNs } from '../../time/host-clock';
 import { MAX_INFO_CHARS, parseStreamInfo, VALUE_SIZE, type StreamInfo } from './info';
-import {
-  decodeFeedResponse,
-  decodeTimeReply,
-  encodeFeedRequest110,
-  encodeTimeRequest,
-  LslMessageError,
-} from './messages';
+import { decodeFeedResponse, decodeTimeReply, encodeFeedRequest110, encodeTimeRequest } from './messages';
 import type { ResolvedStream } from './resolver';
 import {
   isTestPattern,
@@ -215,8 +209,8 @@ export class LslInlet {
         }
         feed(chunk);
       } catch (e) {
-        if (e instanceof SampleError || e instanceof LslMessageError) fail(e.message, true);
-        else throw e;
+        // Nothing may escape a socket handler: bad bytes (or a failing consumer) end this feed, counted.
+        fail(e instanceof Error ? e.message : String(e), true);
       }
     });
     socket.on('error', (e) => fail(e.message, false));

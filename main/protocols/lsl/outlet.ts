@@ -28,7 +28,6 @@ import {
   encodeFeedStatus,
   encodeResolveReply,
   encodeTimeReply,
-  LslMessageError,
   MULTICAST_PORT,
   negotiateFeed,
   PORT_RANGE,
@@ -273,9 +272,9 @@ export class LslOutlet {
       this.stats.queriesAnswered++;
       const reply = encodeResolveReply(req.query.queryId, '');
       sendUdpNoWait(socket, Buffer.concat([reply, this.shortInfo]), req.query.returnPort, from.address);
-    } catch (e) {
-      if (e instanceof LslMessageError) this.stats.badRequests++;
-      else throw e;
+    } catch {
+      // A socket handler never throws: whatever we could not read or answer is a counted bad request.
+      this.stats.badRequests++;
     }
   }
 
@@ -302,10 +301,9 @@ export class LslOutlet {
       let decoded;
       try {
         decoded = decodeTcpRequest(buf);
-      } catch (e) {
+      } catch {
         this.stats.badRequests++;
         socket.destroy();
-        if (!(e instanceof LslMessageError)) throw e;
         return;
       }
       if (!decoded) return;
