@@ -8,9 +8,8 @@
  * (WebCodecs needs a secure context), navigation / new windows / webviews / permissions all denied,
  * and every IPC sender checked (ipc.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import { defaultConfigPath, parseCommonArgs, resolveConfigPath } from '../config';
 import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
@@ -19,7 +18,7 @@ import { PlaybackController } from '../recording/playback-controller';
 import { SessionController } from '../recording/session';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN } from '../link/sender-policy';
-import { lookupStatic, rendererCsp, securityHeaders } from '../link/static-files';
+import { appProtocolHandler } from '../link/app-protocol';
 import { logHub } from '../log/hub-log';
 import { RotatingLog } from '../log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
@@ -27,7 +26,7 @@ import { SettingsStore } from '../settings/settings-store';
 import { loopbackTargets, LAN_TARGETS } from '../devices/discovery-service';
 import { startDashboard, type DashboardSetup } from '../devices/setup';
 import { notifyAlerts } from './alert-notifier';
-import { ElectronTransport } from './ipc';
+import { IpcRouter } from './ipc';
 import { aboutText, menuTemplate, type MenuActions } from './menu';
 import { denyAllPermissions, guardContents } from './session-policy';
 import { DEFAULT_WINDOW, mainWindowOptions } from './window-options';
@@ -58,17 +57,9 @@ let deviceFile = defaultConfigPath();
 const log = new RotatingLog({ folder: logsFolder(), echo: (line) => console.log(line) });
 const settings = new SettingsStore();
 
-async function serveRenderer(request: Request): Promise<Response> {
-  const headers = securityHeaders(rendererCsp());
-  const url = new URL(request.url);
-  if (url.host !== APP_ORIGIN.host || (request.method !== 'GET' && request.method !== 'HEAD')) {
-    return new Response('Not found', { status: 404, headers });
-  }
-  const found = await lookupStatic(RENDERER_ROOT, url.pathname);
-  if (!found.ok) return new Response(found.reason, { status: found.status, headers });
-  const body = request.method === 'HEAD' ? null : new Uint8Array(await readFile(found.path));
-  return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': found.contentType } });
-}
+// The same handler the end-to-end suite serves the page with on its IPC path.
+const serveRenderer = appProtocolHandler(RENDERER_ROOT);
+let ipc: IpcRouter | null = null;
 
 function createWindow(): BrowserWindow {
   const saved = settings.get().window;
@@ -101,7 +92,8 @@ function createWindow(): BrowserWindow {
   win.on('leave-full-screen', remember);
   win.on('close', remember);
 
-  const transport = new ElectronTransport(win);
+  const contents = win.webContents;
+  const transport = ipc!.attach(contents);
   const windowLink = new RendererLink(hub!, transport, {
     layouts: settings,
     ...(dashboard ? { dashboard: dashboard.dashboard } : {}),
@@ -110,7 +102,7 @@ function createWindow(): BrowserWindow {
   });
   link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
-  win.webContents.on('did-finish-load', () => windowLink.replay());
+  contents.on('did-finish-load', () => windowLink.replay());
   win.on('closed', () => {
     windowLink.close();
     transport.dispose();
@@ -165,6 +157,7 @@ app.on('web-contents-created', (_event, contents) => guardContents(contents));
 async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   protocol.handle('app', serveRenderer);
+  ipc = new IpcRouter(ipcMain);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(menuTemplate(menuActions, { platform: process.platform, packaged: app.isPackaged })),
   );
