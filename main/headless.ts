@@ -25,7 +25,7 @@ import type { Dashboard } from './devices/dashboard';
 import { setupDevices, type DeviceSetup } from './demo';
 import { errorMessage, Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
-import { RendererLink, type RendererLinkOptions } from './link/renderer-link';
+import { RendererLink, type LinkTransport, type RendererLinkOptions } from './link/renderer-link';
 import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
 import { logHub } from './log/hub-log';
@@ -97,6 +97,11 @@ export interface HeadlessServer {
   /** Device list, discovery, rate history and alerts (main/devices/). */
   dashboard: Dashboard;
   stats(): HeadlessStats;
+  /**
+   * A renderer on another transport, served by this same Hub, recorder and device list (the
+   * end-to-end suite's Electron IPC path). The link is closed with the server.
+   */
+  attach(transport: LinkTransport): RendererLink;
   close(): Promise<void>;
 }
 
@@ -124,6 +129,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const counters: Omit<HeadlessStats, 'clients'> = { upgradesRejected: 0, httpRejected: 0, policyViolations: 0 };
   const clients = new Map<WebSocket, RendererLink>();
+  const attached = new Set<RendererLink>();
   let port = 0;
 
   const hub = new Hub(options.hubOptions);
@@ -297,6 +303,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       for (const ws of clients.keys()) ws.terminate();
       for (const link of clients.values()) link.close();
       clients.clear();
+      for (const link of attached) link.close();
+      attached.clear();
       wss.close();
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -322,6 +330,11 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     devices,
     dashboard: dashboard.dashboard,
     stats: () => ({ clients: clients.size, ...counters }),
+    attach: (transport) => {
+      const link = new RendererLink(hub, transport, linkOptions);
+      attached.add(link);
+      return link;
+    },
     close,
   };
 }
