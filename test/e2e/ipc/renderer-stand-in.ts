@@ -124,6 +124,28 @@ export function createElectronModule(binding: Binding, win: Window): { contextBr
   return { contextBridge, ipcRenderer };
 }
 
+/**
+ * The preload's `globalThis`: reads fall through to the page's window (built-ins, bound so they keep
+ * working), writes stay here, as they would in the isolated world's own global.
+ */
+export function isolatedGlobal(win: Window): unknown {
+  const own = new Map<PropertyKey, unknown>();
+  return new Proxy(win, {
+    get(target, key) {
+      if (own.has(key)) return own.get(key);
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set(_target, key, value) {
+      own.set(key, value);
+      return true;
+    },
+    has(target, key) {
+      return own.has(key) || key in target;
+    },
+  });
+}
+
 const MAX_DEPTH = 1000;
 const CLONEABLE_TAGS = new Set([
   'ArrayBuffer',

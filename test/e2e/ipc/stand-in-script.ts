@@ -2,8 +2,9 @@
  * The script each page of the IPC path runs before its own: the renderer stand-in, then the REAL
  * built preload bundle (dist/preload/index.cjs) with `require('electron')` answered by that stand-in.
  * Preloads run in the top frame only (nodeIntegrationInSubFrames is off), and the binding that
- * carries IPC is taken off `window` before any page script runs: the page sees window.sightline and
- * nothing else of this.
+ * carries IPC is taken off `window` before any page script runs. What the preload puts on `globalThis`
+ * (zod keeps its configuration there) stays in an object of its own, as it would in the isolated
+ * world: the page sees window.sightline and nothing else of this.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,9 +38,9 @@ export async function preloadScript(preloadPath = BUILT_PRELOAD): Promise<string
     throw new Error("module not found: " + id);
   };
   const module = { exports: {} };
-  (function (require, module, exports) {
+  (function (require, module, exports, globalThis) {
 ${preload}
-  })(require, module, module.exports);
+  })(require, module, module.exports, electronStandIn.isolatedGlobal(window));
 })();
 //# sourceURL=sightline-preload-with-electron-stand-in.js
 `;
