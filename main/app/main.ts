@@ -31,11 +31,24 @@ import { aboutText, menuTemplate, type MenuActions } from './menu';
 import { denyAllPermissions, guardContents } from './session-policy';
 import { DEFAULT_WINDOW, mainWindowOptions } from './window-options';
 import { restoreBounds } from './window-state';
+import { runSmoke, SMOKE_PAGE_PROBE, SMOKE_PREFIX, SMOKE_TIMEOUT_MS } from './smoke';
 
 const RENDERER_ROOT = join(__dirname, '..', 'renderer');
 const PRELOAD = join(__dirname, '..', 'preload', 'index.cjs');
 const WINDOW_ICON = join(__dirname, '..', '..', 'assets', 'icon.png');
 const START_URL = `${APP_ORIGIN.protocol}//${APP_ORIGIN.host}/index.html`;
+/** `--smoke`: start in demo mode, prove poses and video reach the page over IPC, print one line, exit. */
+const SMOKE = process.argv.includes('--smoke');
+
+function smokeFailed(reason: string): void {
+  process.stdout.write(`${SMOKE_PREFIX} FAILED: ${reason}\n`);
+  app.exit(1);
+}
+
+if (SMOKE) {
+  // Whatever hangs (start-up included), the smoke test ends: a little after its own deadline.
+  setTimeout(() => smokeFailed(`no result within ${SMOKE_TIMEOUT_MS / 1000} s of start`), SMOKE_TIMEOUT_MS + 5_000);
+}
 
 // Must happen before 'ready': makes app:// a standard, secure origin (fetch, WebCodecs, relative URLs).
 protocol.registerSchemesAsPrivileged([
@@ -177,7 +190,7 @@ async function start(): Promise<void> {
   const args = parseCommonArgs(process.argv.slice(1));
   deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
-    demo: args.demo,
+    demo: args.demo || SMOKE,
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
   });
@@ -193,6 +206,34 @@ async function start(): Promise<void> {
     mainWindow?.focus();
   });
   mainWindow = createWindow();
+  if (SMOKE) smokeTest(mainWindow);
+}
+
+function smokeTest(win: BrowserWindow): void {
+  // performance.now() counts from the process's start.
+  const now = (): number => performance.now();
+  let shownAt: number | null = null;
+  win.once('show', () => (shownAt = now()));
+  const failure = new Promise<string>((resolve) => {
+    win.webContents.on('render-process-gone', (_event, details) =>
+      resolve(`the page's process is gone (${details.reason})`),
+    );
+    win.webContents.on('did-fail-load', (_event, code, description) =>
+      resolve(`the page failed to load: ${description} (${code})`),
+    );
+    win.on('closed', () => resolve('the window was closed'));
+  });
+  void runSmoke({
+    probe: async () =>
+      win.isDestroyed() ? null : ((await win.webContents.executeJavaScript(SMOKE_PAGE_PROBE)) as never),
+    now,
+    startedAt: 0,
+    failure,
+    windowShownAt: () => shownAt,
+  }).then((result) => {
+    process.stdout.write(`${result.line}\n`);
+    app.exit(result.ok ? 0 : 1);
+  });
 }
 
 let shutDown = false;
@@ -213,6 +254,7 @@ async function shutdown(): Promise<void> {
 
 if (!app.requestSingleInstanceLock()) {
   // A second launch only brings the first window forward (see 'second-instance').
+  if (SMOKE) smokeFailed('another Sightline is already running');
   app.quit();
 } else {
   app.on('second-instance', () => {
@@ -236,6 +278,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((error: unknown) => {
       log.error(`Sightline failed to start: ${(error as Error)?.stack ?? String(error)}`);
+      if (SMOKE) smokeFailed(`could not start: ${(error as Error)?.message ?? String(error)}`);
       app.exit(1);
     });
 }

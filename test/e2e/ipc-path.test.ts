@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { REFUSED_SENDER } from '../../main/app/ipc';
+import { runSmoke, SMOKE_PAGE_PROBE, type SmokeReading } from '../../main/app/smoke';
 import { IpcChannels } from '../../preload/api';
 import { checkNoNodeInPage, debugBatches } from './checks';
 import { useHeadlessDemoPage, type DemoPage } from './demo-page';
@@ -212,6 +213,29 @@ describe('the desktop IPC path (Electron stand-in): security and the stand-in it
       // A call after the acks: IPC keeps one renderer's messages in order, so they have arrived.
       await invoke('getSession', {});
       assert.equal(win.link.stats().acks, acksBefore);
+    } finally {
+      await win.page.close();
+    }
+  });
+
+  test('the --smoke check passes on this path: a fresh window gets a pose batch and draws a video frame', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const ipc = env.ipc!;
+    const win = await openIpcWindow(ipc, env.server, ipc.browser.context);
+    try {
+      const started = performance.now();
+      const loaded = win.page.goto(env.url, { waitUntil: 'load', timeout: 15_000 });
+      // The very expression main.ts evaluates in the window (webContents.executeJavaScript).
+      const result = await runSmoke({
+        probe: () => win.page.evaluate(SMOKE_PAGE_PROBE) as Promise<SmokeReading | null>,
+        now: () => performance.now() - started,
+        failure: new Promise<string>((resolve) => win.page.once('crash', () => resolve('the page crashed'))),
+        timeoutMs: 30_000,
+      });
+      await loaded;
+      assert.equal(result.ok, true, result.line);
+      t.diagnostic(`${result.line} (loaded machine, Chromium with software GL)`);
     } finally {
       await win.page.close();
     }
