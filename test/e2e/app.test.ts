@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, describe, test, type TestContext } from 'node:test';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { DEMO_DEVICE_ID } from '../../main/demo';
 import { HEADER_TRANSPORT, LINK_PATHS, useHeadlessDemoPage } from './demo-page';
@@ -50,9 +50,9 @@ for (const path of LINK_PATHS) {
     const live = useHeadlessDemoPage(`Chromium (${path})`, { recordingsDir: join(RECORDINGS, path) }, path);
     let recordedFolder: string | null = null;
     /** What only headless mode has (its worker, its server going away) or needs once (the screenshot). */
-    const onWebSocket: typeof test = ((name: string, fn: Parameters<typeof test>[1]) => {
+    const onWebSocket = (name: string, fn: (t: TestContext) => Promise<void>): void => {
       if (path === 'websocket') test(name, fn);
-    }) as typeof test;
+    };
 
     test('the page loads with no console errors and no CSP violations', async (t) => {
       const env = live(t);

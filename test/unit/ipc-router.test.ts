@@ -39,8 +39,8 @@ test('one router serves several windows: calls and acks reach the transport of t
   const ta = router.attach(a);
   const tb = router.attach(b);
   const seen: string[] = [];
-  ta.onRpc(async (method) => (seen.push(`a:${String(method)}`), { ok: true, result: {} }));
-  tb.onRpc(async (method) => (seen.push(`b:${String(method)}`), { ok: true, result: {} }));
+  ta.onRpc(async (method) => (seen.push(`a:${String(method)}`), { ok: true, value: null }));
+  tb.onRpc(async (method) => (seen.push(`b:${String(method)}`), { ok: true, value: null }));
   ta.onAck((seq) => seen.push(`a ack ${seq}`));
   tb.onAck((seq) => seen.push(`b ack ${seq}`));
   await ipcMain.invoke(from(b), IpcChannels.rpc, ['getSession', {}]);
@@ -65,7 +65,7 @@ test('refused and counted: unknown senders, subframes, other pages, gone frames,
   const wc = contents(1);
   const transport = router.attach(wc);
   let reached = 0;
-  transport.onRpc(async () => (reached++, { ok: true, result: {} }));
+  transport.onRpc(async () => (reached++, { ok: true, value: null }));
   transport.onAck(() => reached++);
   const stranger = contents(9);
   const refused: IpcEventLike[] = [
