@@ -30,6 +30,8 @@ export interface DeviceSetupOptions {
   env?: NodeJS.ProcessEnv;
   demoBodies?: number;
   demoRateHz?: number;
+  /** Passed to every device made from the device file (createSource). */
+  sourceDefaults?: SourceDefaults;
 }
 
 export interface DeviceSetup {
@@ -51,8 +53,17 @@ export interface DeviceSetup {
 
 export const DEMO_DEVICE_ID = 'demo-motive';
 
+/** What the app's settings add to every device made from the device file. */
+export interface SourceDefaults {
+  /** The lab interface's address (settings.networkInterface): NatNet joins multicast on it. */
+  networkInterface?: string;
+}
+
 /** A Source for a configured device, or why not. */
-export function createSource(config: DeviceConfig): { source: Source } | { unsupported: string } {
+export function createSource(
+  config: DeviceConfig,
+  defaults: SourceDefaults = {},
+): { source: Source } | { unsupported: string } {
   switch (config.kind) {
     case 'natnet':
       return {
@@ -63,6 +74,10 @@ export function createSource(config: DeviceConfig): { source: Source } | { unsup
           commandPort: config.commandPort,
           localAddress: config.localAddress,
           multicast: config.multicast,
+          // The device's own localAddress, when given, already picks its interface.
+          ...(config.localAddress === undefined && defaults.networkInterface
+            ? { multicastInterface: defaults.networkInterface }
+            : {}),
         }),
       };
     case 'pupil':
@@ -99,7 +114,7 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
   if (config.found && config.devices.length === 0 && config.notices.length === 0) return startDemo(hub, options, path);
 
   for (const device of config.devices) {
-    const made = createSource(device);
+    const made = createSource(device, options.sourceDefaults);
     if ('unsupported' in made) {
       hub.notice('warn', made.unsupported, device.id);
       continue;

@@ -32,6 +32,7 @@ import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app-settings';
 import { SettingsStore } from './settings/settings-store';
+import { labDiscoveryTargets, resolveLabInterface, type LabInterface } from './net/lab-interface';
 
 export interface HeadlessOptions {
   /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
@@ -137,6 +138,9 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
   if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
+  const lab = resolveLabInterface(settings?.get().networkInterface);
+  if (lab.message) hub.notice('warn', lab.message);
+  const sourceDefaults = lab.iface ? { networkInterface: lab.iface.address } : {};
   const recordingFolder = settings ? resolveRecordingFolder(settings.get()) : null;
   if (recordingFolder?.message) hub.notice('warn', recordingFolder.message);
   const session = new SessionController(hub, {
@@ -257,6 +261,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         configPath: options.configPath,
         defaultConfigPath: options.defaultConfigPath ?? defaultConfigPath(options.env),
         env: options.env,
+        sourceDefaults,
       });
     }
     const deviceFile = options.sources
@@ -266,7 +271,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard = startDashboard(hub, {
       deviceFile,
       configured: devices?.configured ?? [],
-      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo'),
+      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo', lab.iface),
+      sourceDefaults,
       discoveryOptions: options.discoveryIntervalMs !== undefined ? { intervalMs: options.discoveryIntervalMs } : {},
     });
     linkOptions.dashboard = dashboard.dashboard;
@@ -339,8 +345,12 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   };
 }
 
-function discoveryTargets(given: HeadlessOptions['discovery'], demo: boolean): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : LAN_TARGETS;
+function discoveryTargets(
+  given: HeadlessOptions['discovery'],
+  demo: boolean,
+  lab: LabInterface | null,
+): DiscoveryTargets | null {
+  if (given === 'lab') return demo ? loopbackTargets() : labDiscoveryTargets(lab, LAN_TARGETS);
   if (given !== undefined) return given;
   return demo ? loopbackTargets() : null;
 }

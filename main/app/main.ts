@@ -24,6 +24,7 @@ import { RotatingLog } from '../log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
 import { SettingsStore } from '../settings/settings-store';
 import { loopbackTargets, LAN_TARGETS } from '../devices/discovery-service';
+import { describeLabInterface, labDiscoveryTargets, resolveLabInterface } from '../net/lab-interface';
 import { startDashboard, type DashboardSetup } from '../devices/setup';
 import { notifyAlerts } from './alert-notifier';
 import { IpcRouter } from './ipc';
@@ -187,18 +188,24 @@ async function start(): Promise<void> {
     outDir: process.env.SIGHTLINE_RECORDINGS || recording.folder,
     appVersion: app.getVersion(),
   });
+  const lab = resolveLabInterface(settings.get().networkInterface);
+  if (lab.message) hub.notice('warn', lab.message);
+  if (lab.iface) log.info(`lab network interface: ${describeLabInterface(lab.iface)}`);
+  const sourceDefaults = lab.iface ? { networkInterface: lab.iface.address } : {};
   const args = parseCommonArgs(process.argv.slice(1));
   deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
     demo: args.demo || SMOKE,
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
+    sourceDefaults,
   });
   dashboard = startDashboard(hub, {
+    sourceDefaults,
     deviceFile,
     configured: devices.configured ?? [],
     // Demo simulators live on loopback; a real lab is found on the network.
-    discovery: devices.mode === 'demo' ? loopbackTargets() : LAN_TARGETS,
+    discovery: devices.mode === 'demo' ? loopbackTargets() : labDiscoveryTargets(lab.iface, LAN_TARGETS),
   });
   dashboard.dashboard.attachSession(recordingSession);
   notifyAlerts(dashboard.dashboard, () => {

@@ -6,7 +6,7 @@
  */
 import type { DeviceSnapshot, FoundDevice, SavedDevice } from '../../preload/api';
 import { DeviceConfigSchema, type DeviceConfig } from '../config';
-import { createSource } from '../demo';
+import { createSource, type SourceDefaults } from '../demo';
 import type { Hub } from '../hub/hub';
 import { addressOf, configFromForm, newDeviceId, parseHostPort, type DeviceForm } from './device-address';
 import type { DeviceFileWriter } from './device-file';
@@ -25,6 +25,7 @@ export class DeviceManager {
     private readonly hub: Hub,
     private readonly file: DeviceFileWriter | null,
     configured: readonly DeviceConfig[] = [],
+    private readonly sourceDefaults: SourceDefaults = {},
   ) {
     for (const c of configured) this.configs.set(c.id, c);
   }
@@ -129,7 +130,7 @@ export class DeviceManager {
   }
 
   private start(config: DeviceConfig): DeviceSnapshot {
-    const made = createSource(config);
+    const made = createSource(config, this.sourceDefaults);
     if ('unsupported' in made) throw new Error(made.unsupported);
     const snapshot = this.hub.add(made.source);
     // Not awaited: a device that is off shows its reason in its row while the Hub retries.

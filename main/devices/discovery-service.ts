@@ -24,6 +24,8 @@ export interface DiscoveryTargets {
   teleport: Endpoint[];
   /** mDNS: the interface address to browse on (127.0.0.1 in tests and demo), '' for the system's choice, null for none. */
   mdnsInterface: string | null;
+  /** The address NatNet and Teleport discovery send from (the operator's lab interface); default: any. */
+  localAddress?: string;
 }
 
 /** On the lab network: broadcast on the standard ports, mDNS on every interface. */
@@ -111,19 +113,31 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     const tasks: Promise<FoundEntry[]>[] = [
       ...this.targets.natnet.map((t) =>
         this.guard(`Motive discovery on ${t.address}:${t.port}`, async () =>
-          (await discoverMotive({ broadcastAddress: t.address, port: t.port, timeoutMs: listenMs })).map(
-            (s): FoundEntry => ({
-              kind: 'natnet',
-              name: s.name || 'Motive',
-              address: `${s.address}:${s.commandPort}`,
-              detail: `${s.name || 'Motive'} ${s.appVersion}, NatNet ${s.natnetVersion}`,
-            }),
-          ),
+          (
+            await discoverMotive({
+              broadcastAddress: t.address,
+              port: t.port,
+              timeoutMs: listenMs,
+              localAddress: this.targets.localAddress,
+            })
+          ).map((s): FoundEntry => ({
+            kind: 'natnet',
+            name: s.name || 'Motive',
+            address: `${s.address}:${s.commandPort}`,
+            detail: `${s.name || 'Motive'} ${s.appVersion}, NatNet ${s.natnetVersion}`,
+          })),
         ),
       ),
       ...this.targets.teleport.map((t) =>
         this.guard(`Teleport discovery on ${t.address}:${t.port}`, async () =>
-          (await discoverTeleport({ host: t.address, port: t.port, timeoutMs: listenMs })).map((s): FoundEntry => ({
+          (
+            await discoverTeleport({
+              host: t.address,
+              port: t.port,
+              timeoutMs: listenMs,
+              localAddress: this.targets.localAddress,
+            })
+          ).map((s): FoundEntry => ({
             kind: 'teleport',
             name: 'Teleport server',
             // The client connects by discovery: the form takes the discovery port, not the ENet one.
