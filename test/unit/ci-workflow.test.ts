@@ -169,6 +169,11 @@ test('Linux, Windows and macOS each install, check, test, build their installers
   assert.match(readFileSync(join(ROOT, 'scripts/smoke.mjs'), 'utf8'), /--packaged/);
 });
 
+test('every platform checks out LF line endings, so the formatting check means the same on Windows', () => {
+  const attributes = readFileSync(join(ROOT, '.gitattributes'), 'utf8');
+  assert.match(attributes, /^\* text=auto eol=lf$/m);
+});
+
 test('a version tag drafts a release with every platform’s installers', () => {
   assert.ok(build);
   assert.ok(
