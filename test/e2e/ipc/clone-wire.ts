@@ -85,7 +85,10 @@ function toWire(value: unknown, depth: number, seen: Set<object>): Wire {
     if (value instanceof Set) return { $: 'set', v: [...value].map((item) => toWire(item, depth + 1, seen)) };
     if (value instanceof Error) return { $: 'err', name: value.name, message: value.message };
     const out: Record<string, Wire> = {};
-    for (const key of Object.keys(value)) out[key] = toWire((value as Record<string, unknown>)[key], depth + 1, seen);
+    for (const key of Object.keys(value)) {
+      const item = toWire((value as Record<string, unknown>)[key], depth + 1, seen);
+      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    }
     return { $: 'obj', v: out };
   } finally {
     seen.delete(value);
@@ -105,7 +108,15 @@ function fromWire(wire: Wire): unknown {
       return wire.v.map(fromWire);
     case 'obj': {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(wire.v)) out[key] = fromWire(item);
+      // defineProperty: a key named "__proto__" is an own property of a clone, not its prototype.
+      for (const [key, item] of Object.entries(wire.v)) {
+        Object.defineProperty(out, key, {
+          value: fromWire(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       return out;
     }
     case 'date':
