@@ -192,8 +192,11 @@ export function crossWorld(value: unknown, depth: number, exact: boolean): unkno
   if (CLONEABLE_TAGS.has(Object.prototype.toString.call(value).slice(8, -1))) return structuredClone(value);
   if (Array.isArray(value)) return Object.freeze(value.map((item) => crossWorld(item, depth + 1, false)));
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value))
-    copy[key] = crossWorld((value as Record<string, unknown>)[key], depth + 1, false);
+  for (const key of Object.keys(value)) {
+    const item = crossWorld((value as Record<string, unknown>)[key], depth + 1, false);
+    // defineProperty: an own "__proto__" key stays a key, never the copy's prototype.
+    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
   return Object.freeze(copy);
 }
 
