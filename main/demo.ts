@@ -6,7 +6,7 @@
  */
 import type { Hub } from './hub/hub';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
-import type { DemoDevice, KindDemo } from './protocols/descriptor';
+import type { DemoDevice, KindDemo, SourceDefaults } from './protocols/descriptor';
 import { kinds, type RegisteredKind } from './protocols/registry';
 
 /** Demo mode's simulators by their demo key (motive, pupil, vrpn, teleport…), typed from the registry. */
@@ -24,6 +24,8 @@ export interface DeviceSetupOptions {
   env?: NodeJS.ProcessEnv;
   demoBodies?: number;
   demoRateHz?: number;
+  /** Passed to every device made from the device file (createSource). */
+  sourceDefaults?: SourceDefaults;
 }
 
 export interface DeviceSetup {
@@ -53,7 +55,7 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
       hub.notice('warn', `${device.id}: this build has no ${JSON.stringify(device.kind)} devices`, device.id);
       continue;
     }
-    hub.add(descriptor.createSource(device));
+    hub.add(descriptor.createSource(device, options.sourceDefaults));
     if (device.enabled === false) continue;
     // Not awaited: a device that is off shows as 'reconnecting' with its reason; start-up goes on.
     hub.connect(device.id).catch(() => {});

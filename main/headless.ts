@@ -25,7 +25,7 @@ import type { Dashboard } from './devices/dashboard';
 import { setupDevices, type DeviceSetup } from './demo';
 import { errorMessage, Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
-import { RendererLink, type RendererLinkOptions } from './link/renderer-link';
+import { RendererLink, type LinkTransport, type RendererLinkOptions } from './link/renderer-link';
 import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
 import { logHub } from './log/hub-log';
@@ -34,6 +34,7 @@ import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app
 import { SettingsStore } from './settings/settings-store';
 import { startLslPublishing } from './protocols/lsl/publishing';
 import type { LslPublisher, PublisherOptions } from './protocols/lsl/publisher';
+import { resolveLabInterface, type LabInterface } from './net/lab-interface';
 
 export interface HeadlessOptions {
   /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
@@ -103,6 +104,11 @@ export interface HeadlessServer {
   /** The LSL publisher when started with `lsl` (--lsl). */
   lsl: LslPublisher | undefined;
   stats(): HeadlessStats;
+  /**
+   * A renderer on another transport, served by this same Hub, recorder and device list (the
+   * end-to-end suite's Electron IPC path). The link is closed with the server.
+   */
+  attach(transport: LinkTransport): RendererLink;
   close(): Promise<void>;
 }
 
@@ -130,6 +136,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const counters: Omit<HeadlessStats, 'clients'> = { upgradesRejected: 0, httpRejected: 0, policyViolations: 0 };
   const clients = new Map<WebSocket, RendererLink>();
+  const attached = new Set<RendererLink>();
   let port = 0;
 
   const hub = new Hub(options.hubOptions);
@@ -138,6 +145,9 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
   if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
+  const lab = resolveLabInterface(settings?.get().networkInterface);
+  if (lab.message) hub.notice('warn', lab.message);
+  const sourceDefaults = lab.iface ? { networkInterface: lab.iface.address } : {};
   const recordingFolder = settings ? resolveRecordingFolder(settings.get()) : null;
   if (recordingFolder?.message) hub.notice('warn', recordingFolder.message);
   const session = new SessionController(hub, {
@@ -258,6 +268,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         configPath: options.configPath,
         defaultConfigPath: options.defaultConfigPath ?? defaultConfigPath(options.env),
         env: options.env,
+        sourceDefaults,
       });
     }
     const deviceFile = options.sources
@@ -267,7 +278,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard = startDashboard(hub, {
       deviceFile,
       configured: devices?.configured ?? [],
-      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo'),
+      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo', lab.iface),
+      sourceDefaults,
       discoveryOptions: options.discoveryIntervalMs !== undefined ? { intervalMs: options.discoveryIntervalMs } : {},
     });
     linkOptions.dashboard = dashboard.dashboard;
@@ -305,6 +317,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       for (const ws of clients.keys()) ws.terminate();
       for (const link of clients.values()) link.close();
       clients.clear();
+      for (const link of attached) link.close();
+      attached.clear();
       wss.close();
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -332,12 +346,21 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard: dashboard.dashboard,
     lsl: lsl?.publisher,
     stats: () => ({ clients: clients.size, ...counters }),
+    attach: (transport) => {
+      const link = new RendererLink(hub, transport, linkOptions);
+      attached.add(link);
+      return link;
+    },
     close,
   };
 }
 
-function discoveryTargets(given: HeadlessOptions['discovery'], demo: boolean): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : lanTargets();
+function discoveryTargets(
+  given: HeadlessOptions['discovery'],
+  demo: boolean,
+  lab: LabInterface | null,
+): DiscoveryTargets | null {
+  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab);
   if (given !== undefined) return given;
   return demo ? loopbackTargets() : null;
 }

@@ -7,14 +7,11 @@
  * Sandboxed preloads may require only 'electron' (and a few builtins), so this file and ./api are
  * bundled into one (scripts/build.mjs).
  */
+// First: zod must be jitless before api-schemas constructs its schemas (see zod-jitless.ts).
+import './zod-jitless';
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { config } from 'zod';
 import { IpcChannels, type LinkEvent, type RpcResponse, type SightlineApi } from './api';
 import { validateRpc } from './api-schemas';
-
-// zod probes `new Function('')` before JIT-compiling a parser; the page's CSP forbids eval, so the
-// probe would be reported as a violation. Interpreted parsing is plenty for a few calls a second.
-config({ jitless: true });
 
 /** Batches arrive as a structured-cloned Float64Array; hand the page a whole ArrayBuffer of its own. */
 function toArrayBuffer(batch: unknown): ArrayBuffer | null {

@@ -8,6 +8,7 @@ import type { DeviceSnapshot, FoundDevice, SavedDevice } from '../../preload/api
 import { parseDeviceEntry, type DeviceConfig } from '../config';
 import type { Hub } from '../hub/hub';
 import type { Source } from '../hub/source';
+import type { SourceDefaults } from '../protocols/descriptor';
 import { kinds } from '../protocols/registry';
 import { addressOf, configFromForm, descriptorOf, newDeviceId, parseHostPort, type DeviceForm } from './device-address';
 import type { DeviceFileWriter } from './device-file';
@@ -30,6 +31,7 @@ export class DeviceManager {
     private readonly hub: Hub,
     private readonly file: DeviceFileWriter | null,
     configured: readonly DeviceConfig[] = [],
+    private readonly sourceDefaults: SourceDefaults = {},
   ) {
     for (const c of configured) this.configs.set(c.id, c);
   }
@@ -134,7 +136,7 @@ export class DeviceManager {
   }
 
   private start(config: DeviceConfig): DeviceSnapshot {
-    const snapshot = this.hub.add(descriptorOf(config.kind).createSource(config));
+    const snapshot = this.hub.add(descriptorOf(config.kind).createSource(config, this.sourceDefaults));
     // Not awaited: a device that is off shows its reason in its row while the Hub retries.
     if (config.enabled !== false) this.hub.connect(config.id).catch(() => {});
     return snapshot;

@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { errorMessage } from '../hub/hub';
-import type { Endpoint, FoundEntry } from '../protocols/descriptor';
+import type { Endpoint, FoundEntry, KindDiscovery, LabInterfaceAddress } from '../protocols/descriptor';
 import { kinds } from '../protocols/registry';
 
 export type { Endpoint, FoundEntry };
@@ -16,9 +16,18 @@ export type { Endpoint, FoundEntry };
 /** Per kind, where its discovery looks (the kind's own description: endpoints, an mDNS interface…). */
 export type DiscoveryTargets = Record<string, unknown>;
 
-/** On the lab network: each kind's usual targets (broadcast on its standard port, mDNS on every interface). */
-export function lanTargets(): DiscoveryTargets {
-  return Object.fromEntries(kinds().all.flatMap((d) => (d.discovery ? [[d.kind, d.discovery.lan]] : [])));
+/**
+ * On the lab network: each kind's usual targets (broadcast on its standard port, mDNS on every
+ * interface), or, when the operator chose a lab interface, through that interface only.
+ */
+export function lanTargets(iface: LabInterfaceAddress | null = null): DiscoveryTargets {
+  return Object.fromEntries(
+    kinds().all.flatMap((d) => {
+      const discovery: KindDiscovery | undefined = d.discovery;
+      if (!discovery) return [];
+      return [[d.kind, iface && discovery.through ? discovery.through(discovery.lan, iface) : discovery.lan]];
+    }),
+  );
 }
 
 /** Tests and demo mode: loopback only, on the standard ports plus any given (simulators on OS-picked ports). */

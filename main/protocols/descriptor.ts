@@ -55,6 +55,21 @@ export interface FoundEntry extends FoundDevice {
 export interface Endpoint {
   address: string;
   port: number;
+  /** The address to send from (the operator's lab interface), so the query leaves by that network. */
+  localAddress?: string;
+}
+
+/** The network interface the operator chose for the lab (settings.networkInterface), as discovery needs it. */
+export interface LabInterfaceAddress {
+  address: string;
+  /** Its subnet's broadcast address. */
+  broadcast: string;
+}
+
+/** What the app's settings add to every device made from the device file. */
+export interface SourceDefaults {
+  /** The lab interface's address (settings.networkInterface): a kind that joins multicast joins it there. */
+  networkInterface?: string;
 }
 
 /** Where and how a kind looks for devices. T is the kind's own target description. */
@@ -64,6 +79,8 @@ export interface KindDiscovery<T = unknown> {
   /** Tests and demo mode: loopback only, plus the endpoints given (simulators on OS-picked ports). */
   loopback(extra: readonly Endpoint[]): T;
   scan(targets: T, listenMs: number): DiscoveryTask[];
+  /** The lan targets narrowed to the operator's lab interface (sent from it, to its subnet); default: unchanged. */
+  through?(targets: T, iface: LabInterfaceAddress): T;
   /** The device's own id as a connected source reports it (compared with FoundEntry.deviceId). */
   identify?(source: Source): string | null;
 }
@@ -128,7 +145,7 @@ export interface KindDescriptor<E extends DeviceEntry = DeviceEntry, Sim = unkno
   entry: z.ZodType<E>;
   form: KindForm<E>;
   /** A Source for a valid entry of this kind. */
-  createSource(entry: E): Source;
+  createSource(entry: E, defaults?: SourceDefaults): Source;
   discovery?: KindDiscovery;
   demo?: KindDemo<Sim>;
   cli?: KindCli;

@@ -1,6 +1,6 @@
 /** Lab Streaming Layer streams (any LSL outlet): the kind's descriptor (see ../descriptor.ts). */
 import { z } from 'zod';
-import { defineKind } from '../descriptor';
+import { defineKind, type Endpoint, type SourceDefaults } from '../descriptor';
 import { deviceEntry, port } from '../device-entry';
 import { formatHostPort, hostPortFields } from '../host-port';
 import { discoverLsl, probeLsl, simLsl } from './cli';
@@ -37,13 +37,13 @@ function lslEntry(address: string): { fields: { host: string } & Record<string, 
   return 'error' in made ? made : { fields: { ...made.fields, stream } };
 }
 
-export function lslSourceFor(entry: LslDeviceConfig): LslSource {
+export function lslSourceFor(entry: LslDeviceConfig, defaults: SourceDefaults = {}): LslSource {
   return new LslSource({
     id: entry.id,
     label: entry.label ?? `LSL ${entry.stream} @ ${entry.host}`,
     query: entry.query ?? `name=${queryLiteral(entry.stream)}`,
     targets: lslTargets(entry),
-    bindAddress: entry.localAddress,
+    bindAddress: entry.localAddress ?? defaults.networkInterface,
   });
 }
 
@@ -66,13 +66,27 @@ export const lsl = defineKind({
   },
   createSource: lslSourceFor,
   discovery: {
-    lan: scopeTargets('site'),
-    loopback: (extra) => [{ address: '127.0.0.1', port: MULTICAST_PORT }, ...extra],
+    lan: scopeTargets('site') as Endpoint[],
+    loopback: (extra): Endpoint[] => [{ address: '127.0.0.1', port: MULTICAST_PORT }, ...extra],
+    // From the lab interface: its subnet's broadcast instead of the global one, multicast as before.
+    through: (targets, iface): Endpoint[] =>
+      targets.map((t) => ({
+        ...t,
+        address: t.address === '255.255.255.255' ? iface.broadcast : t.address,
+        localAddress: iface.address,
+      })),
     scan: (targets, listenMs) => [
       {
         what: `LSL resolve on ${targets.length} address(es)`,
         run: async () =>
-          (await resolveStreams({ query: '', targets, timeoutMs: listenMs })).map((s) => ({
+          (
+            await resolveStreams({
+              query: '',
+              targets,
+              timeoutMs: listenMs,
+              bindAddress: targets.find((t) => t.localAddress)?.localAddress,
+            })
+          ).map((s) => ({
             kind: 'lsl',
             name: s.info.name,
             address: `${s.info.name}@${formatHostPort(s.address, s.info.v4servicePort)}`,

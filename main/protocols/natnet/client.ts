@@ -782,8 +782,9 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
   private describePeer(): string | undefined {
     const info = this.info;
     if (!info) return undefined;
+    const iface = this.options.multicastInterface ?? this.options.localAddress;
     const mode = this.multicastMode
-      ? `multicast ${info.connectionInfo?.multicastGroup ?? DEFAULT_MULTICAST_GROUP}`
+      ? `multicast ${info.connectionInfo?.multicastGroup ?? DEFAULT_MULTICAST_GROUP}${iface ? ` on ${iface}` : ''}`
       : 'unicast';
     const clock = this.clockFrequency > 0 ? `, ${formatFrequency(this.clockFrequency)} clock` : '';
     return `${info.name} ${formatVersion(info.appVersion)}, NatNet ${formatVersion(this.streamBitstream)}, ${mode}${clock}`;

@@ -32,7 +32,7 @@ export const natnet = defineKind({
     fields: ['host', 'commandPort'],
     idPrefix: 'motive',
   },
-  createSource: (entry) =>
+  createSource: (entry, defaults = {}) =>
     new NatNetClient({
       id: entry.id,
       label: entry.label ?? `Motive @ ${entry.host}`,
@@ -40,15 +40,27 @@ export const natnet = defineKind({
       commandPort: entry.commandPort,
       localAddress: entry.localAddress,
       multicast: entry.multicast,
+      // The device's own localAddress, when given, already picks its interface.
+      ...(entry.localAddress === undefined && defaults.networkInterface
+        ? { multicastInterface: defaults.networkInterface }
+        : {}),
     }),
   discovery: {
     lan: [{ address: '255.255.255.255', port: COMMAND_PORT }],
     loopback: (extra) => [{ address: '127.0.0.1', port: COMMAND_PORT }, ...extra],
+    through: (targets, iface) => targets.map((t) => ({ ...t, address: iface.broadcast, localAddress: iface.address })),
     scan: (targets, listenMs) =>
       targets.map((t) => ({
         what: `Motive discovery on ${t.address}:${t.port}`,
         run: async () =>
-          (await discoverMotive({ broadcastAddress: t.address, port: t.port, timeoutMs: listenMs })).map((s) => ({
+          (
+            await discoverMotive({
+              broadcastAddress: t.address,
+              port: t.port,
+              timeoutMs: listenMs,
+              localAddress: t.localAddress,
+            })
+          ).map((s) => ({
             kind: 'natnet',
             name: s.name || 'Motive',
             address: `${s.address}:${s.commandPort}`,

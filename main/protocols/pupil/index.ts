@@ -41,6 +41,7 @@ export const pupil = defineKind({
     /** mDNS: the interface address to browse on ('' for the system's choice). */
     lan: '' as string,
     loopback: () => '127.0.0.1',
+    through: (_mdns, iface) => iface.address,
     scan: (mdns, listenMs) => [
       {
         what: 'Pupil Companion mDNS discovery',

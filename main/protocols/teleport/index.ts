@@ -33,11 +33,14 @@ export const teleport = defineKind({
   discovery: {
     lan: [{ address: '255.255.255.255', port: DEFAULT_DISCOVERY_PORT }],
     loopback: (extra) => [{ address: '127.0.0.1', port: DEFAULT_DISCOVERY_PORT }, ...extra],
+    through: (targets, iface) => targets.map((t) => ({ ...t, address: iface.broadcast, localAddress: iface.address })),
     scan: (targets, listenMs) =>
       targets.map((t) => ({
         what: `Teleport discovery on ${t.address}:${t.port}`,
         run: async () =>
-          (await discoverTeleport({ host: t.address, port: t.port, timeoutMs: listenMs })).map((s) => ({
+          (
+            await discoverTeleport({ host: t.address, port: t.port, timeoutMs: listenMs, localAddress: t.localAddress })
+          ).map((s) => ({
             kind: 'teleport',
             name: 'Teleport server',
             // The client connects by discovery: the form takes the discovery port, not the ENet one.
