@@ -40,3 +40,24 @@ test('session queries keep "or" inside the session', () => {
   assert.equal(matchesQuery(q, tree), false);
   assert.equal(matchesQuery(sessionQuery("name='x' or type='Mocap'"), tree), true);
 });
+
+test('discovery through the lab interface: its subnet broadcast, sent from its address', () => {
+  const d = lsl.discovery!;
+  const t = d.through!(d.lan, { address: '192.168.5.10', broadcast: '192.168.5.255' }) as {
+    address: string;
+    localAddress?: string;
+  }[];
+  assert.deepEqual(
+    t.map((x) => x.address),
+    ['127.0.0.1', '192.168.5.255', '224.0.0.1', '224.0.0.183', '239.255.172.215'],
+  );
+  assert.ok(t.every((x) => x.localAddress === '192.168.5.10'));
+  assert.equal(lslSourceForDefaults(), '10.1.1.1');
+});
+
+function lslSourceForDefaults(): string | undefined {
+  const source = lsl.createSource(LslDeviceSchema.parse({ id: 'x', kind: 'lsl', host: '10.0.0.2', stream: 'EEG' }), {
+    networkInterface: '10.1.1.1',
+  }) as unknown as { options: { bindAddress?: string } };
+  return source.options.bindAddress;
+}
