@@ -55,6 +55,12 @@ test('discovery on the chosen interface: broadcasts to its subnet, sent from it,
     teleport: [
       { address: '192.168.10.255', port: (lan.teleport as { port: number }[])[0]!.port, localAddress: '192.168.10.5' },
     ],
+    // LSL at its site scope: loopback, the subnet's broadcast, and its multicast groups, all sent from the interface.
+    lsl: ['127.0.0.1', '192.168.10.255', '224.0.0.1', '224.0.0.183', '239.255.172.215'].map((address) => ({
+      address,
+      port: 16571,
+      localAddress: '192.168.10.5',
+    })),
   });
   assert.deepEqual(lanTargets(null), lan);
   assert.deepEqual(lan.natnet, [{ address: '255.255.255.255', port: 1510 }]);
