@@ -112,7 +112,7 @@ test('sim lsl, discover lsl and probe lsl against each other (loopback, ports fr
     await waitFor(() => simIo.lines.length > 0, 5000, 'the listening line');
     const listening = JSON.parse(simIo.lines[0]!) as {
       device: string;
-      streams: { name: string; dataPort: number; responderPort: number }[];
+      streams: { name: string; uid: string; dataPort: number; responderPort: number }[];
     };
     assert.equal(listening.device, 'lsl');
     assert.deepEqual(
@@ -127,13 +127,17 @@ test('sim lsl, discover lsl and probe lsl against each other (loopback, ports fr
       0,
       d.err(),
     );
-    const found = d.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Other tests' outlets on 127.0.0.1:16571 may answer too: look for this simulator's by uid.
+    const uids = listening.streams.map((s) => s.uid);
+    const found = d.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((f) => uids.includes(f.uid as string));
     assert.deepEqual(found.map((f) => f.name).sort(), ['SightlineSimEEG', 'SightlineSimEEG-Markers']);
     assert.equal(found.find((f) => f.name === 'SightlineSimEEG')!.channelCount, 4);
 
     const p = captureIo();
     const code = await runCli(
-      ['probe', 'lsl', "name='SightlineSimEEG'", ...ports, '--samples', '5', '--local', '127.0.0.1'],
+      ['probe', 'lsl', `uid='${uids[0]}'`, ...ports, '--samples', '5', '--local', '127.0.0.1'],
       p.io,
     );
     assert.equal(code, 0, p.err());
