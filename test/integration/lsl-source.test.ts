@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../../main/cli/index';
 import type { AnalogSample, EventSample } from '../../main/hub/source';
-import { lslSourceFor } from '../../main/protocols/lsl';
+import { lsl, lslSourceFor } from '../../main/protocols/lsl';
 import { LslSimulator } from '../../main/protocols/lsl/simulator';
 import type { LslDetail } from '../../main/protocols/lsl/source';
 import { captureIo } from '../helpers/cli-capture';
@@ -65,6 +65,8 @@ test('LslSource: EEG channels as analog samples with host-mapped time, markers a
   assert.ok(detail.timeCorrectionS !== null && Math.abs(detail.timeCorrectionS) < 0.01);
   assert.ok(status.clock && status.clock.samples >= 6);
   assert.equal(eeg.counters().samples, analog.length);
+  // Discovery recognises the added stream by its source_id.
+  assert.equal(lsl.discovery!.identify!(eeg), 'sightline-sim-eeg');
 });
 
 test('LslSource: an outlet that goes away is a down event; connect() finds it again by name after a restart', async (t) => {

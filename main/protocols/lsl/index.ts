@@ -95,6 +95,8 @@ export const lsl = defineKind({
           })),
       },
     ],
+    // A found stream already added under another address (its source_id, else its uid).
+    identify: (source) => (source instanceof LslSource ? source.identity() : null),
   },
   cli: {
     commands: { sim: simLsl, probe: probeLsl, discover: discoverLsl },

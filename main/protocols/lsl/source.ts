@@ -59,6 +59,11 @@ export class LslSource extends EventEmitter<SourceEvents> implements Source {
     return this.options.label;
   }
 
+  /** What discovery calls this stream (FoundEntry.deviceId): its source_id, else its uid; null before connecting. */
+  identity(): string | null {
+    return this.info ? this.info.sourceId || this.info.uid : null;
+  }
+
   async connect(): Promise<void> {
     this.setState('connecting');
     const found = await resolveStreams({
