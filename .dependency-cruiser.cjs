@@ -19,6 +19,25 @@ module.exports = {
       from: { path: '^renderer/src/', pathNot: '^renderer/src/(main\\.tsx|stores/link\\.ts)$' },
       to: { path: '^renderer/src/stores/link\\.ts$' },
     },
+    {
+      name: 'contract-and-shared-stay-pure',
+      severity: 'error',
+      comment:
+        'preload/api/ and preload/shared/ go into every bundle, the sandboxed page and its worker included: ' +
+        'no Node built-ins, no Electron, no zod (its schemas compile with eval, which the CSP forbids), ' +
+        'and nothing from main/ or renderer/.',
+      from: { path: '^preload/(api|shared)/' },
+      to: {
+        dependencyTypesNot: ['type-only'],
+        path: '^(node_modules/(electron|zod)/|main/|renderer/)',
+      },
+    },
+    {
+      name: 'contract-and-shared-no-node-builtins',
+      severity: 'error',
+      from: { path: '^preload/(api|shared)/' },
+      to: { dependencyTypes: ['core'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
