@@ -27,15 +27,18 @@ export function axisAngleQuat(axis: Vec3, angle: number): [number, number, numbe
   return [axis[0] * s + 0, axis[1] * s + 0, axis[2] * s + 0, Math.cos(angle / 2)];
 }
 
-/** Rotates v by the unit quaternion q: v + 2w(u × v) + 2u × (u × v), u = (x, y, z). */
-export function rotateVector(q: Quat, v: Vec3): [number, number, number] {
+/**
+ * Rotates v by the unit quaternion q: v + 2w(u × v) + 2u × (u × v), u = (x, y, z). Writes into `out`
+ * when given (a simulator's per-marker loop then allocates nothing); `out` may be `v` itself.
+ */
+export function rotateVector(q: Quat, v: Vec3, out: [number, number, number] = [0, 0, 0]): [number, number, number] {
   const [qx, qy, qz, qw] = q;
-  const cx = qy * v[2] - qz * v[1];
-  const cy = qz * v[0] - qx * v[2];
-  const cz = qx * v[1] - qy * v[0];
-  return [
-    v[0] + 2 * (qw * cx + qy * cz - qz * cy),
-    v[1] + 2 * (qw * cy + qz * cx - qx * cz),
-    v[2] + 2 * (qw * cz + qx * cy - qy * cx),
-  ];
+  const [vx, vy, vz] = v;
+  const cx = qy * vz - qz * vy;
+  const cy = qz * vx - qx * vz;
+  const cz = qx * vy - qy * vx;
+  out[0] = vx + 2 * (qw * cx + qy * cz - qz * cy);
+  out[1] = vy + 2 * (qw * cy + qz * cx - qx * cz);
+  out[2] = vz + 2 * (qw * cz + qx * cy - qy * cx);
+  return out;
 }

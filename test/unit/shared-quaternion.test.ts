@@ -16,6 +16,14 @@ test('a quarter turn about each axis moves the next axis onto the one after (rig
   close(rotateVector(axisAngleQuat([0, 1, 0], Math.PI / 2), [0, 0, 1]), [1, 0, 0]);
 });
 
+test('rotating in place: the result may overwrite the vector it was computed from', () => {
+  const q = axisAngleQuat([0.6, 0, 0.8], 1.1);
+  const v: [number, number, number] = [0.3, -1.2, 0.7];
+  const expected = rotateVector(q, v);
+  assert.equal(rotateVector(q, v, v), v);
+  assert.deepEqual(v, expected);
+});
+
 test('idle axes are +0 whatever the sign of the turn (they go on the wire as plain zeros)', () => {
   for (const angle of [-2, -0.5, 0.5, 3]) {
     const q = axisAngleQuat([0, 1, 0], angle);
