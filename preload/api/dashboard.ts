@@ -5,7 +5,13 @@
 import { deviceKindInfo } from '../device-kinds';
 import type { DeviceHealth, DeviceKindName } from './devices';
 
-export { deviceKindInfo, deviceKinds, setDeviceKinds, type DeviceKindInfo, type KindAddressForm } from '../device-kinds';
+export {
+  deviceKindInfo,
+  deviceKinds,
+  setDeviceKinds,
+  type DeviceKindInfo,
+  type KindAddressForm,
+} from '../device-kinds';
 
 /** A device that answered discovery and is not in the device list yet ("found, not added"). */
 export interface FoundDevice {
