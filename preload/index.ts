@@ -1,5 +1,5 @@
 /**
- * The sandboxed preload: exposes the link contract (SightlineApi, preload/api.ts) to the page as
+ * The sandboxed preload: exposes the link contract (SightlineApi, preload/api/) to the page as
  * window.sightline over Electron IPC. Nothing Electron-specific crosses the bridge: listeners receive
  * only the payload (never the IpcRendererEvent, whose `sender` is ipcRenderer itself), and the page
  * can reach only the channels named here.
@@ -48,7 +48,7 @@ const api: SightlineApi = {
     if (!checked.ok) return Promise.resolve({ ok: false, error: checked.error });
     return ipcRenderer.invoke(IpcChannels.rpc, checked.method, checked.params) as Promise<RpcResponse<typeof method>>;
   },
-  // Video access units share the page's binary listener, told apart by their magic (api.ts).
+  // Video access units share the page's binary listener, told apart by their magic (api/video.ts).
   onBatch: (listener) => {
     const offBatches = subscribe(IpcChannels.batch, toArrayBuffer, listener);
     const offVideo = subscribe(IpcChannels.video, toArrayBuffer, listener);

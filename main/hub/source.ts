@@ -101,7 +101,7 @@ export interface PosesSample extends SampleBase {
   bodies: BodyPose[];
   /** Marker positions, xyz interleaved (metres). */
   markers?: Float32Array;
-  /** Per marker, MarkerFlags bits (preload/api.ts: labeled or not, occluded…), when the source knows. */
+  /** Per marker, MarkerFlags bits (preload/api/batch.ts: labeled or not, occluded…), when the source knows. */
   markerFlags?: Uint16Array;
   /**
    * Skeleton segments, apart from `bodies` (which stays the rigid bodies: the CLI and the recorder

@@ -36,6 +36,9 @@ import {
   type VrpnBody,
 } from './codec';
 import { VrpnEndpoint, wallClock, type EndpointIo, type NamedMessage } from './endpoint';
+import { axisAngleQuat } from '../../../preload/shared/quaternion';
+
+const Z_AXIS = [0, 0, 1] as const;
 
 export interface SimTracker {
   name: string;
@@ -564,6 +567,6 @@ export function trackerPath(tracker: number, sensor: number, atS: number): { pos
   const yaw = angle + Math.PI / 2;
   return {
     position: [radius * Math.cos(angle), radius * Math.sin(angle), 1.2 + 0.15 * Math.sin(2 * w * atS + phase)],
-    quaternion: [0, 0, Math.sin(yaw / 2), Math.cos(yaw / 2)],
+    quaternion: axisAngleQuat(Z_AXIS, yaw),
   };
 }

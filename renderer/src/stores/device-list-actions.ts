@@ -4,7 +4,7 @@
  */
 import type { RpcResponse } from '../../../preload/api';
 import { addNotice } from './app-store';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 
 export interface DeviceFormValues {
   /** A kind main can add (DeviceKindInfo.addable); '' until the kinds arrived. */
