@@ -1,51 +1,40 @@
 /**
- * Finds devices on the network for the device list's "found, not added" rows: NatNet broadcast
- * discovery (natnet.md §2.1), Pupil Companion mDNS (pupil.md §5) and Teleport UDP discovery
- * (teleport-enet.md §A2), all at once, now and then or when the operator asks.
+ * Finds devices on the network for the device list's "found, not added" rows: every kind that has a
+ * discovery (its descriptor's, main/protocols/<kind>/index.ts: NatNet broadcast, Companion mDNS,
+ * Teleport UDP discovery…), all at once, now and then or when the operator asks.
  *
  * In tests and demo mode every target is a loopback address and mDNS is bound to 127.0.0.1
  * (loopbackTargets): nothing leaves the machine.
  */
 import { EventEmitter } from 'node:events';
-import type { FoundDevice } from '../../preload/api';
 import { errorMessage } from '../hub/hub';
-import { discoverMotive } from '../protocols/natnet/discovery';
-import { discoverPhones } from '../protocols/pupil/discovery';
-import { teleportClientIds, type KnownServer, type TeleportClientIds } from '../protocols/teleport/client-ids';
-import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from '../protocols/teleport/discovery';
+import type { Endpoint, FoundEntry, KindDiscovery, LabInterfaceAddress, ScanContext } from '../protocols/descriptor';
+import { kinds } from '../protocols/registry';
 
-export interface Endpoint {
-  address: string;
-  port: number;
+export type { Endpoint, FoundEntry };
+
+/** Per kind, where its discovery looks (the kind's own description: endpoints, an mDNS interface…). */
+export type DiscoveryTargets = Record<string, unknown>;
+
+/**
+ * On the lab network: each kind's usual targets (broadcast on its standard port, mDNS on every
+ * interface), or, when the operator chose a lab interface, through that interface only.
+ */
+export function lanTargets(iface: LabInterfaceAddress | null = null): DiscoveryTargets {
+  return Object.fromEntries(
+    kinds().all.flatMap((d) => {
+      const discovery: KindDiscovery | undefined = d.discovery;
+      if (!discovery) return [];
+      return [[d.kind, iface && discovery.through ? discovery.through(discovery.lan, iface) : discovery.lan]];
+    }),
+  );
 }
-
-export interface DiscoveryTargets {
-  /** Where to send NAT_DISCOVERY: a broadcast address or single hosts, each with Motive's command port. */
-  natnet: Endpoint[];
-  teleport: Endpoint[];
-  /** mDNS: the interface address to browse on (127.0.0.1 in tests and demo), '' for the system's choice, null for none. */
-  mdnsInterface: string | null;
-}
-
-/** On the lab network: broadcast on the standard ports, mDNS on every interface. */
-export const LAN_TARGETS: DiscoveryTargets = {
-  natnet: [{ address: '255.255.255.255', port: 1510 }],
-  teleport: [{ address: '255.255.255.255', port: DEFAULT_DISCOVERY_PORT }],
-  mdnsInterface: '',
-};
 
 /** Tests and demo mode: loopback only, on the standard ports plus any given (simulators on OS-picked ports). */
-export function loopbackTargets(extra: Partial<Pick<DiscoveryTargets, 'natnet' | 'teleport'>> = {}): DiscoveryTargets {
-  return {
-    natnet: [{ address: '127.0.0.1', port: 1510 }, ...(extra.natnet ?? [])],
-    teleport: [{ address: '127.0.0.1', port: DEFAULT_DISCOVERY_PORT }, ...(extra.teleport ?? [])],
-    mdnsInterface: '127.0.0.1',
-  };
-}
-
-export interface FoundEntry extends FoundDevice {
-  /** The phone's id (Pupil), to recognise a phone already added under another address. */
-  deviceId?: string;
+export function loopbackTargets(extra: Partial<Record<string, Endpoint[]>> = {}): DiscoveryTargets {
+  return Object.fromEntries(
+    kinds().all.flatMap((d) => (d.discovery ? [[d.kind, d.discovery.loopback(extra[d.kind] ?? [])]] : [])),
+  );
 }
 
 export interface DiscoveryServiceOptions {
@@ -55,13 +44,6 @@ export interface DiscoveryServiceOptions {
   intervalMs?: number;
   /** Scan failures (a socket refused), for the operator. */
   onProblem?: (message: string) => void;
-  /** The Teleport client ids per server; default the process's one book, shared with the clients. */
-  teleportIds?: TeleportClientIds;
-}
-
-/** A broadcast target reaches every server at once, so it can only carry id 0 ("a new client"). */
-function isBroadcast(address: string): boolean {
-  return address === '255.255.255.255' || address.endsWith('.255');
 }
 
 export interface DiscoveryEvents {
@@ -75,10 +57,9 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private readonly listenMs: number;
-  private iface: { address: string; broadcast: string } | null = null;
 
   constructor(
-    private readonly targets: DiscoveryTargets,
+    private targets: DiscoveryTargets,
     private readonly options: DiscoveryServiceOptions = {},
   ) {
     super();
@@ -86,18 +67,11 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   }
 
   /**
-   * Looks on one interface's network (the preferences): broadcasts go to its subnet's broadcast
-   * address and mDNS binds to it; null goes back to every interface. Loopback targets (tests, demo)
-   * are left as they are.
+   * Where the next scans look: the preferences' lab interface changed (lanTargets(iface)). Demo and
+   * tests keep their loopback targets: the caller only replaces lan targets.
    */
-  setInterface(iface: { address: string; broadcast: string } | null): void {
-    this.iface = iface;
-  }
-
-  private effective(list: Endpoint[]): Endpoint[] {
-    const iface = this.iface;
-    if (!iface) return list;
-    return list.map((t) => (t.address === '255.255.255.255' ? { ...t, address: iface.broadcast } : t));
+  setTargets(targets: DiscoveryTargets): void {
+    this.targets = targets;
   }
 
   /** Scans now and then every intervalMs. */
@@ -121,11 +95,13 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
 
   /**
    * Runs a scan (or joins the one running) and resolves with what it found. `wide` (the operator's
-   * Find devices) also broadcasts with id 0 where servers are already known, to find new ones.
+   * Find devices) also asks the way that finds new devices where a kind otherwise asks only the
+   * ones it knows (Teleport: a broadcast with client id 0).
    */
   scan(options: { wide?: boolean } = {}): Promise<FoundEntry[]> {
     if (this.closed) return Promise.resolve(this.found());
-    this.running ??= this.scanAll(options.wide ?? false).finally(() => {
+    const context: ScanContext = { wide: options.wide ?? false };
+    this.running ??= this.scanAll(context).finally(() => {
       this.running = null;
       if (!this.closed) this.emit('change');
     });
@@ -133,90 +109,21 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     return this.running;
   }
 
-  private async scanAll(wide: boolean): Promise<FoundEntry[]> {
+  private async scanAll(context: ScanContext): Promise<FoundEntry[]> {
     const listenMs = this.listenMs;
-    const tasks: Promise<FoundEntry[]>[] = [
-      ...this.effective(this.targets.natnet).map((t) =>
-        this.guard(`Motive discovery on ${t.address}:${t.port}`, async () =>
-          (await discoverMotive({ broadcastAddress: t.address, port: t.port, timeoutMs: listenMs })).map(
-            (s): FoundEntry => ({
-              kind: 'natnet',
-              name: s.name || 'Motive',
-              address: `${s.address}:${s.commandPort}`,
-              detail: `${s.name || 'Motive'} ${s.appVersion}, NatNet ${s.natnetVersion}`,
-            }),
-          ),
-        ),
-      ),
-      ...this.effective(this.targets.teleport).map((t) =>
-        this.guard(`Teleport discovery on ${t.address}:${t.port}`, () => this.scanTeleport(t, wide)),
-      ),
-    ];
-    const mdns = this.targets.mdnsInterface === '' && this.iface ? this.iface.address : this.targets.mdnsInterface;
-    if (mdns !== null) {
-      tasks.push(
-        this.guard('Pupil Companion mDNS discovery', async () =>
-          (await discoverPhones(listenMs, mdns ? { interfaceAddress: mdns } : {})).map((p): FoundEntry => ({
-            kind: 'pupil',
-            name: p.phoneName || 'Pupil Companion',
-            address: `${p.address}:${p.port}`,
-            detail: `Companion phone ${p.deviceId}`,
-            deviceId: p.deviceId,
-          })),
-        ),
-      );
+    const tasks: Promise<FoundEntry[]>[] = [];
+    for (const descriptor of kinds().all) {
+      const discovery = descriptor.discovery;
+      if (!discovery || !(descriptor.kind in this.targets)) continue;
+      for (const task of discovery.scan(this.targets[descriptor.kind], listenMs, context)) {
+        tasks.push(this.guard(task.what, () => task.run()));
+      }
     }
     const results = (await Promise.all(tasks)).flat();
     // One row per endpoint, even when two targets reach the same device.
     const unique = new Map(results.map((e) => [`${e.kind}|${e.address}`, e]));
     if (!this.closed) this.entries = [...unique.values()];
     return this.found();
-  }
-
-  /**
-   * Every request carries the id this server gave us before (0 only for a server never seen), so a
-   * scan every 15 s does not make a real server mint a new client each time. Behind a broadcast
-   * target the known servers are asked one by one with their ids; the broadcast itself (id 0) goes
-   * out only while none is known there, or on the operator's request. Servers a client holds a live
-   * session with are listed from the book and not asked at all.
-   */
-  private async scanTeleport(t: Endpoint, wide: boolean): Promise<FoundEntry[]> {
-    const ids = this.options.teleportIds ?? teleportClientIds;
-    const listenMs = this.listenMs;
-    const entry = (s: { address: string; servicePort: number }, detail: string): FoundEntry => ({
-      kind: 'teleport',
-      name: 'Teleport server',
-      // The client connects by discovery: the form takes the discovery port, not the ENet one.
-      address: `${s.address}:${t.port}`,
-      detail: `ENet service port ${s.servicePort}, ${detail}`,
-    });
-    const ask = async (host: string, clientId: bigint): Promise<FoundEntry[]> =>
-      (await discoverTeleport({ host, port: t.port, clientId, timeoutMs: listenMs })).map((s) => {
-        const kept = ids.remember({
-          address: s.address,
-          discoveryPort: t.port,
-          clientId: s.clientId,
-          servicePort: s.servicePort,
-        });
-        if (host !== s.address) ids.remember({ ...kept, address: host });
-        return entry(s, `answered in ${s.replyMs.toFixed(0)} ms`);
-      });
-    const asks: Promise<FoundEntry[]>[] = [];
-    const held: FoundEntry[] = [];
-    const visit = (s: KnownServer) => {
-      if (ids.isHeld(s.address, t.port)) held.push(entry(s, 'connected'));
-      else asks.push(ask(s.address, s.clientId));
-    };
-    if (isBroadcast(t.address)) {
-      const known = ids.knownOn(t.port);
-      for (const s of known) visit(s);
-      if (wide || known.length === 0) asks.push(ask(t.address, 0n));
-    } else {
-      const known = ids.knownOn(t.port).find((k) => k.address === t.address);
-      if (known) visit(known);
-      else asks.push(ask(t.address, 0n));
-    }
-    return [...held, ...(await Promise.all(asks)).flat()];
   }
 
   private async guard(what: string, run: () => Promise<FoundEntry[]>): Promise<FoundEntry[]> {

@@ -21,7 +21,7 @@ import type { Sample } from '../hub/source';
 import { hostTimeNs } from '../time/host-clock';
 import { describeWriteError, openAppendFile, QueuedByteSink, type AppendTarget, type ByteSink } from './byte-sink';
 import { McapChunkWriter } from './mcap-chunk-writer';
-import { RAW_MAPPINGS } from './raw-mapping';
+import { kinds } from '../protocols/registry';
 import { DEFAULT_SCENE_SIZE, mapSample, type MappingContext, type MessageOut } from './sample-mapping';
 import {
   SIGHTLINE_CATALOG,
@@ -279,7 +279,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
         publishNs: toBigNs(sample.deviceTimeNs ?? sample.hostTimeNs),
       };
       mapSample(device, sample, this.out, this.context);
-      RAW_MAPPINGS[device.kind]?.(device, sample, this.out);
+      kinds().get(device.kind)?.recording?.raw(device, sample, this.out);
       entry.samples++;
     } catch (error) {
       // A malformed sample from one device must not end the session for all of them.

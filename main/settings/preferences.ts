@@ -9,15 +9,15 @@ import { networkInterfaces } from 'node:os';
 import { dirname } from 'node:path';
 import type { Preferences, PreferencesState } from '../../preload/api';
 import { setDefaultStalePeriods } from '../hub/stale-clock';
+import { broadcastOf } from '../net/lab-interface';
 import { defaultRecordingFolder, type AppSettings } from './app-settings';
 
-export const DEFAULT_PREFERENCES: Omit<Preferences, 'recordingFolder' | 'theme'> = {
+export const DEFAULT_PREFERENCES: Omit<Preferences, 'recordingFolder' | 'theme' | 'networkInterface'> = {
   units: 'm',
   upAxis: 'y',
   demoAtStart: true,
   staleFramePeriods: 5,
   rateFloorPercent: 90,
-  networkInterface: null,
 };
 
 export interface SettingsKeeper {
@@ -45,6 +45,8 @@ export function preferencesOf(settings: AppSettings): Preferences {
     ...stored,
     recordingFolder: settings.recordingFolder ?? null,
     theme: settings.theme,
+    // The lab interface is the settings' own networkInterface (main/net/lab-interface.ts), not a second copy.
+    networkInterface: settings.networkInterface ?? null,
   };
 }
 
@@ -58,12 +60,6 @@ export function ipv4Interfaces(): { name: string; address: string; broadcast: st
     }
   }
   return out;
-}
-
-export function broadcastOf(address: string, netmask: string): string {
-  const a = address.split('.').map(Number);
-  const m = netmask.split('.').map(Number);
-  return a.map((x, i) => (x & m[i]!) | (~m[i]! & 255)).join('.');
 }
 
 /** Free bytes on the disk the folder is (or would be, once made) on: its nearest existing ancestor's. */
@@ -131,12 +127,13 @@ export class PreferencesService {
     if (next.networkInterface !== null && !ipv4Interfaces().some((i) => i.address === next.networkInterface)) {
       throw new Error(`this computer has no interface with the address ${next.networkInterface}`);
     }
-    const { recordingFolder, theme, ...rest } = next;
+    const { recordingFolder, theme, networkInterface, ...rest } = next;
     const current = this.settings.get();
-    const { recordingFolder: _old, ...without } = current;
+    const { recordingFolder: _old, networkInterface: _oldInterface, ...without } = current;
     this.settings.update({
       ...without,
       ...(recordingFolder !== null ? { recordingFolder } : {}),
+      ...(networkInterface !== null ? { networkInterface } : {}),
       theme,
       preferences: rest,
     });

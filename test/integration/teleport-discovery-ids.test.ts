@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiscoveryService } from '../../main/devices/discovery-service';
-import { TeleportClientIds } from '../../main/protocols/teleport/client-ids';
+import { teleportClientIds } from '../../main/protocols/teleport/client-ids';
 import { TeleportClient } from '../../main/protocols/teleport/client';
 import { TeleportSimulator } from '../../main/protocols/teleport/simulator';
 
@@ -19,17 +19,16 @@ async function startSim() {
   return { sim, ports, requests };
 }
 
-function service(port: number, ids: TeleportClientIds, address = '127.0.0.1') {
-  return new DiscoveryService(
-    { natnet: [], teleport: [{ address, port }], mdnsInterface: null },
-    { listenMs: 250, intervalMs: 0, teleportIds: ids },
-  );
+// The discovery service and the clients share the process's one book; each test's simulator has its own ports.
+const ids = teleportClientIds;
+
+function service(port: number, address = '127.0.0.1') {
+  return new DiscoveryService({ teleport: [{ address, port }] }, { listenMs: 250, intervalMs: 0 });
 }
 
 test('scans and reconnecting clients keep the first id the server gave', async () => {
   const { sim, ports, requests } = await startSim();
-  const ids = new TeleportClientIds();
-  const discovery = service(ports.discoveryPort, ids);
+  const discovery = service(ports.discoveryPort);
   let client: TeleportClient | null = null;
   try {
     for (let i = 0; i < 3; i++) {
@@ -73,11 +72,10 @@ test('scans and reconnecting clients keep the first id the server gave', async (
 
 test('behind a broadcast target, known servers are asked one by one with their ids and nothing is minted', async () => {
   const { sim, ports, requests } = await startSim();
-  const ids = new TeleportClientIds();
   // Whether a loopback broadcast reaches the simulator depends on the host, so the book is seeded by a
   // unicast scan; the broadcast scan after it must then send no request with id 0 at all.
-  const unicast = service(ports.discoveryPort, ids);
-  const broadcast = service(ports.discoveryPort, ids, '127.255.255.255');
+  const unicast = service(ports.discoveryPort);
+  const broadcast = service(ports.discoveryPort, '127.255.255.255');
   try {
     await unicast.scan();
     const id = requests[0]!.clientId;

@@ -11,9 +11,10 @@ import { after, describe, test } from 'node:test';
 import type { Preferences } from '../../preload/api';
 import { validateRpc } from '../../preload/api-schemas';
 import { StaleClock } from '../../main/hub/stale-clock';
-import { broadcastOf, ipv4Interfaces, PreferencesService, preferencesOf } from '../../main/settings/preferences';
+import { broadcastOf } from '../../main/net/lab-interface';
+import { ipv4Interfaces, PreferencesService, preferencesOf } from '../../main/settings/preferences';
 import { SettingsStore } from '../../main/settings/settings-store';
-import { DiscoveryService } from '../../main/devices/discovery-service';
+import { DiscoveryService, lanTargets } from '../../main/devices/discovery-service';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-prefs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,8 +86,9 @@ describe('preferences', () => {
       demoAtStart: false,
       staleFramePeriods: 8,
       rateFloorPercent: 75,
-      networkInterface: lo ? '127.0.0.1' : null,
     });
+    // The lab interface is the settings' one networkInterface (main/net/lab-interface.ts reads it at start).
+    assert.equal(file.networkInterface, lo ? '127.0.0.1' : undefined);
     const again = preferencesOf(new SettingsStore(path).get());
     assert.equal(again.rateFloorPercent, 75);
     assert.equal(again.recordingFolder, folder);
@@ -112,8 +114,8 @@ describe('preferences', () => {
     const picker = new PreferencesService(new SettingsStore(join(dir, 'q.json'), 0), { pickFolder: async () => '/x' });
     assert.equal(picker.state().canPickFolder, true);
     assert.equal(await picker.pickFolder(), '/x');
-    const discovery = new DiscoveryService({ natnet: [], teleport: [], mdnsInterface: null }, { intervalMs: 0 });
-    discovery.setInterface({ address: '127.0.0.1', broadcast: '127.255.255.255' });
+    const discovery = new DiscoveryService({}, { intervalMs: 0 });
+    discovery.setTargets(lanTargets({ address: '127.0.0.1', broadcast: '127.255.255.255' }));
     await discovery.close();
   });
 });

@@ -4,13 +4,13 @@
  * the frame parts the poses do not carry (labeled markers, skeletons, force plates, devices).
  */
 import { fine, micro, packedField, packF32, packI32 } from '../../recording/compact-numbers';
-import type { RawMapping } from '../../recording/raw-mapping';
+import type { RawMapping } from '../descriptor';
 import { objectSchema } from '../../recording/schemas';
 import type { FrameOfData } from './types';
 
 export const NATNET_FRAME_SCHEMA = objectSchema(
   'sightline.natnet.Frame',
-  "Motive's frame stamps and the frame parts outside rigid bodies (protocol notes, natnet.md)",
+  "Motive's frame stamps and the frame parts outside rigid bodies (docs/protocols/natnet.md §5)",
   {
     frame_number: { type: 'integer' },
     timecode: { type: 'integer' },

@@ -2,7 +2,7 @@
  * The client id each Teleport server gave us, kept for the life of the process so that every
  * discovery scan and every reconnect (also by a new client object after Disconnect/Connect or an
  * edit) asks with the same id instead of 0. A request with id 0 makes the server mint a new client
- * each time (protocol notes, teleport-enet.md §A2 "Discovery"), leaving stale clients behind.
+ * each time (docs/protocols/teleport-enet.md §A2 "Discovery"), leaving stale clients behind.
  *
  * Keyed by the server's address and discovery port. A server is "held" while a client has a live
  * session with it: the discovery service then leaves it alone, because a discovery request with a

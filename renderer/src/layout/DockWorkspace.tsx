@@ -15,7 +15,7 @@ import {
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Notices } from '../panels/Notices';
 import { addNotice } from '../stores/app-store';
-import { linkBridge } from '../stores/link';
+import { linkBridge } from '../stores/link-bridge';
 import { isShown, PANELS, togglePanel, useLayoutStore, type PanelName } from '../stores/layout-store';
 import {
   attachDock,

@@ -9,7 +9,8 @@
 import type { GazeSection } from '../../../preload/api';
 import { GAZE_STRIDE } from '../../../preload/api';
 import { useAppStore } from '../stores/app-store';
-import { linkBridge, refreshPoses } from '../stores/link';
+import { linkBridge } from '../stores/link-bridge';
+import { refreshPoses } from '../stores/shared-pose-mirror';
 import { usePlaybackStore } from '../stores/playback-store';
 import { poseStore } from '../stores/pose-store';
 import { setGazeTap } from '../stores/video-gaze';

@@ -1,6 +1,6 @@
 /** The operator's answers to an alert, kept in main so every window (and the lab bar's count) agrees. */
 import { addNotice } from './app-store';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 
 export async function acknowledgeAlert(alertId: number): Promise<void> {
   const r = await linkBridge().call('acknowledgeAlert', { alertId });

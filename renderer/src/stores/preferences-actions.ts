@@ -1,6 +1,6 @@
 /** The Preferences dialog's calls: main keeps and applies the values; the page applies its own part. */
 import type { Preferences, PreferencesState } from '../../../preload/api';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 
 export async function loadPreferences(): Promise<PreferencesState | string> {
   const r = await linkBridge().call('getPreferences', {});
