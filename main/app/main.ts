@@ -108,17 +108,29 @@ function createWindow(): BrowserWindow {
   win.on('leave-full-screen', remember);
   win.on('close', remember);
 
+  linkWindow(win, { main: true });
+  void win.loadURL(START_URL);
+  return win;
+}
+
+/**
+ * Attaches a window's page to the Hub through the IPC router: each window has its own transport and
+ * RendererLink. Only the main window stores the layout and is the target of the menu's commands; a
+ * panel window shows one panel on the same data.
+ */
+function linkWindow(win: BrowserWindow, role: { main: boolean }): void {
   const contents = win.webContents;
   const transport = ipc!.attach(contents);
   const windowLink = new RendererLink(hub!, transport, {
     // A smoke test proves the default window (scene video shown), whatever layout was saved.
-    ...(SMOKE ? {} : { layouts: settings }),
+    ...(SMOKE || !role.main ? {} : { layouts: settings }),
     ...(dashboard ? { dashboard: dashboard.dashboard } : {}),
     ...(recordingSession ? { session: recordingSession } : {}),
     ...(playback ? { playback } : {}),
     ...(preferences ? { preferences } : {}),
+    openPanelWindow,
   });
-  link = windowLink;
+  if (role.main) link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
   contents.on('did-finish-load', () => windowLink.replay());
   win.on('closed', () => {
@@ -127,8 +139,28 @@ function createWindow(): BrowserWindow {
     if (link === windowLink) link = null;
     if (mainWindow === win) mainWindow = null;
   });
-  void win.loadURL(START_URL);
-  return win;
+}
+
+const panelWindows = new Map<string, BrowserWindow>();
+
+/** A popped-out panel in a window of its own (the page at ?panel=<id>); one window per panel. */
+function openPanelWindow(panel: string): boolean {
+  const open = panelWindows.get(panel);
+  if (open && !open.isDestroyed()) {
+    open.focus();
+    return true;
+  }
+  const win = new BrowserWindow({ ...mainWindowOptions(PRELOAD, WINDOW_ICON), width: 720, height: 540 });
+  win.once('ready-to-show', () => win.show());
+  panelWindows.set(panel, win);
+  win.on('closed', () => {
+    if (panelWindows.get(panel) === win) panelWindows.delete(panel);
+  });
+  linkWindow(win, { main: false });
+  const url = new URL(START_URL);
+  url.searchParams.set('panel', panel);
+  void win.loadURL(url.toString());
+  return true;
 }
 
 const menuActions: MenuActions = {
