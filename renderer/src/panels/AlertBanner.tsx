@@ -36,7 +36,7 @@ export function AlertBanner() {
               <button
                 type="button"
                 onClick={() => void acceptRate(a.deviceId)}
-                aria-label={`Accept the current rate as normal: ${a.message}`}
+                aria-label={`Accept rate: take the current rate as normal (${a.message})`}
                 data-testid={`accept-rate-${a.deviceId}`}
               >
                 Accept rate
