@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { McapIndexedReader, McapStreamReader } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
+import { compressionReady, DECOMPRESS_HANDLERS } from './compression';
 
 export interface ScannedChannel {
   id: number;
@@ -69,7 +70,8 @@ export class RecordingReader {
       throw new Error(`cannot open ${this.path}: ${(error as Error).message}`);
     });
     this.fileBytes = info.size;
-    const reader = new McapStreamReader({ validateCrcs: true });
+    await compressionReady();
+    const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers: DECOMPRESS_HANDLERS });
     const stream = createReadStream(this.path, { highWaterMark: this.readBytes });
     try {
       for await (const piece of stream as AsyncIterable<Buffer>) {
@@ -202,7 +204,9 @@ export class IndexedRecording {
     }
     try {
       const size = BigInt((await handle.stat()).size);
+      await compressionReady();
       const reader = await McapIndexedReader.Initialize({
+        decompressHandlers: DECOMPRESS_HANDLERS,
         readable: {
           size: async () => size,
           read: async (offset: bigint, length: bigint) => {
