@@ -8,6 +8,8 @@ import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { McapIndexedReader, McapStreamReader } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 import { compressionReady, DECOMPRESS_HANDLERS } from './compression';
 
 export interface ScannedChannel {
@@ -172,8 +174,47 @@ function describeChannel(channel: McapTypes.Channel, schemas: Map<number, McapTy
 
 const decoder = new TextDecoder();
 
-/** A JSON message's object, or undefined if it is not JSON. */
-export function decodeJsonMessage(message: ScannedMessage): Record<string, unknown> | undefined {
+/** Protobuf types built from the descriptor each schema stores in the file, by schema data. */
+const protoTypes = new WeakMap<Uint8Array, protobuf.Type | null>();
+
+function protoTypeOf(channel: ScannedChannel): protobuf.Type | null {
+  const known = protoTypes.get(channel.schemaData);
+  if (known !== undefined) return known;
+  let type: protobuf.Type | null;
+  try {
+    const set = (descriptor as unknown as DescriptorSetCodec).FileDescriptorSet.decode(channel.schemaData);
+    const root = (protobuf.Root as unknown as DescriptorRoot).fromDescriptor(set, { keepCase: true });
+    type = root.lookupType(channel.schemaName);
+  } catch {
+    type = null;
+  }
+  protoTypes.set(channel.schemaData, type);
+  return type;
+}
+
+interface DescriptorRoot {
+  fromDescriptor(set: protobuf.Message, options: { keepCase: boolean }): protobuf.Root;
+}
+
+interface DescriptorSetCodec {
+  FileDescriptorSet: { decode(bytes: Uint8Array): protobuf.Message };
+}
+
+/**
+ * A message as a plain object with its schema's field names, decoded with the schema stored in
+ * the file: JSON, or protobuf (64-bit integers as numbers, bytes as Uint8Array, absent optional
+ * fields left out). Undefined when it cannot be decoded.
+ */
+export function decodeMessage(message: ScannedMessage): Record<string, unknown> | undefined {
+  if (message.channel.messageEncoding === 'protobuf') {
+    const type = protoTypeOf(message.channel);
+    if (!type) return undefined;
+    try {
+      return type.toObject(type.decode(message.data), { longs: Number, defaults: true, arrays: true });
+    } catch {
+      return undefined;
+    }
+  }
   if (message.channel.messageEncoding !== 'json') return undefined;
   try {
     const value: unknown = JSON.parse(decoder.decode(message.data));
@@ -182,6 +223,9 @@ export function decodeJsonMessage(message: ScannedMessage): Record<string, unkno
     return undefined;
   }
 }
+
+/** Older name of decodeMessage (JSON only then). */
+export const decodeJsonMessage = decodeMessage;
 
 /**
  * A finished recording read through its index (chunk indexes, summary): reading from a time on
