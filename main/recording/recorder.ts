@@ -725,8 +725,10 @@ function handOffBytes(sample: Sample): number {
     case 'video':
       return 128 + sample.data.byteLength;
     case 'poses': {
+      // Checked loosely: a malformed sample still reaches the worker, which counts it as a recorder loss.
       const raw = sample.raw as { labeledMarkers?: unknown[] } | undefined;
-      return 128 + sample.bodies.length * 80 + (sample.markers?.length ?? 0) * 4 + (raw?.labeledMarkers?.length ?? 0) * 64;
+      const bodies = (sample.bodies as unknown[] | null | undefined)?.length ?? 0;
+      return 128 + bodies * 80 + (sample.markers?.length ?? 0) * 4 + (raw?.labeledMarkers?.length ?? 0) * 64;
     }
     default:
       return 256;
