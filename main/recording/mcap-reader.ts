@@ -40,6 +40,14 @@ export interface ScanResult {
   channels: ScannedChannel[];
   metadata: Record<string, Record<string, string>>;
   library: string;
+  /** Chunks by compression ('none' for uncompressed): count, bytes in the file, bytes once decompressed. */
+  chunks: Record<string, ChunkTally>;
+}
+
+export interface ChunkTally {
+  chunks: number;
+  bytes: number;
+  uncompressedBytes: number;
 }
 
 export interface ScanOptions {
@@ -57,6 +65,7 @@ export class RecordingReader {
   readonly channels = new Map<number, ScannedChannel>();
   readonly metadata: Record<string, Record<string, string>> = {};
   library = '';
+  readonly chunks: Record<string, ChunkTally> = {};
   complete = false;
   problem: string | undefined;
   fileBytes = 0;
@@ -73,7 +82,11 @@ export class RecordingReader {
     });
     this.fileBytes = info.size;
     await compressionReady();
-    const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers: DECOMPRESS_HANDLERS });
+    const reader = new McapStreamReader({
+      validateCrcs: true,
+      decompressHandlers: DECOMPRESS_HANDLERS,
+      includeChunks: true,
+    });
     const stream = createReadStream(this.path, { highWaterMark: this.readBytes });
     try {
       for await (const piece of stream as AsyncIterable<Buffer>) {
@@ -126,6 +139,13 @@ export class RecordingReader {
       case 'Footer':
         this.complete = true;
         return undefined;
+      case 'Chunk': {
+        const tally = (this.chunks[record.compression || 'none'] ??= { chunks: 0, bytes: 0, uncompressedBytes: 0 });
+        tally.chunks++;
+        tally.bytes += record.records.byteLength;
+        tally.uncompressedBytes += Number(record.uncompressedSize);
+        return undefined;
+      }
       case 'Message': {
         const channel = this.channels.get(record.channelId);
         if (!channel) return undefined;
@@ -156,6 +176,7 @@ export async function scanRecording(path: string, options: ScanOptions = {}): Pr
     channels: [...reader.channels.values()],
     metadata: reader.metadata,
     library: reader.library,
+    chunks: reader.chunks,
   };
 }
 

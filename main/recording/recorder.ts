@@ -2,8 +2,7 @@
  * The local recorder: one session folder (MCAP + session.json), fed by the Hub's sample fan-out.
  *
  * This is the half that lives on the thread that owns the sockets, and it is kept cheap: per
- * sample it counts (frame-number gaps), appends the sample to a batch and, every few ms, hands the
- * batch to the recorder's worker thread (recorder-worker.ts), which maps, encodes, compresses and
+ * sample it appends the sample to a batch and, every few ms, hands the batch to the recorder's worker thread (recorder-worker.ts), which maps, encodes, compresses and
  * writes. The hand-off queue is bounded in bytes: when the worker or the disk cannot keep up,
  * samples are dropped and counted (hand-off overflows) instead of growing without limit. The
  * worker closes a chunk every `flushIntervalMs` (≤ 1 s: what was flushed survives a kill -9).
@@ -132,7 +131,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   readonly name: string;
   private readonly devices = new Map<string, SessionDevice & { losses: LossCounters }>();
   private readonly known = new Set<string>();
-  private readonly lastFrame = new Map<string, number>();
+  private readonly droppedBase = new Map<string, number>();
   private readonly lastStatus = new Map<string, string>();
   private readonly lastClockAt = new Map<string, number>();
   private readonly kernelBase = new Map<string, number>();
@@ -377,13 +376,6 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private onSample(device: DeviceRef, sample: Sample): void {
     if (!this.accepting() || (this.filter && !this.filter.has(device.id))) return;
     const entry = this.deviceEntry(device);
-    if (sample.kind === 'poses' && sample.frameNumber !== undefined) {
-      const last = this.lastFrame.get(device.id);
-      const step = last === undefined ? 1 : sample.frameNumber - last;
-      // A step back or a huge jump is a restart of the device's counter, not a loss.
-      if (step > 1 && step < 1e6) entry.losses.frameGaps += step - 1;
-      this.lastFrame.set(device.id, sample.frameNumber);
-    }
     const bytes = handOffBytes(sample);
     if (this.sentBytes + this.batchBytes - this.doneBytes + bytes > this.maxPendingBytes) {
       // The worker or the disk cannot keep up: losing samples (counted) beats growing without bound.
@@ -496,6 +488,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   /** Once a second: kernel drops on each device's sockets, free disk space and the write rate. */
   private async watch(): Promise<void> {
     if (!this.accepting()) return;
+    this.onDevices(this.hub.snapshots());
     for (const [id, entry] of this.devices) {
       const drops = await kernelDropsOf(id);
       if (drops === null) {
@@ -545,6 +538,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       if (this.filter && !this.filter.has(d.id)) continue;
       const entry = this.deviceEntry(d);
       if (d.peer) entry.peer = d.peer;
+      // Frame-number gaps as the device's client counts them (it knows restarts, reordering and
+      // Motive's edit mode); those from before the recording are not this session's.
+      if (!this.droppedBase.has(d.id)) this.droppedBase.set(d.id, d.health.dropped);
+      entry.losses.frameGaps = Math.max(0, d.health.dropped - this.droppedBase.get(d.id)!);
       const status = {
         kind: d.kind,
         label: d.label,
