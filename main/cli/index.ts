@@ -47,6 +47,7 @@ export const USAGE = `usage: sightline <command> <device> [options]
       (also a truncated one)
   record --out DIR [--device ID ...] [--duration S] [--demo] [--config FILE] [--name NAME]
          [--operator NAME] [--no-remote] [--flush-ms 250] [--compression zstd|lz4|none]
+         [--expect-rate 2 (MB/s: starting refuses when less than a minute of it fits)]
       record every device (or the given ones) to DIR/NAME/recording.mcap + session.json until
       stopped or S seconds; starts device-side recording too unless --no-remote; counts on stderr
   play FILE.mcap [--speed 1] [--from S]

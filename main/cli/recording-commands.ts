@@ -37,6 +37,7 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
       'no-remote': { type: 'boolean', default: false },
       'flush-ms': { type: 'string' },
       compression: { type: 'string' },
+      'expect-rate': { type: 'string' },
       'demo-bodies': { type: 'string' },
       'demo-rate': { type: 'string' },
     },
@@ -45,6 +46,7 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   if (!values.out) throw new UsageError('record needs --out DIR (the session folder is made inside it)');
   const durationS = parseNumber(values.duration, 'duration', 0.1, 7 * 24 * 3600);
   const flushMs = parseNumber(values['flush-ms'], 'flush-ms', 20, 1000);
+  const expectRate = parseNumber(values['expect-rate'], 'expect-rate', 0.001, 1000);
   const compression = values.compression ?? DEFAULT_COMPRESSION;
   if (!isCompression(compression)) {
     throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')} (got "${compression}")`);
@@ -72,6 +74,7 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
     outDir: values.out,
     flushIntervalMs: flushMs,
     compression,
+    ...(expectRate === undefined ? {} : { expectedBytesPerSecond: expectRate * 1e6 }),
     appVersion: packageVersion(),
   });
   const told = new Set<string>();

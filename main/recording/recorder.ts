@@ -141,7 +141,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly maxPendingBytes: number;
   private readonly compression: Compression;
   private readonly summary: SessionSummary;
-  private readonly monitor: ReturnType<typeof setInterval>;
+  private monitor: ReturnType<typeof setInterval> | undefined;
   private link!: CoreLink;
   private batch: { id: string; sample: Sample }[] = [];
   private batchTransfer: ArrayBuffer[] = [];
@@ -204,8 +204,6 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       lost: 0,
       losses: zeroLosses(),
     };
-    this.monitor = setInterval(() => void this.watch(), 1000);
-    this.monitor.unref();
   }
 
   private async open(options: RecorderOptions): Promise<void> {
@@ -293,6 +291,8 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       hub.off('devices', onDevices);
       hub.off('catalog', onCatalog);
     };
+    this.monitor = setInterval(() => void this.watch(), 1000);
+    this.monitor.unref();
     void this.watch();
   }
 
