@@ -179,6 +179,7 @@ async function start(): Promise<void> {
   playback = new PlaybackController(hub);
   recordingSession = new SessionController(hub, {
     outDir: process.env.SIGHTLINE_RECORDINGS || recording.folder,
+    compression: settings.get().recordingCompression,
     appVersion: app.getVersion(),
   });
   const args = parseCommonArgs(process.argv.slice(1));
