@@ -41,7 +41,9 @@ export function protoSchema(name: string, files: Record<string, string>): ProtoS
     // protobufjs writes one descriptor file per package: the file names given here only document.
     for (const text of Object.values(files)) protobuf.parse(text, root, { keepCase: true });
     root.resolveAll();
-    const set = (root as unknown as { toDescriptor(syntax: string): { file: DescriptorFile[] } }).toDescriptor('proto3');
+    const set = (root as unknown as { toDescriptor(syntax: string): { file: DescriptorFile[] } }).toDescriptor(
+      'proto3',
+    );
     qualify(set.file);
     const data = (descriptor as unknown as DescriptorCodec).FileDescriptorSet.encode(set).finish();
     built = { data, type: root.lookupType(name) };
@@ -99,7 +101,10 @@ export const FOXGLOVE_FRAME_TRANSFORMS_PROTO = protoSchema(
   foxgloveFiles('FrameTransforms', 'FrameTransform', 'Vector3', 'Quaternion'),
 );
 
-export const FOXGLOVE_COMPRESSED_VIDEO_PROTO = protoSchema('foxglove.CompressedVideo', foxgloveFiles('CompressedVideo'));
+export const FOXGLOVE_COMPRESSED_VIDEO_PROTO = protoSchema(
+  'foxglove.CompressedVideo',
+  foxgloveFiles('CompressedVideo'),
+);
 
 export const SIGHTLINE_POSES_PROTO = protoSchema('sightline.Poses', {
   'sightline/Poses.proto': `syntax = "proto3";

@@ -199,8 +199,7 @@ export class RecordingCore {
     const channelId = this.channelFor(topic, schema);
     const sequence = (this.sequences.get(channelId) ?? 0) + 1;
     this.sequences.set(channelId, sequence);
-    const data =
-      schema.encoding === 'protobuf' ? schema.encode(message) : encoder.encode(JSON.stringify(message));
+    const data = schema.encoding === 'protobuf' ? schema.encode(message) : encoder.encode(JSON.stringify(message));
     this.writer.addMessage({
       channelId,
       sequence,

@@ -101,7 +101,17 @@ async function startSimulators(children: ChildProcess[], lab: boolean): Promise<
     return JSON.parse(lines[0]!) as Record<string, unknown>;
   };
   const [bodies, rate, trackers, trackerRate] = lab ? [30, 360, 2, 120] : [100, 1000, 10, 1000];
-  const motive = await start(['natnet', '--port', '0', '--data-port', '0', '--bodies', `${bodies}`, '--rate', `${rate}`]);
+  const motive = await start([
+    'natnet',
+    '--port',
+    '0',
+    '--data-port',
+    '0',
+    '--bodies',
+    `${bodies}`,
+    '--rate',
+    `${rate}`,
+  ]);
   const pupil = await start(['pupil', '--port', '0', '--rtsp-port', '0', '--time-echo-port', '0']);
   const vrpn = await start([
     'vrpn',
@@ -246,12 +256,10 @@ export async function benchRecorderWorker(seconds = 3): Promise<WorkerBenchResul
   });
   const batch = Array.from({ length: 100 }, (_, i) => ({ id: 'motive', sample: frame(i) }));
   const t0 = performance.now();
-  let frames = 0;
   let inBytes = 0;
   while (performance.now() - t0 < seconds * 1000) {
     await core.handle({ t: 'batch', items: batch, bytes: 0 });
     core.flush();
-    frames += batch.length;
     inBytes += batch.length * (30 * 8 * 8 + 300 * 4);
   }
   const s = (performance.now() - t0) / 1000;

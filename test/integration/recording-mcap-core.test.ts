@@ -56,8 +56,9 @@ async function until(what: string, predicate: () => boolean, timeoutMs: number):
 function decoderFor(schema: McapTypes.Schema, messageEncoding: string): (data: Uint8Array) => unknown {
   if (schema.encoding === 'protobuf') {
     assert.equal(messageEncoding, 'protobuf');
-    const set = (descriptor as unknown as { FileDescriptorSet: { decode(b: Uint8Array): protobuf.Message } })
-      .FileDescriptorSet.decode(schema.data);
+    const set = (
+      descriptor as unknown as { FileDescriptorSet: { decode(b: Uint8Array): protobuf.Message } }
+    ).FileDescriptorSet.decode(schema.data);
     const root = (protobuf.Root as unknown as { fromDescriptor(s: unknown): protobuf.Root }).fromDescriptor(set);
     const type = root.lookupType(schema.name);
     return (data) => type.toObject(type.decode(data));

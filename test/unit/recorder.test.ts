@@ -137,8 +137,7 @@ test('chunks reach the disk within the flush interval, while the recording runs'
   const recorder = await Recorder.start(hub, { outDir: tempDir('flush'), flushIntervalMs: 100 });
   source.emitPoses(3, T0);
   await waitFor(
-    () =>
-      (recorder.channelCounts()['/dev/poses'] ?? 0) >= 1 && recorder.counts().written >= recorder.counts().bytes,
+    () => (recorder.channelCounts()['/dev/poses'] ?? 0) >= 1 && recorder.counts().written >= recorder.counts().bytes,
     'a flush',
   );
   const { scan, messages } = await readRecording(recorder.mcapPath);

@@ -16,7 +16,12 @@ export function diskLine(disk: RecordingDisk): string {
 
 /** The four counters in a fixed order, for a table row; kernel drops may be "n/a". */
 export function lossCells(l: LossCounters): string[] {
-  return [String(l.frameGaps), l.kernelDrops === null ? 'n/a' : String(l.kernelDrops), String(l.handoffOverflows), String(l.recorderLosses)];
+  return [
+    String(l.frameGaps),
+    l.kernelDrops === null ? 'n/a' : String(l.kernelDrops),
+    String(l.handoffOverflows),
+    String(l.recorderLosses),
+  ];
 }
 
 export const LOSS_HEADERS = ['frame gaps', 'kernel drops', 'hand-off overflows', 'recorder losses'];
