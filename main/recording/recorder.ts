@@ -154,6 +154,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private disk: DiskState = { freeBytes: null, bytesPerSecond: 0, secondsLeft: null, low: false };
   private rateWindow: { atMs: number; written: number }[] = [];
   private operatorEvents = 0;
+  private workerGone = false;
   private stopping: Promise<SessionSummary> | null = null;
   private error: Error | null = null;
 
@@ -252,6 +253,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       });
       worker.on('exit', (code) => {
         if (started) started.reject(new Error(`the recorder's worker exited (${code}) before it started`));
+        // Gone without being asked (out of memory, a crash): what it wrote stays, the session says so.
+        this.workerGone = true;
+        if (!started && !this.stopping)
+          this.fail(new Error(`the recorder's worker stopped unexpectedly (exit ${code})`));
         this.stopped?.(this.progress);
       });
       await ready.catch(async (error: unknown) => {
@@ -638,7 +643,9 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       name: 'session_end',
       metadata: { ended_at: new Date().toISOString(), lost: String(before.lost) },
     });
-    const final = new Promise<CoreProgress>((resolve) => (this.stopped = resolve));
+    const final = this.workerGone
+      ? Promise.resolve(this.progress)
+      : new Promise<CoreProgress>((resolve) => (this.stopped = resolve));
     this.link.send({ t: 'stop' });
     this.progress = await final;
     await this.link.terminate();
