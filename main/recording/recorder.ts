@@ -27,6 +27,7 @@ import { errorMessage } from '../hub/hub';
 import type { Sample } from '../hub/source';
 import { kernelDropsOf } from '../net/udp-drops';
 import { hostTimeNs } from '../time/host-clock';
+import { RAW_HAND_OFF } from './raw-mapping';
 import { describeWriteError, type AppendTarget } from './byte-sink';
 import { compressionReady, DEFAULT_COMPRESSION, type Compression } from './compression';
 import { RecordingCore, type CoreCommand, type CoreProgress } from './recording-core';
@@ -392,7 +393,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       this.flushBatch();
       this.link.send({ t: 'device', ref: refOf(device) });
     }
-    this.batch.push({ id: device.id, sample: this.detachable(sample) });
+    this.batch.push({ id: device.id, sample: this.detachable(device, sample) });
     this.batchBytes += bytes;
     entry.samples++;
     if (this.batchBytes >= BATCH_BYTES) this.flushBatch();
@@ -404,7 +405,9 @@ export class Recorder extends EventEmitter<RecorderEvents> {
    * other consumers keep the original, and a view into a larger packet buffer would otherwise
    * clone the whole buffer.
    */
-  private detachable(sample: Sample): Sample {
+  private detachable(device: DeviceRef, sample: Sample): Sample {
+    const handOff = sample.kind === 'poses' && sample.raw !== undefined ? RAW_HAND_OFF[device.kind] : undefined;
+    if (handOff && sample.kind === 'poses') sample = { ...sample, raw: handOff(sample.raw) };
     if (sample.kind === 'video') {
       const data = sample.data.slice();
       this.batchTransfer.push(data.buffer as ArrayBuffer);

@@ -62,8 +62,75 @@ message Frame {
 `,
 });
 
-function isFrame(raw: unknown): raw is FrameOfData {
+/** What the recorder's worker needs of a frame: its stamps and the parts poses do not carry, markers packed. */
+interface HandedFrame extends Pick<
+  FrameOfData,
+  | 'frameNumber'
+  | 'timecode'
+  | 'timecodeSubframe'
+  | 'timestamp'
+  | 'cameraMidExposureTicks'
+  | 'cameraDataReceivedTicks'
+  | 'transmitTicks'
+  | 'params'
+  | 'skeletons'
+  | 'forcePlates'
+  | 'devices'
+> {
+  packed: { ids: Int32Array; sizes: Float32Array; params: Int32Array; residuals: Float32Array };
+}
+
+function isFrame(raw: unknown): raw is FrameOfData | HandedFrame {
   return typeof raw === 'object' && raw !== null && typeof (raw as FrameOfData).frameNumber === 'number';
+}
+
+/**
+ * Runs on the sockets' thread before a frame goes to the recorder's worker: the rigid bodies are
+ * already in the poses, and a thousand labeled-marker objects cost far more to copy between threads
+ * than four typed arrays.
+ */
+export function natnetRawHandOff(raw: unknown): unknown {
+  if (!isFrame(raw) || 'packed' in raw) return raw;
+  const markers = raw.labeledMarkers;
+  const n = markers.length;
+  const packed = {
+    ids: new Int32Array(n),
+    sizes: new Float32Array(n),
+    params: new Int32Array(n),
+    residuals: new Float32Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const m = markers[i]!;
+    packed.ids[i] = m.id;
+    packed.sizes[i] = m.size;
+    packed.params[i] = m.params ?? -1;
+    packed.residuals[i] = m.residual ?? NaN;
+  }
+  const handed: HandedFrame = {
+    frameNumber: raw.frameNumber,
+    timecode: raw.timecode,
+    timecodeSubframe: raw.timecodeSubframe,
+    timestamp: raw.timestamp,
+    cameraMidExposureTicks: raw.cameraMidExposureTicks,
+    cameraDataReceivedTicks: raw.cameraDataReceivedTicks,
+    transmitTicks: raw.transmitTicks,
+    params: raw.params,
+    skeletons: raw.skeletons,
+    forcePlates: raw.forcePlates,
+    devices: raw.devices,
+    packed,
+  };
+  return handed;
+}
+
+function labeledMarkers(f: FrameOfData | HandedFrame): object {
+  if ('packed' in f) return f.packed;
+  return {
+    ids: f.labeledMarkers.map((m) => m.id),
+    sizes: f.labeledMarkers.map((m) => m.size),
+    params: f.labeledMarkers.map((m) => m.params ?? -1),
+    residuals: f.labeledMarkers.map((m) => m.residual ?? NaN),
+  };
 }
 
 function analog(list: AnalogData[]): object[] {
@@ -78,12 +145,7 @@ export const natnetRawMapping: RawMapping = (device, sample, out) => {
     frame_number: f.frameNumber,
     timecode: f.timecode >>> 0,
     timecode_subframe: f.timecodeSubframe >>> 0,
-    labeled_markers: {
-      ids: f.labeledMarkers.map((m) => m.id),
-      sizes: f.labeledMarkers.map((m) => m.size),
-      params: f.labeledMarkers.map((m) => m.params ?? -1),
-      residuals: f.labeledMarkers.map((m) => m.residual ?? NaN),
-    },
+    labeled_markers: labeledMarkers(f),
     skeletons: f.skeletons.map((s) => ({
       id: s.id,
       bone_ids: s.bones.map((b) => b.id),
