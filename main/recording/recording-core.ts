@@ -55,8 +55,8 @@ export interface CoreOptions {
 
 const encoder = new TextEncoder();
 
-/** /ID/tf (Foxglove's 3D view) at most ~120 Hz per device; /ID/poses keeps every sample. */
-const FRAME_VIEW_INTERVAL_NS = 8e6;
+/** /ID/tf (Foxglove's 3D view, a copy of the poses) at most ~60 Hz per device; /ID/poses keeps every sample. */
+const FRAME_VIEW_INTERVAL_NS = 16e6;
 
 export class RecordingCore {
   private readonly writer: McapChunkWriter;
