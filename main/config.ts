@@ -12,90 +12,43 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { DeviceEntry } from './protocols/descriptor';
+import { kinds } from './protocols/registry';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-const id = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'ids may use letters, digits and . _ : - only');
-const label = z.string().min(1).max(200).optional();
-const host = z.string().min(1).max(253);
-/** false: the operator disconnected it from the window; it stays listed but is not connected at start. */
-const enabled = z.boolean().optional();
-/** The rate the device should run at, for the "under 90 %" alert; learned from the stream when absent. */
-const expectedRateHz = z.number().finite().positive().max(100_000).optional();
-const port = z.number().int().min(1).max(65535);
+/**
+ * A valid entry of the device file: the fields every kind has, and the kind's own (each kind's
+ * descriptor holds its schema, main/protocols/<kind>/index.ts).
+ */
+export type DeviceConfig = DeviceEntry & { readonly [field: string]: unknown };
 
-export const NatNetDeviceSchema = z
-  .object({
-    id,
-    kind: z.literal('natnet'),
-    label,
-    enabled,
-    expectedRateHz,
-    host,
-    commandPort: port.optional(),
-    localAddress: z.string().min(1).max(64).optional(),
-    multicast: z.boolean().optional(),
-  })
-  .strict();
+/** A device file entry of any registered kind, for schemas that hold entries (the device file writer's). */
+export const DeviceConfigSchema = z.custom<DeviceConfig>().superRefine((entry, ctx) => {
+  const parsed = parseDeviceEntry(entry);
+  if (parsed.ok) return;
+  for (const issue of parsed.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+});
 
-// Planned kinds: accepted by the schema so a config written ahead of time stays valid.
-export const PupilDeviceSchema = z
-  .object({
-    id,
-    kind: z.literal('pupil'),
-    label,
-    enabled,
-    expectedRateHz,
-    host,
-    port: port.optional(),
-    transport: z.enum(['udp', 'tcp']).optional(),
-  })
-  .strict();
-const finite = z.number().finite();
-export const VrpnDeviceSchema = z
-  .object({
-    id,
-    kind: z.literal('vrpn'),
-    label,
-    enabled,
-    expectedRateHz,
-    host,
-    port: port.optional(),
-    /** VRPN device names on that server (trackers, buttons, analogs, dials); none: every device it has. */
-    trackers: z.array(z.string().min(1).max(95)).max(64).optional(),
-    /** Default true. false: mainline's UDP connection request + TCP callback (data by UDP; no NAT). */
-    tcpOnly: z.boolean().optional(),
-    localAddress: z.string().min(1).max(64).optional(),
-    /** From the server's room into the scene: { "up": "z" } for Z-up rooms. */
-    transform: z
-      .object({
-        up: z.enum(['y', 'z']),
-        scale: finite.positive().max(1000).optional(),
-        offset: z.tuple([finite, finite, finite]).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-export const TeleportDeviceSchema = z
-  .object({ id, kind: z.literal('teleport'), label, enabled, expectedRateHz, host, port: port.optional() })
-  .strict();
-
-export const DeviceConfigSchema = z.discriminatedUnion('kind', [
-  NatNetDeviceSchema,
-  PupilDeviceSchema,
-  VrpnDeviceSchema,
-  TeleportDeviceSchema,
-]);
-
-export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
-export type NatNetDeviceConfig = z.infer<typeof NatNetDeviceSchema>;
-export type VrpnDeviceConfig = z.infer<typeof VrpnDeviceSchema>;
-const CONFIG_KINDS = ['natnet', 'pupil', 'vrpn', 'teleport'] as const;
+/** Checks one entry against its kind's schema: the entry, or the problems in words. */
+export function parseDeviceEntry(
+  entry: unknown,
+): { ok: true; config: DeviceConfig } | { ok: false; issues: z.core.$ZodIssue[] } {
+  const kind = (entry as { kind?: unknown } | null)?.kind;
+  const descriptor = typeof kind === 'string' ? kinds().get(kind) : undefined;
+  if (!descriptor) {
+    return {
+      ok: false,
+      issues: [
+        { code: 'custom', path: ['kind'], message: `unknown kind ${JSON.stringify(kind ?? null)}`, input: kind },
+      ],
+    };
+  }
+  const parsed = descriptor.entry.safeParse(entry);
+  return parsed.success
+    ? { ok: true, config: parsed.data as DeviceConfig }
+    : { ok: false, issues: parsed.error.issues };
+}
 
 export interface ConfigNotice {
   level: 'warn' | 'error';
@@ -154,25 +107,25 @@ export function parseDeviceConfig(json: unknown, where: string): { devices: Devi
   top.data.devices.forEach((entry, index) => {
     const name = describeEntry(entry, index);
     const kind = (entry as { kind?: unknown } | null)?.kind;
-    if (!CONFIG_KINDS.includes(kind as (typeof CONFIG_KINDS)[number])) {
+    if (typeof kind !== 'string' || !kinds().get(kind)) {
       notices.push({
         level: 'error',
-        message: `${where}: ${name}: unknown kind ${JSON.stringify(kind ?? null)} (expected one of ${CONFIG_KINDS.join(', ')}); skipped`,
+        message: `${where}: ${name}: unknown kind ${JSON.stringify(kind ?? null)} (expected one of ${kinds().names().join(', ')}); skipped`,
       });
       return;
     }
-    const parsed = DeviceConfigSchema.safeParse(entry);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ');
+    const parsed = parseDeviceEntry(entry);
+    if (!parsed.ok) {
+      const issues = parsed.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ');
       notices.push({ level: 'error', message: `${where}: ${name}: ${issues}; skipped` });
       return;
     }
-    if (seen.has(parsed.data.id)) {
+    if (seen.has(parsed.config.id)) {
       notices.push({ level: 'error', message: `${where}: ${name}: duplicate id; skipped` });
       return;
     }
-    seen.add(parsed.data.id);
-    devices.push(parsed.data);
+    seen.add(parsed.config.id);
+    devices.push(parsed.config);
   });
   return { devices, notices };
 }

@@ -1,24 +1,18 @@
 /**
  * Puts devices into the Hub at start-up, for the Electron app and headless mode alike: the configured
- * devices (main/config.ts), or, with none configured or with --demo, demo mode: a simulated Motive and
- * a simulated Pupil Companion on loopback, each with a real client connected to it, so a new user sees
- * bodies moving and scene video with gaze at once.
+ * devices (main/config.ts), or, with none configured or with --demo, demo mode: every kind's demo
+ * device (its descriptor's demo: a simulator on loopback and a real client connected to it), so a new
+ * user sees bodies moving, scene video with gaze and live health at once.
  */
 import type { Hub } from './hub/hub';
-import { errorMessage } from './hub/hub';
-import type { Source } from './hub/source';
-import { MotiveSimulator } from './protocols/natnet/simulator';
-import { NatNetClient } from './protocols/natnet/client';
-import { TeleportClient } from './protocols/teleport/client';
-import { startTeleportDemo, type TeleportDemo } from './protocols/teleport/demo';
-import type { TeleportSimulator } from './protocols/teleport/simulator';
-import { PupilClient } from './protocols/pupil/client';
-import { startPupilDemo } from './protocols/pupil/demo';
-import type { CompanionSimulator } from './protocols/pupil/simulator';
 import { loadDeviceConfig, resolveConfigPath, type DeviceConfig } from './config';
-import { startVrpnDemo } from './protocols/vrpn/demo';
-import { vrpnSourceFor } from './protocols/vrpn/config';
-import type { VrpnSimulator } from './protocols/vrpn/simulator';
+import type { DemoDevice, KindDemo, SourceDefaults } from './protocols/descriptor';
+import { kinds, type RegisteredKind } from './protocols/registry';
+
+/** Demo mode's simulators by their demo key (motive, pupil, vrpn, teleport…), typed from the registry. */
+export type DemoSimulators = {
+  [D in RegisteredKind as NonNullable<D['demo']>['key']]?: NonNullable<D['demo']> extends KindDemo<infer S> ? S : never;
+};
 
 export interface DeviceSetupOptions {
   /** Demo mode whatever the config says. */
@@ -30,6 +24,8 @@ export interface DeviceSetupOptions {
   env?: NodeJS.ProcessEnv;
   demoBodies?: number;
   demoRateHz?: number;
+  /** Passed to every device made from the device file (createSource). */
+  sourceDefaults?: SourceDefaults;
 }
 
 export interface DeviceSetup {
@@ -37,56 +33,11 @@ export interface DeviceSetup {
   /** The config file consulted (null when --demo skipped it). */
   configPath: string | null;
   /** The simulators demo mode runs (for tests and the bench); null outside demo mode or if they failed. */
-  demo: {
-    motive: MotiveSimulator;
-    vrpn?: VrpnSimulator;
-    pupil?: CompanionSimulator;
-    teleport?: TeleportSimulator;
-  } | null;
+  demo: DemoSimulators | null;
   /** The device file's valid entries, now in the Hub (config mode). */
   configured?: DeviceConfig[];
-  /** Stops what setupDevices started besides the Hub's sources (the demo simulator). Close the Hub first. */
+  /** Stops what setupDevices started besides the Hub's sources (the demo simulators). Close the Hub first. */
   close(): Promise<void>;
-}
-
-export const DEMO_DEVICE_ID = 'demo-motive';
-
-/** A Source for a configured device, or why not. */
-export function createSource(config: DeviceConfig): { source: Source } | { unsupported: string } {
-  switch (config.kind) {
-    case 'natnet':
-      return {
-        source: new NatNetClient({
-          id: config.id,
-          label: config.label ?? `Motive @ ${config.host}`,
-          host: config.host,
-          commandPort: config.commandPort,
-          localAddress: config.localAddress,
-          multicast: config.multicast,
-        }),
-      };
-    case 'pupil':
-      return {
-        source: new PupilClient({
-          id: config.id,
-          label: config.label ?? `Pupil Companion @ ${config.host}`,
-          host: config.host,
-          port: config.port,
-          transport: config.transport,
-        }),
-      };
-    case 'vrpn':
-      return { source: vrpnSourceFor(config) };
-    case 'teleport':
-      return {
-        source: new TeleportClient({
-          id: config.id,
-          label: config.label ?? `Teleport @ ${config.host}`,
-          host: config.host,
-          discoveryPort: config.port,
-        }),
-      };
-  }
 }
 
 export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promise<DeviceSetup> {
@@ -99,12 +50,12 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
   if (config.found && config.devices.length === 0 && config.notices.length === 0) return startDemo(hub, options, path);
 
   for (const device of config.devices) {
-    const made = createSource(device);
-    if ('unsupported' in made) {
-      hub.notice('warn', made.unsupported, device.id);
+    const descriptor = kinds().get(device.kind);
+    if (!descriptor) {
+      hub.notice('warn', `${device.id}: this build has no ${JSON.stringify(device.kind)} devices`, device.id);
       continue;
     }
-    hub.add(made.source);
+    hub.add(descriptor.createSource(device, options.sourceDefaults));
     if (device.enabled === false) continue;
     // Not awaited: a device that is off shows as 'reconnecting' with its reason; start-up goes on.
     hub.connect(device.id).catch(() => {});
@@ -113,49 +64,29 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
 }
 
 async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: string | null): Promise<DeviceSetup> {
-  const simulator = new MotiveSimulator({
-    host: '127.0.0.1',
-    commandPort: 0,
-    dataPort: 0,
-    bodies: options.demoBodies ?? 4,
-    rateHz: options.demoRateHz ?? 120,
-  });
-  let commandPort: number;
-  try {
-    ({ commandPort } = await simulator.start());
-  } catch (error) {
-    hub.notice('error', `demo mode: the simulated Motive did not start: ${errorMessage(error)}`);
-    return { mode: 'demo', configPath, demo: null, close: async () => {} };
-  }
-  const client = new NatNetClient({ id: DEMO_DEVICE_ID, label: 'Motive (demo)', host: '127.0.0.1', commandPort });
-  hub.add(client, { simulated: true });
+  const demos = kinds()
+    .all.flatMap((d, index) => (d.demo ? [{ demo: d.demo, order: d.demo.position ?? index }] : []))
+    .sort((a, b) => a.order - b.order);
   const why = options.demo ? 'started with --demo' : 'no device is configured';
+  const names = kinds()
+    .all.filter((d) => d.demo)
+    .map((d) => d.name);
   hub.notice(
     'info',
-    `Demo mode (${why}): simulated devices (Motive, Pupil Companion, VRPN, Teleport) are streaming on this computer. Add a real one with Devices › Add device, or see the README.`,
+    `Demo mode (${why}): simulated devices (${names.join(', ')}) are streaming on this computer. Add a real one with Devices › Add device, or see the README.`,
   );
-  const teleport: TeleportDemo | null = await startTeleportDemo(hub);
-  try {
-    await hub.connect(DEMO_DEVICE_ID);
-  } catch (error) {
-    hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_DEVICE_ID);
+  // One after another: the device list keeps the demo's order.
+  const started: { key: string; device: DemoDevice }[] = [];
+  for (const { demo } of demos) {
+    const device = await demo.start(hub, options);
+    if (device) started.push({ key: demo.key, device });
   }
-  const vrpn = await startVrpnDemo(hub);
-  const pupil = (await startPupilDemo(hub)) ?? undefined;
   return {
     mode: 'demo',
     configPath,
-    demo: {
-      motive: simulator,
-      ...(vrpn ? { vrpn: vrpn.simulator } : {}),
-      pupil,
-      ...(teleport ? { teleport: teleport.simulator } : {}),
-    },
+    demo: Object.fromEntries(started.map((s) => [s.key, s.device.simulator])) as DemoSimulators,
     close: async () => {
-      await simulator.stop();
-      await vrpn?.close();
-      await pupil?.stop();
-      await teleport?.close();
+      for (const { device } of started) await device.close();
     },
   };
 }

@@ -19,19 +19,22 @@ import { defaultRecordingsDir, SessionController } from './recording/session';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guardProcess } from './crash-guard';
 import { COMMON_ARG_OPTIONS, defaultConfigPath, resolveConfigPath } from './config';
-import { loopbackTargets, LAN_TARGETS, type DiscoveryTargets } from './devices/discovery-service';
+import { loopbackTargets, lanTargets, type DiscoveryTargets } from './devices/discovery-service';
 import { startDashboard, type DashboardSetup } from './devices/setup';
 import type { Dashboard } from './devices/dashboard';
 import { setupDevices, type DeviceSetup } from './demo';
 import { errorMessage, Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
-import { RendererLink, type RendererLinkOptions } from './link/renderer-link';
+import { RendererLink, type LinkTransport, type RendererLinkOptions } from './link/renderer-link';
 import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
 import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app-settings';
 import { SettingsStore } from './settings/settings-store';
+import { startLslPublishing } from './protocols/lsl/publishing';
+import type { LslPublisher, PublisherOptions } from './protocols/lsl/publisher';
+import { resolveLabInterface, type LabInterface } from './net/lab-interface';
 
 export interface HeadlessOptions {
   /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
@@ -74,6 +77,8 @@ export interface HeadlessOptions {
   discovery?: DiscoveryTargets | null | 'lab';
   /** Between automatic discovery scans, ms (default 15 s; 0: only when the operator asks). */
   discoveryIntervalMs?: number;
+  /** Publish every device's samples as LSL streams (--lsl); the options' outlet part sets ports and address. */
+  lsl?: PublisherOptions;
 }
 
 export interface HeadlessStats {
@@ -96,7 +101,14 @@ export interface HeadlessServer {
   devices: DeviceSetup | null;
   /** Device list, discovery, rate history and alerts (main/devices/). */
   dashboard: Dashboard;
+  /** The LSL publisher when started with `lsl` (--lsl). */
+  lsl: LslPublisher | undefined;
   stats(): HeadlessStats;
+  /**
+   * A renderer on another transport, served by this same Hub, recorder and device list (the
+   * end-to-end suite's Electron IPC path). The link is closed with the server.
+   */
+  attach(transport: LinkTransport): RendererLink;
   close(): Promise<void>;
 }
 
@@ -124,13 +136,18 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const counters: Omit<HeadlessStats, 'clients'> = { upgradesRejected: 0, httpRejected: 0, policyViolations: 0 };
   const clients = new Map<WebSocket, RendererLink>();
+  const attached = new Set<RendererLink>();
   let port = 0;
 
   const hub = new Hub(options.hubOptions);
+  const lsl = options.lsl ? startLslPublishing(hub, options.lsl) : undefined;
   hub.on('notice', (n) => log(`[${n.level}] ${n.message}`));
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
   if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
+  const lab = resolveLabInterface(settings?.get().networkInterface);
+  if (lab.message) hub.notice('warn', lab.message);
+  const sourceDefaults = lab.iface ? { networkInterface: lab.iface.address } : {};
   const recordingFolder = settings ? resolveRecordingFolder(settings.get()) : null;
   if (recordingFolder?.message) hub.notice('warn', recordingFolder.message);
   const session = new SessionController(hub, {
@@ -252,6 +269,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         configPath: options.configPath,
         defaultConfigPath: options.defaultConfigPath ?? defaultConfigPath(options.env),
         env: options.env,
+        sourceDefaults,
       });
     }
     const deviceFile = options.sources
@@ -261,7 +279,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard = startDashboard(hub, {
       deviceFile,
       configured: devices?.configured ?? [],
-      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo'),
+      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo', lab.iface),
+      sourceDefaults,
       discoveryOptions: options.discoveryIntervalMs !== undefined ? { intervalMs: options.discoveryIntervalMs } : {},
     });
     linkOptions.dashboard = dashboard.dashboard;
@@ -277,6 +296,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     await dashboard?.close();
     await hub.close();
     await devices?.close();
+    await lsl?.close();
     throw error;
   }
   if (options.play) {
@@ -298,6 +318,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       for (const ws of clients.keys()) ws.terminate();
       for (const link of clients.values()) link.close();
       clients.clear();
+      for (const link of attached) link.close();
+      attached.clear();
       wss.close();
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -308,6 +330,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       await playback.close();
       await hub.close();
       await devices?.close();
+      await lsl?.close();
       settings?.flush();
       stopLogging();
     })();
@@ -322,13 +345,23 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     hub,
     devices,
     dashboard: dashboard.dashboard,
+    lsl: lsl?.publisher,
     stats: () => ({ clients: clients.size, ...counters }),
+    attach: (transport) => {
+      const link = new RendererLink(hub, transport, linkOptions);
+      attached.add(link);
+      return link;
+    },
     close,
   };
 }
 
-function discoveryTargets(given: HeadlessOptions['discovery'], demo: boolean): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : LAN_TARGETS;
+function discoveryTargets(
+  given: HeadlessOptions['discovery'],
+  demo: boolean,
+  lab: LabInterface | null,
+): DiscoveryTargets | null {
+  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab);
   if (given !== undefined) return given;
   return demo ? loopbackTargets() : null;
 }
@@ -349,13 +382,14 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE] [--play FILE.mcap]
+const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE] [--play FILE.mcap] [--lsl]
 
   --port N       HTTP/WebSocket port (default 8717, or one the OS picks if that is taken; 0: the OS picks)
   --host ADDR    bind address; anything but loopback requires the printed ?token=…
   --demo         demo mode (a simulated Motive on loopback) whatever the config says
   --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)
-  --play FILE    play a recording back (its devices appear as playback devices)`;
+  --play FILE    play a recording back (its devices appear as playback devices)
+  --lsl          publish every device to the Lab Streaming Layer (one stream per device and kind)`;
 
 async function main(argv: string[]): Promise<void> {
   let values;
@@ -368,6 +402,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        lsl: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -392,6 +427,8 @@ async function main(argv: string[]): Promise<void> {
     settingsPath: settingsPath(),
     logFile,
     discovery: 'lab' as const,
+    // LSL's own ports on every interface, as liblsl outlets use them; demo mode keeps them on loopback.
+    ...(values.lsl && { lsl: { outlet: values.demo ? { bindAddress: '127.0.0.1' } : {} } }),
   };
   let server: HeadlessServer;
   try {

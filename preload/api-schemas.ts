@@ -5,6 +5,7 @@
  * the preload checks method names and params too.
  */
 import { z } from 'zod';
+import { deviceKinds } from './device-kinds';
 
 const deviceId = z.string().min(1).max(128);
 const MAX_LAYOUT_JSON = 64 * 1024;
@@ -15,9 +16,21 @@ const takeName = z
   .regex(/^[^,\u0000-\u001f]*$/, 'take names may not contain commas or control characters');
 
 const deviceName = z.string().trim().min(1, 'a name is required').max(200);
+/**
+ * A kind the form can add, from the kinds this process knows (main: its registry). The preload is
+ * told none, so it passes any name on and main, which knows the kinds, decides.
+ */
+const addableKind = z
+  .string()
+  .min(1)
+  .max(32)
+  .refine((kind) => {
+    const known = deviceKinds();
+    return known.length === 0 || known.some((k) => k.kind === kind && k.addable);
+  }, 'not a kind of device this app can add');
 const deviceForm = z
   .object({
-    kind: z.enum(['natnet', 'pupil', 'vrpn', 'teleport']),
+    kind: addableKind,
     name: deviceName.optional(),
     address: z.string().max(400),
     expectedRateHz: z.number().finite().positive().max(100_000).optional(),

@@ -1,5 +1,5 @@
 /**
- * The sandboxed preload: exposes the link contract (SightlineApi, preload/api.ts) to the page as
+ * The sandboxed preload: exposes the link contract (SightlineApi, preload/api/) to the page as
  * window.sightline over Electron IPC. Nothing Electron-specific crosses the bridge: listeners receive
  * only the payload (never the IpcRendererEvent, whose `sender` is ipcRenderer itself), and the page
  * can reach only the channels named here.
@@ -7,14 +7,11 @@
  * Sandboxed preloads may require only 'electron' (and a few builtins), so this file and ./api are
  * bundled into one (scripts/build.mjs).
  */
+// First: zod must be jitless before api-schemas constructs its schemas (see zod-jitless.ts).
+import './zod-jitless';
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { config } from 'zod';
 import { IpcChannels, type LinkEvent, type RpcResponse, type SightlineApi } from './api';
 import { validateRpc } from './api-schemas';
-
-// zod probes `new Function('')` before JIT-compiling a parser; the page's CSP forbids eval, so the
-// probe would be reported as a violation. Interpreted parsing is plenty for a few calls a second.
-config({ jitless: true });
 
 /** Batches arrive as a structured-cloned Float64Array; hand the page a whole ArrayBuffer of its own. */
 function toArrayBuffer(batch: unknown): ArrayBuffer | null {
@@ -51,7 +48,7 @@ const api: SightlineApi = {
     if (!checked.ok) return Promise.resolve({ ok: false, error: checked.error });
     return ipcRenderer.invoke(IpcChannels.rpc, checked.method, checked.params) as Promise<RpcResponse<typeof method>>;
   },
-  // Video access units share the page's binary listener, told apart by their magic (api.ts).
+  // Video access units share the page's binary listener, told apart by their magic (api/video.ts).
   onBatch: (listener) => {
     const offBatches = subscribe(IpcChannels.batch, toArrayBuffer, listener);
     const offVideo = subscribe(IpcChannels.video, toArrayBuffer, listener);

@@ -2,9 +2,10 @@
 // fetched (build machines install with ELECTRON_SKIP_BINARY_DOWNLOAD=1 and have no route to it), say
 // so in one line and run headless mode instead, which prints the URL to open.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary as findElectron } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // SIGHTLINE_SKIP_BUILD=1: dist/ is already built (the tests build once and must not race a rebuild).
@@ -15,13 +16,7 @@ if (!process.env.SIGHTLINE_SKIP_BUILD) {
 
 const electronDir = join(root, 'node_modules', 'electron');
 
-// Not require('electron'): without the binary that require downloads it with no time limit.
-function electronBinary() {
-  const pathFile = join(electronDir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const binary = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : null;
-}
+const electronBinary = () => findElectron(root);
 
 function fetchElectronOnce() {
   // npm 11 may skip electron's install script; fetch the binary on first start instead.

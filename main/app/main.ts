@@ -8,9 +8,8 @@
  * (WebCodecs needs a secure context), navigation / new windows / webviews / permissions all denied,
  * and every IPC sender checked (ipc.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import { defaultConfigPath, parseCommonArgs, resolveConfigPath } from '../config';
 import { guardProcess } from '../crash-guard';
 import { setupDevices, type DeviceSetup } from '../demo';
@@ -19,24 +18,38 @@ import { PlaybackController } from '../recording/playback-controller';
 import { SessionController } from '../recording/session';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN } from '../link/sender-policy';
-import { lookupStatic, rendererCsp, securityHeaders } from '../link/static-files';
+import { appProtocolHandler } from '../link/app-protocol';
 import { logHub } from '../log/hub-log';
 import { RotatingLog } from '../log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
 import { SettingsStore } from '../settings/settings-store';
-import { loopbackTargets, LAN_TARGETS } from '../devices/discovery-service';
+import { loopbackTargets, lanTargets } from '../devices/discovery-service';
+import { describeLabInterface, resolveLabInterface } from '../net/lab-interface';
 import { startDashboard, type DashboardSetup } from '../devices/setup';
 import { notifyAlerts } from './alert-notifier';
-import { ElectronTransport } from './ipc';
+import { IpcRouter } from './ipc';
 import { aboutText, menuTemplate, type MenuActions } from './menu';
 import { denyAllPermissions, guardContents } from './session-policy';
 import { DEFAULT_WINDOW, mainWindowOptions } from './window-options';
 import { restoreBounds } from './window-state';
+import { runSmoke, SMOKE_PAGE_PROBE, SMOKE_PREFIX, SMOKE_TIMEOUT_MS } from './smoke';
 
 const RENDERER_ROOT = join(__dirname, '..', 'renderer');
 const PRELOAD = join(__dirname, '..', 'preload', 'index.cjs');
 const WINDOW_ICON = join(__dirname, '..', '..', 'assets', 'icon.png');
 const START_URL = `${APP_ORIGIN.protocol}//${APP_ORIGIN.host}/index.html`;
+/** `--smoke`: start in demo mode, prove poses and video reach the page over IPC, print one line, exit. */
+const SMOKE = process.argv.includes('--smoke');
+
+function smokeFailed(reason: string): void {
+  process.stdout.write(`${SMOKE_PREFIX} FAILED: ${reason}\n`);
+  app.exit(1);
+}
+
+if (SMOKE) {
+  // Whatever hangs (start-up included), the smoke test ends: a little after its own deadline.
+  setTimeout(() => smokeFailed(`no result within ${SMOKE_TIMEOUT_MS / 1000} s of start`), SMOKE_TIMEOUT_MS + 5_000);
+}
 
 // Must happen before 'ready': makes app:// a standard, secure origin (fetch, WebCodecs, relative URLs).
 protocol.registerSchemesAsPrivileged([
@@ -58,17 +71,9 @@ let deviceFile = defaultConfigPath();
 const log = new RotatingLog({ folder: logsFolder(), echo: (line) => console.log(line) });
 const settings = new SettingsStore();
 
-async function serveRenderer(request: Request): Promise<Response> {
-  const headers = securityHeaders(rendererCsp());
-  const url = new URL(request.url);
-  if (url.host !== APP_ORIGIN.host || (request.method !== 'GET' && request.method !== 'HEAD')) {
-    return new Response('Not found', { status: 404, headers });
-  }
-  const found = await lookupStatic(RENDERER_ROOT, url.pathname);
-  if (!found.ok) return new Response(found.reason, { status: found.status, headers });
-  const body = request.method === 'HEAD' ? null : new Uint8Array(await readFile(found.path));
-  return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': found.contentType } });
-}
+// The same handler the end-to-end suite serves the page with on its IPC path.
+const serveRenderer = appProtocolHandler(RENDERER_ROOT);
+let ipc: IpcRouter | null = null;
 
 function createWindow(): BrowserWindow {
   const saved = settings.get().window;
@@ -101,16 +106,18 @@ function createWindow(): BrowserWindow {
   win.on('leave-full-screen', remember);
   win.on('close', remember);
 
-  const transport = new ElectronTransport(win);
+  const contents = win.webContents;
+  const transport = ipc!.attach(contents);
   const windowLink = new RendererLink(hub!, transport, {
-    layouts: settings,
+    // A smoke test proves the default window (scene video shown), whatever layout was saved.
+    ...(SMOKE ? {} : { layouts: settings }),
     ...(dashboard ? { dashboard: dashboard.dashboard } : {}),
     ...(recordingSession ? { session: recordingSession } : {}),
     ...(playback ? { playback } : {}),
   });
   link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
-  win.webContents.on('did-finish-load', () => windowLink.replay());
+  contents.on('did-finish-load', () => windowLink.replay());
   win.on('closed', () => {
     windowLink.close();
     transport.dispose();
@@ -165,6 +172,7 @@ app.on('web-contents-created', (_event, contents) => guardContents(contents));
 async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   protocol.handle('app', serveRenderer);
+  ipc = new IpcRouter(ipcMain);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(menuTemplate(menuActions, { platform: process.platform, packaged: app.isPackaged })),
   );
@@ -182,18 +190,24 @@ async function start(): Promise<void> {
     compression: settings.get().recordingCompression,
     appVersion: app.getVersion(),
   });
+  const lab = resolveLabInterface(settings.get().networkInterface);
+  if (lab.message) hub.notice('warn', lab.message);
+  if (lab.iface) log.info(`lab network interface: ${describeLabInterface(lab.iface)}`);
+  const sourceDefaults = lab.iface ? { networkInterface: lab.iface.address } : {};
   const args = parseCommonArgs(process.argv.slice(1));
   deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
-    demo: args.demo,
+    demo: args.demo || SMOKE,
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
+    sourceDefaults,
   });
   dashboard = startDashboard(hub, {
+    sourceDefaults,
     deviceFile,
     configured: devices.configured ?? [],
     // Demo simulators live on loopback; a real lab is found on the network.
-    discovery: devices.mode === 'demo' ? loopbackTargets() : LAN_TARGETS,
+    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface),
   });
   dashboard.dashboard.attachSession(recordingSession);
   notifyAlerts(dashboard.dashboard, () => {
@@ -201,6 +215,34 @@ async function start(): Promise<void> {
     mainWindow?.focus();
   });
   mainWindow = createWindow();
+  if (SMOKE) smokeTest(mainWindow);
+}
+
+function smokeTest(win: BrowserWindow): void {
+  // performance.now() counts from the process's start.
+  const now = (): number => performance.now();
+  let shownAt: number | null = null;
+  win.once('show', () => (shownAt = now()));
+  const failure = new Promise<string>((resolve) => {
+    win.webContents.on('render-process-gone', (_event, details) =>
+      resolve(`the page's process is gone (${details.reason})`),
+    );
+    win.webContents.on('did-fail-load', (_event, code, description) =>
+      resolve(`the page failed to load: ${description} (${code})`),
+    );
+    win.on('closed', () => resolve('the window was closed'));
+  });
+  void runSmoke({
+    probe: async () =>
+      win.isDestroyed() ? null : ((await win.webContents.executeJavaScript(SMOKE_PAGE_PROBE)) as never),
+    now,
+    startedAt: 0,
+    failure,
+    windowShownAt: () => shownAt,
+  }).then((result) => {
+    process.stdout.write(`${result.line}\n`);
+    app.exit(result.ok ? 0 : 1);
+  });
 }
 
 let shutDown = false;
@@ -221,6 +263,7 @@ async function shutdown(): Promise<void> {
 
 if (!app.requestSingleInstanceLock()) {
   // A second launch only brings the first window forward (see 'second-instance').
+  if (SMOKE) smokeFailed('another Sightline is already running');
   app.quit();
 } else {
   app.on('second-instance', () => {
@@ -244,6 +287,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((error: unknown) => {
       log.error(`Sightline failed to start: ${(error as Error)?.stack ?? String(error)}`);
+      if (SMOKE) smokeFailed(`could not start: ${(error as Error)?.message ?? String(error)}`);
       app.exit(1);
     });
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { defaultConfigPath, resolveConfigPath } from '../config';
+import { kinds, type KindRegistry } from '../protocols/registry';
 
 export function packageVersion(): string {
   try {
@@ -13,7 +14,7 @@ export function packageVersion(): string {
   }
 }
 
-export function infoReport() {
+export function infoReport(registry: KindRegistry = kinds()) {
   const config = resolveConfigPath(undefined, defaultConfigPath());
   return {
     type: 'info',
@@ -21,12 +22,7 @@ export function infoReport() {
     version: packageVersion(),
     node: process.versions.node,
     platform: `${os.platform()}-${os.arch()}`,
-    devices: {
-      natnet: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
-      pupil: { status: 'supported', families: ['Pupil Invisible', 'Neon'] },
-      vrpn: { status: 'supported', versions: ['07.x (cookie major 07)'] },
-      teleport: { status: 'supported', versions: ['2022a', '2022b'] },
-    },
+    devices: Object.fromEntries(registry.all.flatMap((d) => (d.cli ? [[d.kind, d.cli.info]] : []))),
     config: config.path,
     configExists: existsSync(config.path),
   };

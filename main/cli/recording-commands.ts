@@ -13,6 +13,7 @@ import { SessionController } from '../recording/session';
 import { COMPRESSIONS, DEFAULT_COMPRESSION, isCompression } from '../recording/compression';
 import { lossTotal, type DiskState } from '../recording/recorder';
 import type { LossCounters } from '../../preload/api';
+import { startLslPublishing } from '../protocols/lsl/publishing';
 import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
 
 function formatBytes(n: number): string {
@@ -40,6 +41,7 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
       'expect-rate': { type: 'string' },
       'demo-bodies': { type: 'string' },
       'demo-rate': { type: 'string' },
+      lsl: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -66,6 +68,10 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
     demoRateHz: parseNumber(values['demo-rate'], 'demo-rate', 1, 1000),
   });
   hub.on('notice', (n) => say(io, `${n.level}: ${n.message}`));
+  // Demo data stays on this machine; a real lab's devices go to LSL's ports on every interface.
+  const lsl = values.lsl
+    ? startLslPublishing(hub, { outlet: values.demo ? { bindAddress: '127.0.0.1' } : {} })
+    : undefined;
   for (const id of values.device ?? []) {
     if (!hub.get(id))
       say(io, `warn: no device "${id}" in ${devices.configPath ?? 'demo mode'}; nothing will be recorded from it`);
@@ -97,8 +103,10 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   } catch (error) {
     await hub.close();
     await devices.close();
+    await lsl?.close();
     throw error;
   }
+  lsl?.publisher.marker('recording.start', state.name ?? undefined);
   printJson(io, { type: 'recording', state: 'started', name: state.name, folder: state.folder });
   const recorder = session.activeRecorder()!;
   const startedMs = Date.now();
@@ -128,8 +136,10 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   clearInterval(live);
   stop.abort();
   const end = await session.stop();
+  lsl?.publisher.marker('recording.stop', end.name ?? undefined);
   await hub.close();
   await devices.close();
+  await lsl?.close();
   printJson(io, {
     type: 'recording',
     state: end.error ? 'failed' : 'finished',

@@ -1,17 +1,16 @@
 /**
- * The add/edit form's address, per kind, to and from a device file entry (main/config.ts):
- *   Motive    host[:commandPort]        (command port 1510 unless given)
- *   Pupil     host[:port]               (the phone's HTTP port, 8080 unless given)
- *   VRPN      Device@host[:port]        (port 3883 unless given)
- *   Teleport  host[:discoveryPort]      (10600 unless given)
+ * The add/edit form's address to and from a device file entry (main/config.ts), for every kind through
+ * its descriptor (main/protocols/<kind>/index.ts: what its address looks like, its default port).
  * Pure: every problem comes back as a message for the form's field, never as an exception.
  */
-import { isIP } from 'node:net';
-import { DEVICE_ADDRESS_FORMS, type AddableKind } from '../../preload/api';
-import { DeviceConfigSchema, type DeviceConfig } from '../config';
+import { parseDeviceEntry, type DeviceConfig } from '../config';
+import type { KindDescriptor } from '../protocols/descriptor';
+import { kinds } from '../protocols/registry';
+
+export { parseHostPort } from '../protocols/host-port';
 
 export interface DeviceForm {
-  kind: AddableKind;
+  kind: string;
   name?: string;
   address: string;
   expectedRateHz?: number;
@@ -19,104 +18,66 @@ export interface DeviceForm {
 
 export type FormResult = { ok: true; config: DeviceConfig } | { ok: false; field: 'address' | 'name'; message: string };
 
-/** RFC 1123 host names: labels of letters, digits and inner hyphens. */
-const HOST_NAME =
-  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-/** VRPN sender names: no '@' (it separates the host), ',' (it separates names), spaces or control characters. */
-const VRPN_NAME = /^[^@,\s\u0000-\u001f]{1,95}$/;
-
-export function kindName(kind: AddableKind): string {
-  return DEVICE_ADDRESS_FORMS[kind].name;
+export function kindName(kind: string): string {
+  return kinds().get(kind)?.name ?? kind;
 }
 
-/** host[:port] (IPv6 in brackets when a port follows) → parts, or what is wrong with it. */
-export function parseHostPort(text: string): { host: string; port?: number } | { error: string } {
-  const value = text.trim();
-  if (!value) return { error: 'an address is required' };
-  let host = value;
-  let portText: string | undefined;
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(value);
-  if (bracketed) {
-    host = bracketed[1]!;
-    portText = bracketed[2];
-  } else if ((value.match(/:/g) ?? []).length === 1) {
-    [host, portText] = value.split(':') as [string, string];
-  }
-  if (isIP(host) === 0 && !HOST_NAME.test(host)) {
-    return { error: `"${host.slice(0, 64)}" is not an IP address or a host name` };
-  }
-  if (/^\d+(\.\d+){3}$/.test(host) && isIP(host) === 0) return { error: `"${host}" is not a valid IPv4 address` };
-  if (portText === undefined) return { host };
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-    return { error: `port "${portText.slice(0, 16)}" must be a number from 1 to 65535` };
-  }
-  return { host, port: Number(portText) };
+/** The kind's descriptor, or a clear error for a kind this build does not have. */
+export function descriptorOf(kind: string): KindDescriptor {
+  const descriptor = kinds().get(kind);
+  if (!descriptor) throw new Error(`unknown kind ${JSON.stringify(kind.slice(0, 32))}`);
+  return descriptor;
+}
+
+/** "VRPN", or "VRPN or X": the kinds whose addresses name devices with '@'. */
+function kindsNamingDevices(): string {
+  const names = kinds()
+    .all.filter((d) => d.form.address.namesDevices)
+    .map((d) => d.name);
+  return names.length ? names.join(' or ') : 'no';
 }
 
 /** A form as the operator filled it → a device file entry with the given id, or the field to fix. */
 export function configFromForm(form: DeviceForm, id: string): FormResult {
+  const descriptor = kinds().get(form.kind);
+  if (!descriptor)
+    return { ok: false, field: 'address', message: `unknown kind ${JSON.stringify(form.kind.slice(0, 32))}` };
   const bad = (message: string): FormResult => ({
     ok: false,
     field: 'address',
-    message: `${message} (a ${kindName(form.kind)} address looks like ${DEVICE_ADDRESS_FORMS[form.kind].example})`,
+    message: `${message} (a ${descriptor.name} address looks like ${descriptor.form.address.example})`,
   });
-  let addressText = form.address;
-  let vrpnDevices: string[] = [];
-  if (form.kind === 'vrpn') {
-    const at = form.address.trim().lastIndexOf('@');
-    if (at <= 0) return bad('a VRPN address names the device before the host: Device@host');
-    vrpnDevices = form.address.trim().slice(0, at).split(',');
-    const wrong = vrpnDevices.find((d) => !VRPN_NAME.test(d));
-    if (wrong !== undefined) return bad(`"${wrong.slice(0, 64)}" is not a VRPN device name`);
-    addressText = form.address.trim().slice(at + 1);
-  } else if (form.address.includes('@')) {
-    return bad(`only VRPN addresses name a device with '@'`);
+  if (!descriptor.form.address.namesDevices && form.address.includes('@')) {
+    return bad(`only ${kindsNamingDevices()} addresses name a device with '@'`);
   }
-  const parsed = parseHostPort(addressText);
-  if ('error' in parsed) return bad(parsed.error);
+  const made = descriptor.form.toEntry(form.address);
+  if ('error' in made) return bad(made.error);
   const name = form.name?.trim();
-  const common = {
+  const entry = {
     id,
     ...(name ? { label: name } : {}),
     ...(form.expectedRateHz !== undefined ? { expectedRateHz: form.expectedRateHz } : {}),
-    host: parsed.host,
+    ...made.fields,
+    kind: descriptor.kind,
   };
-  const port = parsed.port;
-  const entry: Record<string, unknown> =
-    form.kind === 'natnet'
-      ? { ...common, kind: 'natnet', ...(port ? { commandPort: port } : {}) }
-      : form.kind === 'vrpn'
-        ? { ...common, kind: 'vrpn', ...(port ? { port } : {}), trackers: vrpnDevices }
-        : { ...common, kind: form.kind, ...(port ? { port } : {}) };
-  const checked = DeviceConfigSchema.safeParse(entry);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
+  const checked = parseDeviceEntry(entry);
+  if (!checked.ok) {
+    const issue = checked.issues[0];
     return issue?.path[0] === 'label'
       ? { ok: false, field: 'name', message: `name: ${issue.message}` }
       : bad(issue ? `${issue.path.join('.')}: ${issue.message}` : 'not a valid device');
   }
-  return { ok: true, config: checked.data };
+  return { ok: true, config: checked.config };
 }
 
 /** A device file entry → what the form's address field shows (the inverse of configFromForm). */
 export function addressOf(config: DeviceConfig): string {
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  switch (config.kind) {
-    case 'natnet':
-      return config.commandPort ? `${host}:${config.commandPort}` : host;
-    case 'vrpn': {
-      const at = config.port ? `${host}:${config.port}` : host;
-      return config.trackers?.length ? `${config.trackers.join(',')}@${at}` : at;
-    }
-    case 'pupil':
-    case 'teleport':
-      return config.port ? `${host}:${config.port}` : host;
-  }
+  return descriptorOf(config.kind).form.addressOf(config);
 }
 
 /** A readable id not yet taken: "motive-192-168-1-20", then "-2", "-3"… */
 export function newDeviceId(config: Pick<DeviceConfig, 'kind' | 'host'>, taken: (id: string) => boolean): string {
-  const prefix = config.kind === 'natnet' ? 'motive' : config.kind;
+  const prefix = kinds().get(config.kind)?.form.idPrefix ?? config.kind;
   const slug = config.host
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

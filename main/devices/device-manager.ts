@@ -5,17 +5,23 @@
  * and removed for this session, never edited into the operator's file.
  */
 import type { DeviceSnapshot, FoundDevice, SavedDevice } from '../../preload/api';
-import { DeviceConfigSchema, type DeviceConfig } from '../config';
-import { createSource } from '../demo';
+import { parseDeviceEntry, type DeviceConfig } from '../config';
 import type { Hub } from '../hub/hub';
-import { addressOf, configFromForm, newDeviceId, parseHostPort, type DeviceForm } from './device-address';
+import type { Source } from '../hub/source';
+import type { SourceDefaults } from '../protocols/descriptor';
+import { kinds } from '../protocols/registry';
+import { addressOf, configFromForm, descriptorOf, newDeviceId, parseHostPort, type DeviceForm } from './device-address';
 import type { DeviceFileWriter } from './device-file';
 
-/** Ports a kind uses when the address gives none (protocol notes: natnet.md §2, pupil.md, teleport-enet.md §A2). */
-const DEFAULT_PORTS: Record<FoundDevice['kind'], number> = { natnet: 1510, pupil: 8080, teleport: 10600 };
+/** Fields the form edits besides the kind's own (its descriptor's form.fields); the others survive an edit. */
+const FORM_FIELDS = ['label', 'expectedRateHz'] as const;
 
-/** Fields the form edits; everything else an entry has (multicast, transform…) survives an edit. */
-const FORM_FIELDS = ['host', 'port', 'commandPort', 'trackers', 'label', 'expectedRateHz'] as const;
+/** An entry that must be valid (it was, and only form fields changed): the checked entry, or why not. */
+function checkedEntry(entry: Record<string, unknown>): DeviceConfig {
+  const parsed = parseDeviceEntry(entry);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; '));
+  return parsed.config;
+}
 
 export class DeviceManager {
   private readonly configs = new Map<string, DeviceConfig>();
@@ -25,6 +31,7 @@ export class DeviceManager {
     private readonly hub: Hub,
     private readonly file: DeviceFileWriter | null,
     configured: readonly DeviceConfig[] = [],
+    private readonly sourceDefaults: SourceDefaults = {},
   ) {
     for (const c of configured) this.configs.set(c.id, c);
   }
@@ -67,14 +74,14 @@ export class DeviceManager {
     const made = configFromForm(form, id);
     if (!made.ok) throw new Error(made.message);
     const kept: Record<string, unknown> = old.kind === made.config.kind ? { ...old } : {};
-    for (const field of FORM_FIELDS) delete kept[field];
-    const merged = DeviceConfigSchema.parse({ ...kept, ...made.config, ...enabledOf(old) });
+    for (const field of [...FORM_FIELDS, ...descriptorOf(made.config.kind).form.fields]) delete kept[field];
+    const merged = checkedEntry({ ...kept, ...made.config, ...enabledOf(old) });
     return this.replace(merged);
   }
 
   async rename(id: string, name: string): Promise<DeviceSnapshot> {
     const old = this.requireSaved(id, 'renamed');
-    return this.replace(DeviceConfigSchema.parse({ ...old, label: name.trim() }));
+    return this.replace(checkedEntry({ ...old, label: name.trim() }));
   }
 
   async remove(id: string): Promise<void> {
@@ -103,11 +110,11 @@ export class DeviceManager {
     for (const c of this.configs.values()) {
       if (c.kind === found.kind && endpointKey(c.kind, addressOf(c)) === key) return true;
     }
-    if (found.kind === 'pupil' && found.deviceId) {
+    const identify = kinds().get(found.kind)?.discovery?.identify;
+    if (identify && found.deviceId) {
       for (const d of this.hub.snapshots()) {
-        if (d.kind !== 'pupil') continue;
-        const phone = safeCompanionId(this.hub, d.id);
-        if (phone === found.deviceId) return true;
+        if (d.kind !== found.kind) continue;
+        if (safeIdentity(this.hub, d.id, identify) === found.deviceId) return true;
       }
     }
     return false;
@@ -129,9 +136,7 @@ export class DeviceManager {
   }
 
   private start(config: DeviceConfig): DeviceSnapshot {
-    const made = createSource(config);
-    if ('unsupported' in made) throw new Error(made.unsupported);
-    const snapshot = this.hub.add(made.source);
+    const snapshot = this.hub.add(descriptorOf(config.kind).createSource(config, this.sourceDefaults));
     // Not awaited: a device that is off shows its reason in its row while the Hub retries.
     if (config.enabled !== false) this.hub.connect(config.id).catch(() => {});
     return snapshot;
@@ -160,17 +165,19 @@ function enabledOf(config: DeviceConfig): { enabled?: boolean } {
   return config.enabled === false ? { enabled: false } : {};
 }
 
-function endpointKey(kind: DeviceConfig['kind'], address: string): string {
+function endpointKey(kind: string, address: string): string {
   const parsed = parseHostPort(address.slice(address.lastIndexOf('@') + 1));
-  if ('error' in parsed) return `${kind}|${address}`;
-  const port = parsed.port ?? (kind === 'vrpn' ? 3883 : DEFAULT_PORTS[kind]);
+  const defaultPort = kinds().get(kind)?.form.defaultPort;
+  if ('error' in parsed || defaultPort === undefined) return `${kind}|${address}`;
+  const port = parsed.port ?? defaultPort;
   const host = parsed.host === 'localhost' ? '127.0.0.1' : parsed.host;
   return `${kind}|${host}|${port}`;
 }
 
-function safeCompanionId(hub: Hub, id: string): string | null {
+function safeIdentity(hub: Hub, id: string, identify: (source: Source) => string | null): string | null {
   try {
-    return hub.source(id)?.status().companion?.deviceId ?? null;
+    const source = hub.source(id);
+    return source ? identify(source) : null;
   } catch {
     return null;
   }

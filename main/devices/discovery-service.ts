@@ -1,50 +1,40 @@
 /**
- * Finds devices on the network for the device list's "found, not added" rows: NatNet broadcast
- * discovery (natnet.md §2.1), Pupil Companion mDNS (pupil.md §5) and Teleport UDP discovery
- * (teleport-enet.md §A2), all at once, now and then or when the operator asks.
+ * Finds devices on the network for the device list's "found, not added" rows: every kind that has a
+ * discovery (its descriptor's, main/protocols/<kind>/index.ts: NatNet broadcast, Companion mDNS,
+ * Teleport UDP discovery…), all at once, now and then or when the operator asks.
  *
  * In tests and demo mode every target is a loopback address and mDNS is bound to 127.0.0.1
  * (loopbackTargets): nothing leaves the machine.
  */
 import { EventEmitter } from 'node:events';
-import type { FoundDevice } from '../../preload/api';
 import { errorMessage } from '../hub/hub';
-import { discoverMotive } from '../protocols/natnet/discovery';
-import { discoverPhones } from '../protocols/pupil/discovery';
-import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from '../protocols/teleport/discovery';
+import type { Endpoint, FoundEntry, KindDiscovery, LabInterfaceAddress } from '../protocols/descriptor';
+import { kinds } from '../protocols/registry';
 
-export interface Endpoint {
-  address: string;
-  port: number;
+export type { Endpoint, FoundEntry };
+
+/** Per kind, where its discovery looks (the kind's own description: endpoints, an mDNS interface…). */
+export type DiscoveryTargets = Record<string, unknown>;
+
+/**
+ * On the lab network: each kind's usual targets (broadcast on its standard port, mDNS on every
+ * interface), or, when the operator chose a lab interface, through that interface only.
+ */
+export function lanTargets(iface: LabInterfaceAddress | null = null): DiscoveryTargets {
+  return Object.fromEntries(
+    kinds().all.flatMap((d) => {
+      const discovery: KindDiscovery | undefined = d.discovery;
+      if (!discovery) return [];
+      return [[d.kind, iface && discovery.through ? discovery.through(discovery.lan, iface) : discovery.lan]];
+    }),
+  );
 }
-
-export interface DiscoveryTargets {
-  /** Where to send NAT_DISCOVERY: a broadcast address or single hosts, each with Motive's command port. */
-  natnet: Endpoint[];
-  teleport: Endpoint[];
-  /** mDNS: the interface address to browse on (127.0.0.1 in tests and demo), '' for the system's choice, null for none. */
-  mdnsInterface: string | null;
-}
-
-/** On the lab network: broadcast on the standard ports, mDNS on every interface. */
-export const LAN_TARGETS: DiscoveryTargets = {
-  natnet: [{ address: '255.255.255.255', port: 1510 }],
-  teleport: [{ address: '255.255.255.255', port: DEFAULT_DISCOVERY_PORT }],
-  mdnsInterface: '',
-};
 
 /** Tests and demo mode: loopback only, on the standard ports plus any given (simulators on OS-picked ports). */
-export function loopbackTargets(extra: Partial<Pick<DiscoveryTargets, 'natnet' | 'teleport'>> = {}): DiscoveryTargets {
-  return {
-    natnet: [{ address: '127.0.0.1', port: 1510 }, ...(extra.natnet ?? [])],
-    teleport: [{ address: '127.0.0.1', port: DEFAULT_DISCOVERY_PORT }, ...(extra.teleport ?? [])],
-    mdnsInterface: '127.0.0.1',
-  };
-}
-
-export interface FoundEntry extends FoundDevice {
-  /** The phone's id (Pupil), to recognise a phone already added under another address. */
-  deviceId?: string;
+export function loopbackTargets(extra: Partial<Record<string, Endpoint[]>> = {}): DiscoveryTargets {
+  return Object.fromEntries(
+    kinds().all.flatMap((d) => (d.discovery ? [[d.kind, d.discovery.loopback(extra[d.kind] ?? [])]] : [])),
+  );
 }
 
 export interface DiscoveryServiceOptions {
@@ -108,44 +98,13 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
 
   private async scanAll(): Promise<FoundEntry[]> {
     const listenMs = this.listenMs;
-    const tasks: Promise<FoundEntry[]>[] = [
-      ...this.targets.natnet.map((t) =>
-        this.guard(`Motive discovery on ${t.address}:${t.port}`, async () =>
-          (await discoverMotive({ broadcastAddress: t.address, port: t.port, timeoutMs: listenMs })).map(
-            (s): FoundEntry => ({
-              kind: 'natnet',
-              name: s.name || 'Motive',
-              address: `${s.address}:${s.commandPort}`,
-              detail: `${s.name || 'Motive'} ${s.appVersion}, NatNet ${s.natnetVersion}`,
-            }),
-          ),
-        ),
-      ),
-      ...this.targets.teleport.map((t) =>
-        this.guard(`Teleport discovery on ${t.address}:${t.port}`, async () =>
-          (await discoverTeleport({ host: t.address, port: t.port, timeoutMs: listenMs })).map((s): FoundEntry => ({
-            kind: 'teleport',
-            name: 'Teleport server',
-            // The client connects by discovery: the form takes the discovery port, not the ENet one.
-            address: `${s.address}:${t.port}`,
-            detail: `ENet service port ${s.servicePort}, answered in ${s.replyMs.toFixed(0)} ms`,
-          })),
-        ),
-      ),
-    ];
-    const mdns = this.targets.mdnsInterface;
-    if (mdns !== null) {
-      tasks.push(
-        this.guard('Pupil Companion mDNS discovery', async () =>
-          (await discoverPhones(listenMs, mdns ? { interfaceAddress: mdns } : {})).map((p): FoundEntry => ({
-            kind: 'pupil',
-            name: p.phoneName || 'Pupil Companion',
-            address: `${p.address}:${p.port}`,
-            detail: `Companion phone ${p.deviceId}`,
-            deviceId: p.deviceId,
-          })),
-        ),
-      );
+    const tasks: Promise<FoundEntry[]>[] = [];
+    for (const descriptor of kinds().all) {
+      const discovery = descriptor.discovery;
+      if (!discovery || !(descriptor.kind in this.targets)) continue;
+      for (const task of discovery.scan(this.targets[descriptor.kind], listenMs)) {
+        tasks.push(this.guard(task.what, () => task.run()));
+      }
     }
     const results = (await Promise.all(tasks)).flat();
     // One row per endpoint, even when two targets reach the same device.

@@ -3,6 +3,7 @@
  * the Electron app and headless mode.
  */
 import type { DeviceConfig } from '../config';
+import type { SourceDefaults } from '../protocols/descriptor';
 import type { Hub } from '../hub/hub';
 import { Dashboard, type DashboardOptions } from './dashboard';
 import { DeviceFileWriter } from './device-file';
@@ -17,6 +18,8 @@ export interface DashboardSetupOptions extends DashboardOptions {
   /** null: no discovery. */
   discovery: DiscoveryTargets | null;
   discoveryOptions?: Omit<DiscoveryServiceOptions, 'onProblem'>;
+  /** For devices added from the device list (the same as the device file's get). */
+  sourceDefaults?: SourceDefaults;
 }
 
 export interface DashboardSetup {
@@ -26,7 +29,7 @@ export interface DashboardSetup {
 
 export function startDashboard(hub: Hub, options: DashboardSetupOptions): DashboardSetup {
   const writer = options.deviceFile ? new DeviceFileWriter(options.deviceFile) : null;
-  const manager = new DeviceManager(hub, writer, options.configured ?? []);
+  const manager = new DeviceManager(hub, writer, options.configured ?? [], options.sourceDefaults);
   const discovery = options.discovery
     ? new DiscoveryService(options.discovery, {
         ...options.discoveryOptions,

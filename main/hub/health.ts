@@ -1,5 +1,5 @@
 /**
- * Per-device health as the operator sees it (DeviceHealth in preload/api.ts), from what a source
+ * Per-device health as the operator sees it (DeviceHealth in preload/api/devices.ts), from what a source
  * counts (SourceCounters, SourceStatus) and what the Hub observes (sample arrivals, reconnects, retries).
  */
 import type { DeviceHealth } from '../../preload/api';

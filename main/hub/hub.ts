@@ -10,7 +10,6 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { BodyName, DeviceSnapshot, DeviceState, LinkEvent } from '../../preload/api';
 import { Backoff, type BackoffOptions } from './backoff';
-import { deviceStateOf } from './device-state';
 import { HealthTracker } from './health';
 import type {
   BodyCatalog,
@@ -482,14 +481,14 @@ export class Hub extends EventEmitter<HubEvents> {
         ...(caps.transform ? { transform: caps.transform.get() } : {}),
       },
       recording: status.recording ?? device.latestPose?.recording ?? null,
-      ...this.safeDeviceState(device, status),
+      ...this.safeDeviceState(device),
       health: device.health.snapshot(
         counters,
         status,
         { state, reconnects: device.reconnects, lastError: device.lastError, nextRetryAtMs: device.nextRetryAtMs },
         this.now(),
       ),
-      ...(status.teleport ? { teleport: status.teleport } : {}),
+      ...(status.detail !== undefined ? { detail: status.detail } : {}),
     };
   }
 
@@ -505,9 +504,14 @@ export class Hub extends EventEmitter<HubEvents> {
     }
   }
 
-  private safeDeviceState(device: Device, status: SourceStatus): { deviceState?: DeviceState } {
-    const state = deviceStateOf(device.source, status);
-    return state ? { deviceState: state } : {};
+  /** The device's own state, when its source reports one; a source failing to report reports nothing. */
+  private safeDeviceState(device: Device): { deviceState?: DeviceState } {
+    try {
+      const state = device.source.capabilities.deviceState?.current();
+      return state ? { deviceState: state } : {};
+    } catch {
+      return {};
+    }
   }
 
   private safeCounters(device: Device): SourceCounters {

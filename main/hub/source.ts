@@ -7,11 +7,12 @@
  * so that the Hub can close it and connect again with backoff.
  */
 import type { EventEmitter } from 'node:events';
-import type { BodyName, BodyPose, DeviceAnswer, DeviceState, PoseTransform, TeleportStatus } from '../../preload/api';
+import type { BodyName, BodyPose, DeviceAnswer, DeviceState, PoseTransform } from '../../preload/api';
 
 export type { BodyName, BodyPose, DeviceAnswer, DeviceState, PoseTransform };
 
-export type DeviceKind = 'natnet' | 'pupil' | 'vrpn' | 'teleport' | 'playback';
+/** A registered kind (main/protocols/registry.ts) or 'playback' (a recording played back). */
+export type DeviceKind = string;
 
 /**
  * idle: created, not started. connecting: waiting for the peer's first answer.
@@ -62,7 +63,7 @@ export interface LatencyFigures {
   transitMs?: number;
 }
 
-export interface SourceStatus {
+export interface SourceStatus<Detail = unknown> {
   state: ConnectionState;
   /** Human-readable: what the peer is (e.g. "Motive 3.1.0.0, NatNet 4.1, unicast, 10 MHz clock"). */
   peer?: string;
@@ -71,29 +72,11 @@ export interface SourceStatus {
   latency?: LatencyFigures;
   /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
   recording?: boolean;
-  /** Teleport sources: what the Teleport panel shows (passed through to DeviceSnapshot.teleport). */
-  teleport?: TeleportStatus;
-  /** Pupil Companion: the phone's own state, for the VideoGaze panel. */
-  companion?: CompanionState;
-}
-
-/** What a Pupil Companion phone reports about itself (status REST/WebSocket), kept current. */
-export interface CompanionState {
-  family: 'Neon' | 'Pupil Invisible' | null;
-  phoneName: string | null;
-  deviceId: string | null;
-  batteryLevel: number | null;
-  batteryState: string | null;
-  /** Free storage, bytes. */
-  storageBytes: number | null;
-  storageState: string | null;
-  /** DIRECT sensors: world, gaze (and imu, eye_events, eyes on Neon). */
-  sensors: { name: string; connected: boolean; streamError: boolean }[];
-  /** The last Recording message; `receivedAtMs` (host Unix ms) lets the UI run the timer locally. */
-  recording: { id: string; action: string; durationNs: number; receivedAtMs: number; message: string | null } | null;
-  lastEvent: { name: string | null; timestampNs: number; recordingId: string | null } | null;
-  /** Status WebSocket up. */
-  live: boolean;
+  /**
+   * What only this kind's panel shows (e.g. a Teleport session's Setup, link and nodes), passed to the
+   * renderer as DeviceSnapshot.detail. Its type is the kind's own: its client sets it, its panel reads it.
+   */
+  detail?: Detail;
 }
 
 interface SampleBase {
@@ -118,7 +101,7 @@ export interface PosesSample extends SampleBase {
   bodies: BodyPose[];
   /** Marker positions, xyz interleaved (metres). */
   markers?: Float32Array;
-  /** Per marker, MarkerFlags bits (preload/api.ts: labeled or not, occluded…), when the source knows. */
+  /** Per marker, MarkerFlags bits (preload/api/batch.ts: labeled or not, occluded…), when the source knows. */
   markerFlags?: Uint16Array;
   /**
    * Skeleton segments, apart from `bodies` (which stays the rigid bodies: the CLI and the recorder

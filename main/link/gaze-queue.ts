@@ -1,8 +1,8 @@
 /**
  * Gaze samples waiting for the next batch, per device. Unlike poses they are not coalesced: the video
  * panel matches gaze to frames by time, so every sample since the last batch goes (the GAZE section
- * of preload/api.ts). Bounded per device at what a section may carry; beyond that the oldest go first,
- * counted (a renderer that has not acknowledged for that long has lost the matching frames anyway).
+ * of preload/api/batch.ts). Bounded per device at what a section may carry; beyond that the oldest go
+ * first, counted (a renderer that has not acknowledged for that long has lost the matching frames anyway).
  */
 import { BatchLimits, type GazeInput } from '../../preload/api';
 import type { GazeSample } from '../hub/source';

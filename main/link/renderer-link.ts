@@ -43,6 +43,8 @@ import { GazeQueue } from './gaze-queue';
 import { VideoGate, type VideoGateCounts } from './video-gate';
 import { InputStates } from './input-state';
 import type { Dashboard } from '../devices/dashboard';
+import { kinds } from '../protocols/registry';
+import { PLAYBACK_KIND } from '../recording/playback';
 
 /** Input state (buttons, analogs, dials) goes to the renderer at most this often, and only on change. */
 const INPUTS_INTERVAL_MS = 100;
@@ -202,6 +204,8 @@ export class RendererLink {
     this.clearInFlight();
     // A page that (re)loaded has a fresh decoder: its video starts at the next key frame.
     this.video.restart();
+    // First, so the page can name every kind in what follows.
+    this.send({ type: 'kinds', kinds: [...kinds().infos(), PLAYBACK_KIND] });
     this.send({ type: 'devices', devices: this.hub.snapshots() });
     for (const c of this.hub.catalogs()) this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     for (const n of this.hub.notices()) this.send(n);

@@ -1,6 +1,6 @@
 /**
  * The headless transport: one WebSocket per renderer (a browser tab). Binary frames main → renderer
- * are packed batches; text frames are JSON WsServerMessage / WsClientMessage (preload/api.ts).
+ * are packed batches; text frames are JSON WsServerMessage / WsClientMessage (preload/api/transport.ts).
  *
  * The client only ever sends small JSON text. Anything else (binary, unparsable, failing the schema,
  * too many calls at once) is a policy violation: the socket is closed with 1008 and the owner told,

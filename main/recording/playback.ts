@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { basename } from 'node:path';
-import type { PlaybackState } from '../../preload/api';
+import type { DeviceKindInfo, PlaybackState } from '../../preload/api';
 import type {
   BodyCatalog,
   ConnectionState,
@@ -23,6 +23,16 @@ import type {
 import { hostTimeNs } from '../time/host-clock';
 import { IndexedRecording, RecordingReader, type ScannedMessage } from './mcap-reader';
 import { deviceOfTopic, SampleDecoder, type RecordedDevice } from './sample-decoding';
+
+/** A recorded device replayed: a kind of its own, never added from the form. */
+export const PLAYBACK_KIND: DeviceKindInfo = {
+  kind: 'playback',
+  name: 'Playback',
+  label: 'Recording played back',
+  addable: false,
+  searchesFirst: false,
+  form: null,
+};
 
 const SAMPLE_SCHEMAS = new Set([
   'sightline.Poses',

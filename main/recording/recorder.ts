@@ -27,7 +27,7 @@ import { errorMessage } from '../hub/hub';
 import type { Sample } from '../hub/source';
 import { kernelDropsOf } from '../net/udp-drops';
 import { hostTimeNs } from '../time/host-clock';
-import { RAW_HAND_OFF } from './raw-mapping';
+import { kinds } from '../protocols/registry';
 import { describeWriteError, type AppendTarget } from './byte-sink';
 import { compressionReady, DEFAULT_COMPRESSION, type Compression } from './compression';
 import { RecordingCore, type CoreCommand, type CoreProgress } from './recording-core';
@@ -406,7 +406,8 @@ export class Recorder extends EventEmitter<RecorderEvents> {
    * clone the whole buffer.
    */
   private detachable(device: DeviceRef, sample: Sample): Sample {
-    const handOff = sample.kind === 'poses' && sample.raw !== undefined ? RAW_HAND_OFF[device.kind] : undefined;
+    const handOff =
+      sample.kind === 'poses' && sample.raw !== undefined ? kinds().get(device.kind)?.recording?.handOff : undefined;
     if (handOff && sample.kind === 'poses') sample = { ...sample, raw: handOff(sample.raw) };
     if (sample.kind === 'video') {
       const data = sample.data.slice();
@@ -737,6 +738,9 @@ function handOffBytes(sample: Sample): number {
       const bodies = (sample.bodies as unknown[] | null | undefined)?.length ?? 0;
       return 128 + bodies * 80 + (sample.markers?.length ?? 0) * 4 + (raw?.labeledMarkers?.length ?? 0) * 64;
     }
+    case 'analog':
+      // An LSL stream may carry hundreds of channels per sample (a fixed guess would undercount it).
+      return 128 + sample.channels.length * 8;
     default:
       return 256;
   }

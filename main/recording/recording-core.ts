@@ -11,7 +11,7 @@ import type { AppendTarget, ByteSink } from './byte-sink';
 import { QueuedByteSink } from './byte-sink';
 import type { Compression } from './compression';
 import { McapChunkWriter } from './mcap-chunk-writer';
-import { RAW_MAPPINGS } from './raw-mapping';
+import { kinds } from '../protocols/registry';
 import { DEFAULT_SCENE_SIZE, mapSample, type MappingContext, type MessageOut } from './sample-mapping';
 import type { JsonSchemaSpec, SchemaSpec } from './schemas';
 
@@ -181,7 +181,7 @@ export class RecordingCore {
         publishNs: toBigNs(sample.deviceTimeNs ?? sample.hostTimeNs),
       };
       mapSample(device, sample, this.out, this.context);
-      RAW_MAPPINGS[device.kind]?.(device, sample, this.out);
+      kinds().get(device.kind)?.recording?.raw(device, sample, this.out);
       this.samples[id] = (this.samples[id] ?? 0) + 1;
     } catch (error) {
       // A malformed sample from one device must not end the session for all of them.

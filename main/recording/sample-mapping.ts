@@ -11,7 +11,7 @@
  *   event  → /ID/events sightline.Event
  *   analog → /ID/analog sightline.Analog
  *
- * A protocol's own decoded message (`sample.raw`) is added by its raw mapping (raw-mappings.ts).
+ * A protocol's own decoded message (`sample.raw`) is added by its raw mapping (its descriptor's recording.raw, main/protocols/<kind>/index.ts).
  */
 import type { DeviceRef } from '../hub/hub';
 import { fine } from './compact-numbers';

@@ -42,6 +42,11 @@ export const AppSettingsSchema = z
     theme: z.enum(['system', 'dark', 'light']).default('system'),
     window: WindowStateSchema.optional(),
     layout: LayoutSchema.optional(),
+    /**
+     * The lab network interface (an IPv4 address of this computer): NatNet's multicast group is joined
+     * and discovery is sent on it (main/net/lab-interface.ts). Unset: the system's choice.
+     */
+    networkInterface: z.ipv4().optional(),
   })
   .strict();
 export type AppSettings = z.infer<typeof AppSettingsSchema>;

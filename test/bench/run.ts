@@ -12,6 +12,7 @@ import { reportRecorder } from './recorder-report';
 import { benchVideoGaze, reportVideoGaze } from './video-gaze';
 import { benchVrpn } from './vrpn';
 import { benchTeleportEnet } from './teleport-enet';
+import { benchLsl } from './lsl';
 
 function line(name: string, value: string, target: string, met: boolean | null): void {
   const mark = met === null ? '   ' : met ? 'ok ' : 'MISS';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   await benchVrpn(line);
 
   await benchTeleportEnet(line);
+
+  await benchLsl(line);
 
   for (const rate of [120, 1000]) {
     const lat = await benchLinkLatency(rate, 10, 5);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEMO_DEVICE_ID } from '../../main/demo';
+import { DEMO_DEVICE_ID } from '../../main/protocols/natnet/demo';
 import { debugBodies, waitForStreaming } from './checks';
 import { useHeadlessDemoPage } from './demo-page';
 import { ARTIFACTS, waitFor } from './helpers';

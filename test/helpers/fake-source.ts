@@ -19,6 +19,8 @@ export type ConnectOutcome = 'ok' | Error | 'hang';
 
 export interface FakeSourceOptions {
   id?: string;
+  /** Default 'natnet' (the Hub does not care; a test of the kind registry gives its own kind). */
+  kind?: string;
   label?: string;
   /** Outcomes for successive connect() calls; 'ok' once the script runs out. */
   connects?: ConnectOutcome[];
@@ -29,7 +31,7 @@ export interface FakeSourceOptions {
 
 export class FakeSource extends EventEmitter<SourceEvents> implements Source {
   readonly id: string;
-  readonly kind = 'natnet' as const;
+  readonly kind: string;
   readonly label: string;
   readonly capabilities: SourceCapabilities;
   connectCalls = 0;
@@ -47,6 +49,7 @@ export class FakeSource extends EventEmitter<SourceEvents> implements Source {
   constructor(options: FakeSourceOptions = {}) {
     super();
     this.id = options.id ?? 'fake';
+    this.kind = options.kind ?? 'natnet';
     this.label = options.label ?? `Fake ${this.id}`;
     this.script = [...(options.connects ?? [])];
     const rec = options.recording;

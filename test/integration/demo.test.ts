@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHeadless } from '../../main/headless';
-import { DEMO_DEVICE_ID } from '../../main/demo';
+import { DEMO_DEVICE_ID } from '../../main/protocols/natnet/demo';
 import { DEMO_PUPIL_ID } from '../../main/protocols/pupil/demo';
 import { DEMO_TELEPORT_ID } from '../../main/protocols/teleport/demo';
 import { DEMO_VRPN_DEVICE_ID } from '../../main/protocols/vrpn/demo';
@@ -28,7 +28,7 @@ test('demo mode: a streaming simulated Motive, moving bodies, names, and recordi
   const server = await startHeadless({ demo: true, staticRoot: dir, env: {}, log: () => {} });
   try {
     assert.equal(server.devices?.mode, 'demo');
-    const motive = server.devices!.demo!.motive;
+    const motive = server.devices!.demo!.motive!;
     const r = renderer(`ws://127.0.0.1:${server.port}/link`);
     await waitFor(
       () => r.devices().some((d) => d.id === DEMO_DEVICE_ID && d.health.state === 'streaming'),

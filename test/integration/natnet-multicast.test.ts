@@ -5,6 +5,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import { natnet } from '../../main/protocols/natnet';
+import type { NatNetClient } from '../../main/protocols/natnet/client';
 import { LOOPBACK, assertStrictlyIncreasing, connectAndStream, startSimulator, waitFor } from './natnet-helpers';
 
 const GROUP = '239.255.42.99';
@@ -90,4 +92,19 @@ test('multicast: a restarted Motive (frame numbers start over) is reported down'
   await sim.restart();
   await waitFor(() => downs.length > 0, 3000, 'down');
   assert.match(downs[0]!, /Motive restarted/);
+});
+
+test('the lab interface from the settings: a device from the device file joins on it, and its card says so', async (t) => {
+  if (!(await skipUnlessMulticast(t))) return;
+  const sim = await startSimulator(t, { rateHz: 120, multicast: { group: GROUP, interfaceAddress: LOOPBACK } });
+  const client = natnet.createSource(
+    { id: 'lab-motive', kind: 'natnet', host: LOOPBACK, commandPort: sim.commandPort },
+    { networkInterface: LOOPBACK },
+  ) as NatNetClient;
+  t.after(() => client.close());
+  let samples = 0;
+  client.on('sample', () => samples++);
+  await client.connect();
+  await waitFor(() => samples > 5, 3000, 'multicast frames on the chosen interface');
+  assert.match(client.status().peer ?? '', /multicast 239\.255\.42\.99 on 127\.0\.0\.1/);
 });

@@ -1,6 +1,6 @@
 /**
  * The Motive simulator seen from a raw UDP socket, checked against what real clients require of a
- * server (natnet.md §13.3–13.4): ports, exact lengths, stamps, connect variants, client bookkeeping.
+ * server (docs/protocols/natnet.md §13.3–13.4): ports, exact lengths, stamps, connect variants, client bookkeeping.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The Pupil client against the Companion simulator's faults (protocol notes, pupil.md §10.1):
+// The Pupil client against the Companion simulator's faults (protocol notes, docs/protocols/pupil.md §10.1):
 // PLAY 500, no sender report for a while, RTP loss and reordering, RTP silence, a dropped status
 // WebSocket, a phone clock step, Sensor churn, a phone that vanishes mid-recording.
 import assert from 'node:assert/strict';

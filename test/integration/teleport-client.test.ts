@@ -74,8 +74,8 @@ for (const variant of ['2022a', '2022b'] as const) {
       assert.ok(client.teleportState().link!.roundTripTimeMs >= 1);
       assert.equal(client.status().state, 'streaming');
       assert.deepEqual(client.teleportState().origin?.validCounter, '1');
-      assert.equal(client.status().teleport?.origin, '0.000, 0.000, 0.000 m');
-      assert.ok(client.status().teleport!.setup!.some((r) => r.label === 'idle timeout' && /13000 ms/.test(r.value)));
+      assert.equal(client.status().detail?.origin, '0.000, 0.000, 0.000 m');
+      assert.ok(client.status().detail!.setup!.some((r) => r.label === 'idle timeout' && /13000 ms/.test(r.value)));
     } finally {
       await client.close();
       await sim.stop();

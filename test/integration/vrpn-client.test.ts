@@ -67,7 +67,7 @@ for (const tcpOnly of [true, false]) {
       // Z up → Y up: the simulator's paths are at 1.05..1.35 m height on Z, so Y here.
       for (const b of last.bodies) assert.ok(b.y > 1 && b.y < 1.4, `height ${b.y}`);
       const poseMessages = r.messages.filter((m) => m.type === TypeName.PosQuat);
-      // Tracker data goes by UDP once there is a UDP channel (vrpn.md §9): the first few may come by TCP,
+      // Tracker data goes by UDP once there is a UDP channel (docs/protocols/vrpn.md §9): the first few may come by TCP,
       // before the client's UDP_DESCRIPTION reached the server. Buttons always by TCP.
       const firstUdp = poseMessages.findIndex((m) => m.udp);
       if (tcpOnly) assert.equal(firstUdp, -1);

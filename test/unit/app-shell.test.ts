@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aboutText, MENU_PANELS, menuTemplate, type MenuActions } from '../../main/app/menu';
 import { FOCUS_ORDER } from '../../renderer/src/layout/shortcut-map';
@@ -14,6 +15,7 @@ import { denyAllPermissions, guardContents } from '../../main/app/session-policy
 import { DEFAULT_WINDOW, mainWindowOptions } from '../../main/app/window-options';
 import { restoreBounds } from '../../main/app/window-state';
 import { rendererCsp, securityHeaders } from '../../main/link/static-files';
+import { appProtocolHandler } from '../../main/link/app-protocol';
 
 test('the main window runs the page isolated, sandboxed, without Node, with the preload only', () => {
   const options = mainWindowOptions('/app/dist/preload/index.cjs');
@@ -42,7 +44,8 @@ test('main.ts builds its window from those options and its session from that pol
     /registerSchemesAsPrivileged\(\[\s*\{ scheme: 'app', privileges: \{ standard: true, secure: true/,
   );
   assert.match(source, /requestSingleInstanceLock\(\)/);
-  assert.match(source, /securityHeaders\(rendererCsp\(\)\)/);
+  assert.match(source, /const serveRenderer = appProtocolHandler\(RENDERER_ROOT\)/);
+  assert.match(source, /new IpcRouter\(ipcMain\)/);
   // Nothing in the shell may turn the protections back off.
   assert.doesNotMatch(
     source,
@@ -104,6 +107,40 @@ test('the CSP allows only the app itself: no eval, no inline script, no plugins,
   const headers = securityHeaders(csp);
   assert.equal(headers['Content-Security-Policy'], csp);
   assert.equal(headers['X-Content-Type-Options'], 'nosniff');
+});
+
+test('the app:// handler serves the renderer with the CSP and security headers, and nothing else', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'sightline app root '));
+  try {
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>x</title>');
+    writeFileSync(join(root, 'app.js'), 'console.log(1)');
+    const serve = appProtocolHandler(root);
+    const page = await serve(new Request('app://sightline/index.html'));
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(await page.text(), '<!doctype html><title>x</title>');
+    for (const [name, value] of Object.entries(securityHeaders(rendererCsp()))) {
+      assert.equal(page.headers.get(name), value, name);
+    }
+    assert.equal((await serve(new Request('app://sightline/'))).status, 200, '/ is index.html');
+    const head = await serve(new Request('app://sightline/app.js', { method: 'HEAD' }));
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), '');
+    const refused = [
+      new Request('app://elsewhere/index.html'),
+      new Request('app://sightline/index.html', { method: 'POST', body: 'x' }),
+      new Request('app://sightline/missing.js'),
+      new Request('app://sightline/%2e%2e/%2e%2e/etc/passwd'),
+      new Request('app://sightline/a%00b'),
+    ];
+    for (const request of refused) {
+      const answer = await serve(request);
+      assert.ok(answer.status >= 400, `${request.method} ${request.url}: ${answer.status}`);
+      assert.equal(answer.headers.get('content-security-policy'), rendererCsp(), 'errors carry the CSP too');
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 function recordingActions(): { actions: MenuActions; calls: string[] } {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hub } from '../../main/hub/hub';
-import { deviceStateOf } from '../../main/hub/device-state';
+import { deviceStateFromCompanion } from '../../main/protocols/pupil/companion-state';
 import { RendererLink } from '../../main/link/renderer-link';
 import type { DeviceState, SourceCapabilities } from '../../main/hub/source';
 import { FakeSource } from '../helpers/fake-source';
@@ -148,24 +148,23 @@ test('snapshots carry the device’s own state and whether it can discard a reco
   }
 });
 
-test('a source that reports its phone in its status (Pupil companion state) gets the same device state', () => {
-  const source = new FakeSource({ id: 'pi' });
-  source.statusExtra = {
-    companion: {
-      family: 'Pupil Invisible',
-      phoneName: 'OnePlus8',
-      deviceId: 'd55a33b5ab845785',
-      batteryLevel: 12,
-      batteryState: 'LOW',
-      storageBytes: 5e9,
-      storageState: 'OK',
-      sensors: [{ name: 'world', connected: true, streamError: true }],
-      recording: { id: 'r1', action: 'START', durationNs: 5e9, receivedAtMs: 1000, message: null },
-      lastEvent: { name: null, timestampNs: 1, recordingId: 'r1' },
-      live: true,
-    },
+test('a Pupil Companion phone’s own state (its status WebSocket) becomes the device state every panel reads', () => {
+  const companion = {
+    family: 'Pupil Invisible' as const,
+    phoneName: 'OnePlus8',
+    deviceId: 'd55a33b5ab845785',
+    batteryLevel: 12,
+    batteryState: 'LOW',
+    storageBytes: 5e9,
+    storageState: 'OK',
+    sensors: [{ name: 'world', connected: true, streamError: true }],
+    recording: { id: 'r1', action: 'START', durationNs: 5e9, receivedAtMs: 1000, message: null },
+    lastEvent: { name: null, timestampNs: 1, recordingId: 'r1' },
+    live: true,
   };
-  assert.deepEqual(deviceStateOf(source, source.status()), {
+  const source = new FakeSource({ id: 'pi' });
+  source.capabilities.deviceState = { current: () => deviceStateFromCompanion(companion) };
+  assert.deepEqual(deviceStateFromCompanion(companion), {
     name: 'OnePlus8 · Pupil Invisible',
     battery: { percent: 12, state: 'LOW' },
     storage: { freeBytes: 5e9, state: 'OK' },
@@ -173,5 +172,9 @@ test('a source that reports its phone in its status (Pupil companion state) gets
     recording: { id: 'r1', action: 'START', durationNs: 5e9, atHostMs: 1000, running: true },
     lastEvent: { name: '', timestampNs: 1, recordingId: 'r1' },
   });
-  assert.equal(deviceStateOf(new FakeSource(), new FakeSource().status()), null);
+  const hub = new Hub();
+  hub.add(source);
+  hub.add(new FakeSource({ id: 'plain' }));
+  assert.equal(hub.snapshots()[0]!.deviceState?.name, 'OnePlus8 · Pupil Invisible');
+  assert.equal(hub.snapshots()[1]!.deviceState, undefined);
 });

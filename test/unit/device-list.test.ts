@@ -68,7 +68,7 @@ describe('the add form: addresses per kind', () => {
       [{ kind: 'natnet', address: '300.1.1.1' }, /not a valid IPv4 address/],
       [{ kind: 'natnet', address: '10.0.0.1:70000' }, /port "70000" must be a number from 1 to 65535/],
       [{ kind: 'pupil', address: 'bad host!' }, /not an IP address or a host name/],
-      [{ kind: 'teleport', address: 'x@10.0.0.1' }, /only VRPN addresses/],
+      [{ kind: 'teleport', address: 'x@10.0.0.1' }, /only VRPN or LSL addresses/],
       [{ kind: 'vrpn', address: 'has space@10.0.0.1' }, /not a VRPN device name/],
     ];
     for (const [form, expected] of cases) {

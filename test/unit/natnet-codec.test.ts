@@ -286,7 +286,7 @@ test('Motive 2.1 frame 162734: every value of the README', () => {
   assert.equal(f.devices.length, 0);
   assert.equal(f.timecode, 0);
   assert.equal(f.timecodeSubframe, 0);
-  // The timestamp is derived from the hardware frame id (natnet.md §5): exactly frame / 120.
+  // The timestamp is derived from the hardware frame id (docs/protocols/natnet.md §5): exactly frame / 120.
   assert.ok(Math.abs(f.timestamp! - 162734 / 120) < 1e-9);
   assert.equal(f.cameraMidExposureTicks, 1416497730518);
   assert.equal(f.cameraDataReceivedTicks, 1416497745808);

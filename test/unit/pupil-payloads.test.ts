@@ -1,4 +1,4 @@
-// Companion payload codecs (protocol notes, pupil.md §3): every gaze size, IMU protobuf, eye events.
+// Companion payload codecs (protocol notes, docs/protocols/pupil.md §3): every gaze size, IMU protobuf, eye events.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * The contract's additions for the 3D scene (preload/api.ts): the POSE DETAILS section (mean error,
+ * The contract's additions for the 3D scene (preload/api/batch.ts): the POSE DETAILS section (mean error,
  * marker counts, marker flags) and the catalog's bone fields, with hostile sizes; and what the NatNet
  * client makes of a frame and its model definitions (main/protocols/natnet/scene-data.ts).
  */

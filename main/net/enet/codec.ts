@@ -1,6 +1,6 @@
 /**
  * ENet 1.3 wire format: pure bytes <-> typed datagrams, both directions (protocol notes,
- * teleport-enet.md §B4). No sockets, no timers, no state: the host (host.ts) decides what a command
+ * docs/protocols/teleport-enet.md §B4). No sockets, no timers, no state: the host (host.ts) decides what a command
  * means for a peer.
  *
  * Every ENet field is big-endian (network order). A datagram is a 2-byte header (peer id, session,

@@ -1,7 +1,7 @@
 /**
  * The receiving half of one ENet channel: reliable packets in strict sequence order, fragments
  * reassembled, unreliable packets in order within the current reliable sequence, stale ones dropped
- * (protocol notes, teleport-enet.md §B4 "Sequencing and delivery"). Pure bookkeeping: the peer feeds it
+ * (protocol notes, docs/protocols/teleport-enet.md §B4 "Sequencing and delivery"). Pure bookkeeping: the peer feeds it
  * commands and gets back the packets that became deliverable.
  *
  * ENet splits the 16-bit reliable sequence space into 16 windows of 4096; a receiver accepts commands

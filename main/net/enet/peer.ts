@@ -1,5 +1,5 @@
 /**
- * One ENet connection: the per-peer protocol of ENet 1.3 (protocol notes, teleport-enet.md §B4).
+ * One ENet connection: the per-peer protocol of ENet 1.3 (protocol notes, docs/protocols/teleport-enet.md §B4).
  * Outgoing queues, acknowledgements, RTT and retransmission timeouts, pings, the packet throttle,
  * incoming channels, and the connect / disconnect state machine. The host (host.ts) owns the socket,
  * routes datagrams here and asks the peer to flush; the peer arms its own timer only when something

@@ -193,7 +193,7 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
       const address = reply.source ?? this.socket!.remoteAddress ?? host;
       if (reply.serverPort) this.serverRtcp = { address, port: reply.serverPort[1] };
     }
-    // Companion 2.9.31 does not echo `interleaved` (pupil.md §2.4): channels 0-1 as asked.
+    // Companion 2.9.31 does not echo `interleaved` (docs/protocols/pupil.md §2.4): channels 0-1 as asked.
 
     // The server may send RTP right behind its PLAY answer (in the same TCP segment): be ready first.
     this.playing = true;

@@ -5,7 +5,7 @@
  * Depacketising: single NAL units, STAP-A and FU-A become Annex B access units. An access unit is
  * closed on the marker bit, or when the timestamp changes (a lost marker packet), so a frame leaves
  * as soon as its last packet arrives; the official clients wait for the next frame's first packet
- * instead (protocol notes, pupil.md §3.5). The SDP's SPS/PPS go before the first key frame (and
+ * instead (protocol notes, docs/protocols/pupil.md §3.5). The SDP's SPS/PPS go before the first key frame (and
  * before any key frame that lacks them). After a sequence gap, a broken fragment or an oversized
  * unit, nothing is emitted until the next IDR: the decoder never gets a broken access unit.
  */

@@ -1,37 +1,13 @@
 /**
- * H.264 bitstream helpers (ITU-T H.264 §7.3, Annex B): NAL unit splitting, SPS parsing for the
- * picture size and the WebCodecs codec string, and access-unit assembly as Annex B bytes.
+ * H.264 bitstream helpers (ITU-T H.264 §7.3, Annex B): SPS parsing for the picture size and the
+ * WebCodecs codec string, and access-unit assembly as Annex B bytes. NAL unit splitting is the shared
+ * scanner (preload/shared/h264-nal.ts).
  */
+import { avcCodecString, nalType, NalType, splitAnnexB } from '../../../preload/shared/h264-nal';
 import { DecodeError } from '../byte-reader';
 
-export const NalType = { Slice: 1, Idr: 5, Sei: 6, Sps: 7, Pps: 8, Aud: 9, StapA: 24, FuA: 28 } as const;
-
-export function nalType(nal: Uint8Array): number {
-  return nal.length > 0 ? nal[0]! & 0x1f : -1;
-}
-
-/** The NAL units of an Annex B byte stream (3- or 4-byte start codes), as views without start codes. */
-export function splitAnnexB(stream: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let start = -1;
-  let i = 0;
-  const n = stream.length;
-  while (i + 2 < n) {
-    if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1) {
-      if (start >= 0) {
-        let end = i;
-        while (end > start && stream[end - 1] === 0) end--; // trailing zero of a 4-byte start code
-        if (end > start) out.push(stream.subarray(start, end));
-      }
-      i += 3;
-      start = i;
-    } else {
-      i++;
-    }
-  }
-  if (start >= 0 && start < n) out.push(stream.subarray(start, n));
-  return out;
-}
+// The Annex B scanner is shared with the renderer; it stays importable from here for RTSP's callers.
+export { NalType, nalType, splitAnnexB };
 
 const START_CODE = new Uint8Array([0, 0, 0, 1]);
 
@@ -102,10 +78,6 @@ class BitReader {
   }
 }
 
-function hex2(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
-}
-
 /** Parses a sequence parameter set NAL unit (with its header byte); throws DecodeError if malformed. */
 export function parseSps(nal: Uint8Array): SpsInfo {
   if (nalType(nal) !== NalType.Sps) throw new DecodeError('not an SPS NAL unit');
@@ -169,7 +141,7 @@ export function parseSps(nal: Uint8Array): SpsInfo {
     levelIdc,
     width,
     height,
-    codec: `avc1.${hex2(profileIdc)}${hex2(constraintFlags)}${hex2(levelIdc)}`,
+    codec: avcCodecString(profileIdc, constraintFlags, levelIdc),
   };
 }
 

@@ -2,7 +2,7 @@
  * One RTP stream's clock: 32-bit RTP timestamps unwrapped into a continuous count, and mapped to the
  * sender's Unix time through its RTCP sender reports (RFC 3550 §6.4.1).
  *
- * Unlike aiortsp (protocol notes, pupil.md §4.2) this survives the 32-bit wrap (every ~13 h at
+ * Unlike aiortsp (protocol notes, docs/protocols/pupil.md §4.2) this survives the 32-bit wrap (every ~13 h at
  * 90 kHz) and works in integer ticks, not float seconds. Every SR replaces the mapping, so a phone
  * clock step shows up at the next SR. Before the first SR there is no mapping: callers mark those
  * samples unsynced instead of guessing.

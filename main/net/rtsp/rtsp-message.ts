@@ -4,7 +4,7 @@
  *
  * The stream parser resynchronises instead of failing: bytes that are neither `$` frames nor an
  * RTSP message are skipped and counted (a Companion phone has been seen writing a `400 Bad Request`
- * into the middle of an interleaved frame; protocol notes, pupil.md §2.6). Header blocks and bodies
+ * into the middle of an interleaved frame; protocol notes, docs/protocols/pupil.md §2.6). Header blocks and bodies
  * are bounded before anything is buffered for them.
  */
 export interface RtspRequest {

@@ -1,7 +1,7 @@
 /**
  * The parts of an SDP (via sdp-transform) an RTSP client needs: each medium's type, payload type,
  * encoding, clock rate, fmtp parameters and control URL. Media are chosen by type and encoding,
- * never by position (a Companion with its microphone on lists audio first; pupil.md §2.3).
+ * never by position (a Companion with its microphone on lists audio first; docs/protocols/pupil.md §2.3).
  */
 import { parse } from 'sdp-transform';
 

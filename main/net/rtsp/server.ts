@@ -4,7 +4,7 @@
  * to the handlers; this module only speaks RTSP and moves RTP/RTCP bytes.
  *
  * The query of the DESCRIBE URL is remembered per connection, because the Companion selects the
- * sensor with `?camera=…` on DESCRIBE while SETUP/PLAY go to the bare Content-Base (pupil.md §2.1).
+ * sensor with `?camera=…` on DESCRIBE while SETUP/PLAY go to the bare Content-Base (docs/protocols/pupil.md §2.1).
  */
 import type dgram from 'node:dgram';
 import net from 'node:net';
@@ -43,7 +43,7 @@ export interface RtspServerOptions {
   port: number;
   serverName?: string;
   sessionTimeoutS?: number;
-  /** Echo `interleaved=` in the SETUP answer. The Companion 2.9.31 does not (pupil.md §2.4). Default true. */
+  /** Echo `interleaved=` in the SETUP answer. The Companion 2.9.31 does not (docs/protocols/pupil.md §2.4). Default true. */
   echoInterleaved?: boolean;
 }
 
@@ -92,7 +92,7 @@ export class RtspServerSession {
 
   /**
    * Sends an RTP packet over TCP with an RTSP `400 Bad Request` answer written between the `$`
-   * header and the packet, as a Companion phone has been seen to do (pupil.md §2.6). The header's
+   * header and the packet, as a Companion phone has been seen to do (docs/protocols/pupil.md §2.6). The header's
    * length still counts the packet, so a reader takes the answer as the packet and the packet's
    * tail as stray bytes. False (nothing sent) on UDP.
    */

@@ -1,5 +1,5 @@
 /**
- * The NatNet client: one Motive server as a Source (natnet.md §0, §2, §4, §7, §8, §13.5).
+ * The NatNet client: one Motive server as a Source (docs/protocols/natnet.md §0, §2, §4, §7, §8, §13.5).
  *
  * Transport, as libNatNet does it: one command socket on an ephemeral port sends NAT_CONNECT and
  * every request; in unicast Motive sends the frames to that same endpoint (from its data port), so
@@ -313,7 +313,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     this.startTimers();
     void this.requestModelDefinitions();
     if (this.shouldConfirmBitstream()) {
-      // Which layout Motive really streams when we asked for one is not documented (§14): ask.
+      // Which layout Motive really streams when we asked for one is not documented (docs/protocols/natnet.md §14): ask.
       this.sendCommand('Bitstream').catch(() => undefined);
     }
   }
@@ -788,8 +788,9 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
   private describePeer(): string | undefined {
     const info = this.info;
     if (!info) return undefined;
+    const iface = this.options.multicastInterface ?? this.options.localAddress;
     const mode = this.multicastMode
-      ? `multicast ${info.connectionInfo?.multicastGroup ?? DEFAULT_MULTICAST_GROUP}`
+      ? `multicast ${info.connectionInfo?.multicastGroup ?? DEFAULT_MULTICAST_GROUP}${iface ? ` on ${iface}` : ''}`
       : 'unicast';
     const clock = this.clockFrequency > 0 ? `, ${formatFrequency(this.clockFrequency)} clock` : '';
     return `${info.name} ${formatVersion(info.appVersion)}, NatNet ${formatVersion(this.streamBitstream)}, ${mode}${clock}`;

@@ -1,6 +1,6 @@
 /**
  * NatNet codec: datagram bytes <-> the typed messages of ./types.ts. Pure: no sockets, no clocks.
- * Layout facts (project protocol notes, natnet.md): §3 (ids), §4 (control plane), §5 (frames), §6 (descriptions).
+ * Layout facts: docs/protocols/natnet.md §3, §4, §5, §6 (message ids, control plane, frames, descriptions).
  *
  * Decoding is strict about structure, because a frame decoded with the wrong bitstream version usually
  * still "parses" into garbage: every message must consume exactly nDataBytes, 4.1+ byte counts must
@@ -103,7 +103,7 @@ export function frameFlags(params: number | undefined): {
   };
 }
 
-/** Which optional fields a bitstream version carries (natnet.md §5, §6), computed once per major.minor. */
+/** Which optional fields a bitstream version carries (docs/protocols/natnet.md §5, §6), computed once per major.minor. */
 interface Layout {
   /** ≥ 3.0: RB and labeled-marker records have their fixed 38 / 26-byte form. */
   modern: boolean;

@@ -1,6 +1,6 @@
 /**
  * NAT_REQUEST strings carry no request id: a response can only be matched to a request by order
- * (natnet.md §4.3). So exactly one request is outstanding at a time and the rest wait their turn.
+ * (docs/protocols/natnet.md §4.3). So exactly one request is outstanding at a time and the rest wait their turn.
  *
  * A reply that arrives after its request timed out cannot be told apart from the answer to the
  * next request; the queue cannot fix that (the protocol has no ids), it only keeps the window small

@@ -1,5 +1,5 @@
 /**
- * Finding Motive servers (natnet.md §2.1): broadcast NAT_DISCOVERY to the command port and collect
+ * Finding Motive servers (docs/protocols/natnet.md §2.1): broadcast NAT_DISCOVERY to the command port and collect
  * the NAT_SERVERINFO each server sends back to our endpoint. Motive answers unicast, so one socket
  * both asks and listens.
  */
@@ -68,7 +68,7 @@ export async function discoverMotive(options: DiscoverOptions = {}): Promise<Dis
   return [...found.values()];
 }
 
-/** Same payload a connect carries: who we are and what we speak (§4.1). */
+/** Same payload a connect carries: who we are and what we speak (docs/protocols/natnet.md §4.1). */
 function encodeDiscovery(): Uint8Array {
   return encodeMessage({ type: 'discovery', sender: sightlineSender() }, DEFAULT_BITSTREAM);
 }

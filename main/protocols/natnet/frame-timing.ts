@@ -1,5 +1,5 @@
 /**
- * Server tick stamps → host time and latency figures (natnet.md §8). The three suffix stamps are
+ * Server tick stamps → host time and latency figures (docs/protocols/natnet.md §8). The three suffix stamps are
  * Motive's QueryPerformanceCounter ticks; seconds = ticks / HighResClockFrequency.
  */
 import type { LatencyFigures } from '../../hub/source';

@@ -1,4 +1,4 @@
-/** How Sightline introduces itself in NAT_CONNECT / NAT_DISCOVERY sender blocks (natnet.md §4.1). */
+/** How Sightline introduces itself in NAT_CONNECT / NAT_DISCOVERY sender blocks (docs/protocols/natnet.md §4.1). */
 import { DEFAULT_BITSTREAM } from './codec';
 import type { SenderInfo, Version4 } from './types';
 

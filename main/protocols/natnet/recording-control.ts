@@ -1,5 +1,5 @@
 /**
- * The operator's record buttons for Motive (natnet.md §7 "Recommended operator flow"):
+ * The operator's record buttons for Motive (docs/protocols/natnet.md §7 "Recommended operator flow"):
  * SetRecordTakeName, LiveMode if Motive is in Edit mode, then StartRecording / StopRecording.
  *
  * Requests are plain UDP without ids, so a lost reply is indistinguishable from a lost request.

@@ -4,7 +4,7 @@
  * the frame parts the poses do not carry (labeled markers, skeletons, force plates, devices).
  * Protobuf, float32 like the wire: at 360 Hz with hundreds of markers this is a high-rate channel.
  */
-import type { RawMapping } from '../../recording/raw-mapping';
+import type { RawMapping } from '../descriptor';
 import { protoSchema } from '../../recording/proto-schemas';
 import type { AnalogData, FrameOfData } from './types';
 

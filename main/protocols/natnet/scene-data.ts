@@ -7,7 +7,7 @@
 import { MarkerFlags, type BodyName, type BodyPose } from '../../../preload/api';
 import type { DataDescription, FrameOfData, LabeledMarkerData, RigidBodyData } from './types';
 
-/** A skeleton bone's streaming id (protocol notes, natnet.md: skeletonId << 16 | boneId). */
+/** A skeleton bone's streaming id (docs/protocols/natnet.md §5: skeletonId << 16 | boneId). */
 export function boneBodyId(skeletonId: number, boneId: number): number {
   return ((skeletonId << 16) | (boneId & 0xffff)) >>> 0;
 }

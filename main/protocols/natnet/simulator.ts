@@ -1,5 +1,5 @@
 /**
- * A faithful Motive for tests, demo mode and the CLI (natnet.md §13.3–13.4): the packets, ports and
+ * A faithful Motive for tests, demo mode and the CLI (docs/protocols/natnet.md §13.3–13.4): the packets, ports and
  * timing that real clients (libNatNet, the official Python sample, ours) depend on.
  *
  * - Two sockets, like Motive: commands on the command port (1510), frames FROM the data port
@@ -384,7 +384,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     const [major, minor] = this.nativeBitstream;
     const info: ServerInfo = {
       name: this.appName,
-      // NatNet 4.x ships with Motive 3.x, 3.x with Motive 2.x, 2.x with Motive 1.x (§1).
+      // NatNet 4.x ships with Motive 3.x, 3.x with Motive 2.x, 2.x with Motive 1.x (docs/protocols/natnet.md §1).
       appVersion: [Math.max(1, major - 1), minor, 0, 0],
       natnetVersion: this.nativeBitstream,
     };
@@ -433,8 +433,9 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
 
   /**
    * The bitstream a unicast client gets when it asks for one. Multicast always streams the native
-   * version (§0.5). A request above the native version is clamped to it: what real Motive does then
-   * is not documented (§14), and the simulator cannot invent a newer layout.
+   * version (docs/protocols/natnet.md §0 item 5). A request above the native version is clamped to it:
+   * what real Motive does then is not documented (docs/protocols/natnet.md §14), and the simulator
+   * cannot invent a newer layout.
    */
   private negotiate(requested: Version4 | undefined): Version4 | undefined {
     if (!requested || requested[0] === 0 || this.multicast) return undefined;
@@ -452,7 +453,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
     });
   }
 
-  /** The reply to a NAT_REQUEST string (§7). */
+  /** The reply to a NAT_REQUEST string (docs/protocols/natnet.md §7). */
   private answer(command: string, peer: SimulatorPeer): NatNetMessage {
     const comma = command.indexOf(',');
     const verb = comma < 0 ? command : command.slice(0, comma);
@@ -483,7 +484,7 @@ export class MotiveSimulator extends EventEmitter<SimulatorEvents> {
         this.editMode = true;
         return ok;
       case 'CurrentMode':
-        // NatNetRequests.h: 0 live, 1 recording, 2 edit (the docs page disagrees, §7).
+        // NatNetRequests.h: 0 live, 1 recording, 2 edit (the docs page disagrees, docs/protocols/natnet.md §7).
         return int32Response(this.editMode ? 2 : this.isRecording ? 1 : 0);
       case 'AnalogSamplesPerMocapFrame':
         return int32Response(0);

@@ -1,6 +1,6 @@
 /**
  * NatNet typed messages: what codec.ts decodes bytes into and encodes back from.
- * Wire facts (project protocol notes, natnet.md): (§3 ids, §4 control plane, §5 frames, §6 descriptions).
+ * Wire facts: docs/protocols/natnet.md §3, §4, §5, §6 (message ids, control plane, frames, descriptions).
  *
  * Numbers: u64 tick stamps are read as `number` (exact below 2^53, i.e. ~28 years of a 10 MHz clock),
  * because frames are hot and BigInt is slow. Echo client stamps are `bigint`: libNatNet puts Unix ns

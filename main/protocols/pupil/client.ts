@@ -1,6 +1,6 @@
 /**
  * The Pupil Companion client: one phone (Invisible or Neon) as a Source (protocol notes,
- * pupil.md §1, §2, §4, §10.2).
+ * docs/protocols/pupil.md §1, §2, §4, §10.2).
  *
  * - REST `GET /api/status` answers first (connect() resolves on it), then the status WebSocket
  *   keeps the device model current and reconnects with backoff on its own.
@@ -9,13 +9,12 @@
  * - Time: RTCP sender reports give each sample its phone time; Time Echo gives the phone-to-host
  *   offset (ClockModel), so deviceTimeNs is in host time. Samples before the first sender report
  *   have no phone time and no deviceTimeNs: they are unsynced, not shifted by a guess. Until Time
- *   Echo has answered, deviceTimeNs is the phone time as is (phones are NTP-synced, §4.4).
+ *   Echo has answered, deviceTimeNs is the phone time as is (phones are NTP-synced, docs/protocols/pupil.md §4.4).
  * - Video: RTP H.264 → Annex B access units (H264Depacketizer), held after a loss until an IDR.
  */
 import { EventEmitter } from 'node:events';
 import type {
   AnalogSample,
-  CompanionState,
   ConnectionState,
   EventSample,
   GazeSample,
@@ -39,6 +38,7 @@ import { CompanionModel, sensorUrl, type StatusComponent } from './status';
 import { StatusSocket } from './status-socket';
 import { measureTimeEcho } from './time-echo';
 import { StaleClock } from '../../hub/stale-clock';
+import { deviceStateFromCompanion, type CompanionState } from './companion-state';
 
 export interface PupilClientOptions {
   id?: string;
@@ -62,14 +62,14 @@ export interface PupilClientOptions {
   phoneGoneMs?: number;
 }
 
-/** Scene camera sizes by family, used for gaze until the video's SPS says otherwise (pupil.md §8). */
+/** Scene camera sizes by family, used for gaze until the video's SPS says otherwise (docs/protocols/pupil.md §8). */
 const SCENE_SIZE = { 'Pupil Invisible': [1088, 1080], Neon: [1600, 1200] } as const;
 
 export const selectWorld = (d: SessionDescription): SdpMedia | undefined =>
   d.media.find((m) => m.type === 'video' && m.encoding === 'H264');
 export const selectGaze = (d: SessionDescription): SdpMedia | undefined =>
   d.media.find((m) => m.type === 'application' && m.encoding === 'COM.PUPILLABS.GAZE1');
-/** The IMU and eye-event encoding names are not documented (pupil.md §11): the sensor's only application medium. */
+/** The IMU and eye-event encoding names are not documented (docs/protocols/pupil.md §11): the sensor's only application medium. */
 const selectApplication = (d: SessionDescription): SdpMedia | undefined =>
   d.media.find((m) => m.type === 'application');
 
@@ -165,10 +165,11 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
           await this.sendEvent(name, timestampNs);
         },
       },
+      deviceState: { current: () => deviceStateFromCompanion(this.companionState()) },
     };
   }
 
-  /** Sends an event; a host-time timestamp is converted to the phone's clock first (§4.3). */
+  /** Sends an event; a host-time timestamp is converted to the phone's clock first (docs/protocols/pupil.md §4.3). */
   sendEvent(name: string, hostTimestampNs?: number) {
     return this.rest.event(name, hostTimestampNs === undefined ? undefined : this.hostToPhoneNs(hostTimestampNs));
   }
@@ -285,7 +286,6 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       clock: this.clock.estimate(),
       latency: this.transitMs === undefined ? undefined : { transitMs: this.transitMs },
       recording: phone ? this.model.isRecording : undefined,
-      companion: this.companionState(),
     };
   }
 

@@ -4,12 +4,13 @@
  */
 import type { Hub } from '../../hub/hub';
 import { errorMessage } from '../../hub/hub';
+import type { DemoDevice } from '../descriptor';
 import { PupilClient } from './client';
 import { CompanionSimulator } from './simulator';
 
 export const DEMO_PUPIL_ID = 'demo-pupil';
 
-export async function startPupilDemo(hub: Hub): Promise<CompanionSimulator | null> {
+export async function startPupilDemo(hub: Hub): Promise<DemoDevice<CompanionSimulator> | null> {
   const simulator = new CompanionSimulator({ host: '127.0.0.1', port: 0, rtspPort: 0, timeEchoPort: 0 });
   let port: number;
   try {
@@ -26,5 +27,5 @@ export async function startPupilDemo(hub: Hub): Promise<CompanionSimulator | nul
   } catch (error) {
     hub.notice('error', `demo mode: ${errorMessage(error)}`, DEMO_PUPIL_ID);
   }
-  return simulator;
+  return { simulator, close: () => simulator.stop() };
 }

@@ -1,5 +1,5 @@
 /**
- * Companion discovery over mDNS (protocol notes, pupil.md §5) with bonjour-service: the phone
+ * Companion discovery over mDNS (protocol notes, docs/protocols/pupil.md §5) with bonjour-service: the phone
  * announces `PI monitor:<phone name>:<device id>` as an `_http._tcp` service (Neon uses the same
  * prefix); we browse `_http._tcp`, keep the names whose first `:`-part is `PI monitor`, and report
  * phones arriving and leaving. In tests and demo mode everything stays on the loopback interface.

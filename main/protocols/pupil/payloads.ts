@@ -1,5 +1,5 @@
 /**
- * Companion stream payloads (protocol notes, pupil.md §3): gaze (`com.pupillabs.gaze1`, one datum
+ * Companion stream payloads (protocol notes, docs/protocols/pupil.md §3): gaze (`com.pupillabs.gaze1`, one datum
  * per RTP packet, its kind told by the payload length), IMU (protobuf ImuPacket) and eye events.
  * Pure: bytes <-> typed values, both directions (the simulator encodes with the same module).
  */
@@ -35,7 +35,7 @@ export interface GazeDatum {
   eyelids?: { left: Eyelid; right: Eyelid };
 }
 
-/** Every payload length the Companion is known to send (pupil.md §3.1). */
+/** Every payload length the Companion is known to send (docs/protocols/pupil.md §3.1). */
 export const GAZE_PAYLOAD_LENGTHS = [9, 17, 25, 65, 89, 105] as const;
 export type GazePayloadLength = (typeof GAZE_PAYLOAD_LENGTHS)[number];
 
@@ -97,7 +97,7 @@ export function encodeGaze(g: GazeDatum, length: GazePayloadLength = 9): Uint8Ar
   return b;
 }
 
-// ---- IMU (protobuf ImuPacket, pupil.md §3.2) ----
+// ---- IMU (protobuf ImuPacket, docs/protocols/pupil.md §3.2) ----
 
 export interface ImuDatum {
   /** Phone Unix ns (the packet's own tsNs, not RTP time). */
@@ -218,7 +218,7 @@ export function encodeImu(imu: ImuDatum): Uint8Array {
   return new Uint8Array(out);
 }
 
-// ---- Eye events (pupil.md §3.3) ----
+// ---- Eye events (docs/protocols/pupil.md §3.3) ----
 
 export type EyeEvent =
   | {

@@ -1,5 +1,5 @@
 /**
- * The Companion REST API (protocol notes, pupil.md §1): status, recording control, events and
+ * The Companion REST API (protocol notes, docs/protocols/pupil.md §1): status, recording control, events and
  * templates. Every answer is checked against the `{message, result}` envelope (zod); a refusal
  * becomes a PupilApiError carrying the phone's own reason; a body that is not JSON and a timeout
  * each give a clear message of their own.
@@ -31,7 +31,7 @@ export const TemplateDataResult = z.record(z.string(), z.array(z.string()));
 
 export type EventReply = z.infer<typeof EventResult> & { name: string };
 
-/** Default timeouts: the official monitor allows 500 ms for start and events, 1 s for stop (§1.3); we allow more. */
+/** Default timeouts: the official monitor allows 500 ms for start and events, 1 s for stop (docs/protocols/pupil.md §1.3); we allow more. */
 const DEFAULT_TIMEOUT_MS = 3000;
 const MAX_BODY = 1024 * 1024;
 
@@ -77,7 +77,7 @@ export class PupilRestClient {
     const body: { name: string; timestamp?: number } = { name };
     if (timestampNs !== undefined) body.timestamp = Math.round(timestampNs);
     const r = await this.typed('POST', '/api/event', EventResult, 'send event', body);
-    // The phone does not return the name (pupil.md §1.3).
+    // The phone does not return the name (docs/protocols/pupil.md §1.3).
     return { ...r, name: r.name ?? name };
   }
 

@@ -1,5 +1,5 @@
 /**
- * Faults the Companion simulator can inject (protocol notes, pupil.md §10.1), so tests can show
+ * Faults the Companion simulator can inject (protocol notes, docs/protocols/pupil.md §10.1), so tests can show
  * how the client copes: PLAY refused with a 500, no RTCP sender report for N s, RTP loss and
  * reordering, a dropped status WebSocket, a phone clock step. Random choices come from a seeded
  * generator so a failing test repeats exactly.
@@ -18,7 +18,7 @@ export interface PupilFaults {
   rtpSilent?: boolean;
   /** First RTP timestamp of every stream (e.g. just below 2^32 to make it wrap at once); random by default. */
   rtpTimestampStart?: number;
-  /** Fraction 0..1 of RTP packets over TCP with a `400 Bad Request` written inside their frame (pupil.md §2.6). */
+  /** Fraction 0..1 of RTP packets over TCP with a `400 Bad Request` written inside their frame (docs/protocols/pupil.md §2.6). */
   tcpCorruption?: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The Companion simulator's RTSP side (protocol notes, pupil.md §2): the sensor is chosen by
+ * The Companion simulator's RTSP side (protocol notes, docs/protocols/pupil.md §2): the sensor is chosen by
  * `?camera=` on DESCRIBE; world = H.264 scene video at 30 fps from the demo clip (single NAL units
  * and FU-A, as the phone sends), gaze at 200 Hz, IMU at 110 Hz (Neon), eye events once a second
  * (Neon: a keep-alive, a fixation, a blink, in turn).

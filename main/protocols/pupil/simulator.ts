@@ -1,6 +1,6 @@
 /**
  * The Companion simulator (`sightline sim pupil`, demo mode, every Pupil test): a Pupil Invisible
- * or Neon Companion phone on the network (protocol notes, pupil.md §10.1).
+ * or Neon Companion phone on the network (protocol notes, docs/protocols/pupil.md §10.1).
  *
  * - HTTP (default 8080): the REST API under /api with the `{message, result}` envelope and the
  *   phone's error replies, and the status WebSocket on /api/status (a burst of every component on
@@ -325,7 +325,7 @@ export class CompanionSimulator extends EventEmitter<CompanionSimulatorEvents> {
     this.sockets.add(ws);
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('error', () => {});
-    // The burst: the python client starts streams only on Sensor messages (pupil.md §1.6).
+    // The burst: the python client starts streams only on Sensor messages (docs/protocols/pupil.md §1.6).
     for (const c of this.statusComponents()) ws.send(JSON.stringify(c));
   }
 
@@ -425,7 +425,7 @@ export class CompanionSimulator extends EventEmitter<CompanionSimulatorEvents> {
       return replyText(res, 400, 'Bad Request: body is not JSON');
     }
     if (typeof parsed.name !== 'string') return replyText(res, 400, 'Bad Request: name must be a string');
-    // A non-integer timestamp gets a text/plain answer, as real phones give (pupil.md §1.2).
+    // A non-integer timestamp gets a text/plain answer, as real phones give (docs/protocols/pupil.md §1.2).
     if (parsed.timestamp !== undefined && !(typeof parsed.timestamp === 'number' && Number.isInteger(parsed.timestamp)))
       return replyText(res, 400, 'Bad Request: timestamp must be an integer');
     // Without a timestamp the phone stamps arrival, with ms resolution.
@@ -485,7 +485,7 @@ function replyText(res: http.ServerResponse, status: number, text: string): void
   res.end(text);
 }
 
-/** An 803-byte calibration.bin (pupil.md §3.7) with plausible values; little-endian. */
+/** An 803-byte calibration.bin (docs/protocols/pupil.md §3.7) with plausible values; little-endian. */
 function calibrationBin(): Uint8Array {
   const b = Buffer.alloc(803);
   b[0] = 1;

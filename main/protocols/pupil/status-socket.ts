@@ -1,5 +1,5 @@
 /**
- * The status WebSocket (`ws://phone:8080/api/status`, pupil.md §1.6): one component per text
+ * The status WebSocket (`ws://phone:8080/api/status`, docs/protocols/pupil.md §1.6): one component per text
  * message, a burst of the whole state on connect. Reconnects with backoff when it drops (the phone
  * never pings); bad or unknown components are counted and dropped.
  */

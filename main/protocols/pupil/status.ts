@@ -1,5 +1,5 @@
 /**
- * The Companion's status components (protocol notes, pupil.md §1.4): what `GET /api/status` lists
+ * The Companion's status components (protocol notes, docs/protocols/pupil.md §1.4): what `GET /api/status` lists
  * and the status WebSocket pushes one at a time, validated with zod, and the device model they keep
  * current. Unknown models are counted and dropped, as the official client does.
  */
@@ -116,7 +116,7 @@ export class CompanionModel {
 
   /**
    * Applies one component. Returns what changed, so a Sensor message that repeats the current
-   * state does not restart its stream (the official simple client restarts on every one; §1.6).
+   * state does not restart its stream (the official simple client restarts on every one; docs/protocols/pupil.md §1.6).
    */
   apply(c: StatusComponent): { changed: boolean; sensorKey?: string } {
     switch (c.model) {

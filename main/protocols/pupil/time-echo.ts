@@ -1,5 +1,5 @@
 /**
- * Time Echo (protocol notes, pupil.md §4.3): over one TCP connection the client sends its Unix time
+ * Time Echo (protocol notes, docs/protocols/pupil.md §4.3): over one TCP connection the client sends its Unix time
  * in ms (u64 big-endian) and the phone answers 16 bytes: that value echoed, then its own Unix time
  * in ms. Cristian's midpoint gives the phone-to-host offset with ±RTT/2 error at 1 ms resolution.
  */

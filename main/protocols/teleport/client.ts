@@ -7,11 +7,12 @@
  * The server's idle check counts application packets only, so a monitor that only listens would be
  * dropped after idle_connection_timeout / 1000 + 2 s: a DisplayInfo goes out every keepAliveMs.
  * The client id from the first discovery is kept and offered again on reconnect (protocol notes,
- * teleport-enet.md §A2).
+ * docs/protocols/teleport-enet.md §A2).
  */
 import { EventEmitter } from 'node:events';
+import type { TeleportStatus } from '../../../preload/api';
 import { isIP } from 'node:net';
-import { EnetHost, PacketFlag, type EnetPeer, type PeerStats } from '../../net/enet/host';
+import { EnetHost, PacketFlag, type EnetPeer } from '../../net/enet/host';
 import type {
   BodyCatalog,
   BodyPose,
@@ -37,6 +38,7 @@ import {
 } from './codec';
 import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from './discovery';
 import { teleportPanelStatus } from './panel-status';
+import type { TeleportNode, TeleportState } from './state';
 import { StaleClock } from '../../hub/stale-clock';
 
 /** How often staleness is checked: below StaleClock's 100 ms floor. */
@@ -57,36 +59,7 @@ export interface TeleportClientOptions {
   idWidth?: 4 | 8;
 }
 
-export interface TeleportNode {
-  uid: string;
-  visible: boolean;
-  enabled: boolean;
-  parent?: string;
-  updates: number;
-  /** Movement updates per second over the last second. */
-  rateHz: number;
-  lastUpdate?: MovementUpdate;
-  lastUpdateHostMs?: number;
-}
-
-export interface TeleportState {
-  variant: TeleportVariant | null;
-  clientId: string | null;
-  serverAddress: string;
-  servicePort: number | null;
-  setup: Setup | null;
-  link: PeerStats | null;
-  nodes: TeleportNode[];
-  commands: Record<string, number>;
-  shutdownReceived: boolean;
-  videoReconfigurations: number;
-  /** The last SetPosition (origin) applied: only a newer valid counter replaces it. */
-  origin: {
-    position: [number, number, number];
-    orientation: [number, number, number, number];
-    validCounter: string;
-  } | null;
-}
+export type { TeleportNode, TeleportState } from './state';
 
 interface RateWindow {
   start: number;
@@ -224,13 +197,13 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
     return { ...this.stats };
   }
 
-  status(): SourceStatus {
-    const s: SourceStatus = { state: this.state };
+  status(): SourceStatus<TeleportStatus> {
+    const s: SourceStatus<TeleportStatus> = { state: this.state };
     if (this.setup) {
       s.peer = `Teleport ${this.variant ?? ''} @ ${this.serverAddress}:${this.servicePort}, server id ${this.setup.serverId}, ${this.visibleCount()} visible nodes`;
     }
     if (this.lastError) s.lastError = this.lastError;
-    s.teleport = teleportPanelStatus(this.teleportState(), this.servers, Date.now());
+    s.detail = teleportPanelStatus(this.teleportState(), this.servers, Date.now());
     return s;
   }
 

@@ -2,7 +2,7 @@
  * Teleport (ENet era, 2022) service messages: pure bytes <-> typed objects, both directions.
  *
  * The layouts follow the 2022 reference code, not the seed's tables, which disagree with it
- * (protocol notes, teleport-enet.md §A2): ControlModel is 4 bytes, VideoConfig 129 bytes with a
+ * (protocol notes, docs/protocols/teleport-enet.md §A2): ControlModel is 4 bytes, VideoConfig 129 bytes with a
  * 1-byte codec, draw_distance sits in Setup after VideoConfig, Setup ends with a backgroundMode byte
  * (198 bytes), and the Handshake carries 2 more bytes (rendering features) than the seed lists.
  *

@@ -1,5 +1,5 @@
 /**
- * Teleport service discovery (plain UDP, not ENet; protocol notes, teleport-enet.md §A2 "Discovery"):
+ * Teleport service discovery (plain UDP, not ENet; protocol notes, docs/protocols/teleport-enet.md §A2 "Discovery"):
  * the client repeats its id (4 or 8 bytes, 0 = new) to the server's discovery port, or to broadcast,
  * until a 10-byte reply gives its id and the ENet service port. The client then connects ENet to the
  * reply's source address.

@@ -13,7 +13,7 @@ import {
   type Setup,
   type VideoConfig,
 } from './codec';
-import type { TeleportState } from './client';
+import type { TeleportState } from './state';
 
 const MAX_PANEL_NODES = 256;
 const CHANNEL_NAMES = [

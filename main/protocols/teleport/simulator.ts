@@ -1,6 +1,6 @@
 /**
  * A Teleport server of the ENet era (2022), for demo mode, tests and `sightline sim teleport`
- * (protocol notes, teleport-enet.md §A5): a discovery responder, one ENet host with 8 channels on the
+ * (protocol notes, docs/protocols/teleport-enet.md §A5): a discovery responder, one ENet host with 8 channels on the
  * service port, Setup → Handshake → AcknowledgeHandshake, then nodes moving (movement updates) with
  * visibility and enabled-state changes. It enforces the server's application idle rule (a client
  * silent for idle_connection_timeout / 1000 + 2 s is reset, which ENet pings do not prevent), and
@@ -25,6 +25,10 @@ import {
   type TeleportVariant,
   type VideoConfig,
 } from './codec';
+import { axisAngleQuat } from '../../../preload/shared/quaternion';
+
+/** The simulated nodes turn about the scene's up axis. */
+const Y_AXIS = [0, 1, 0] as const;
 
 export interface TeleportSimulatorOptions {
   host?: string;
@@ -310,13 +314,12 @@ export class TeleportSimulator extends EventEmitter<TeleportSimulatorEvents> {
     return this.visibleNodes().map((nodeId) => {
       const i = Number(nodeId) - 1001;
       const phase = t * (0.4 + 0.1 * i) + i;
-      const yaw = phase / 2;
       return {
         timestampUnixMs: now,
         isGlobal: true,
         nodeId,
         position: [Math.cos(phase) * (0.5 + 0.3 * i), 1 + 0.2 * Math.sin(2 * phase), Math.sin(phase) * (0.5 + 0.3 * i)],
-        rotation: [0, Math.sin(yaw), 0, Math.cos(yaw)],
+        rotation: axisAngleQuat(Y_AXIS, phase),
         scale: [1, 1, 1],
         velocity: [0, 0, 0],
         angularVelocityAxis: [0, 1, 0],

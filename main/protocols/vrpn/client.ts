@@ -1,6 +1,6 @@
 /**
  * The VRPN client: the devices one VRPN server serves (several names share one connection, as in
- * mainline) as one Source (protocol notes, vrpn.md §1, §2, §5.4, §7, §8, §11.1).
+ * mainline) as one Source (protocol notes, docs/protocols/vrpn.md §1, §2, §5.4, §7, §8, §11.1).
  *
  * Modes: TCP only (`Tracker0@tcp://host:port`, our default in the device file because it crosses
  * firewalls), or mainline's default UDP+TCP: a UDP connection request "<our ip> <our tcp port>"
@@ -16,7 +16,7 @@
  * pong for 3 s is mainline's warning (shown as state 'stale' with the reason), for 10 s its
  * "flatlined" error, which we report as `down` so the Hub reconnects. Ping/pong round trips also
  * feed a clock model (the pong's header time is the server's wall clock), which maps every message's
- * header time into host time (vrpn.md §8: there is no clock sync in the protocol itself).
+ * header time into host time (docs/protocols/vrpn.md §8: there is no clock sync in the protocol itself).
  */
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -91,7 +91,7 @@ export interface VrpnDeviceMessage {
   udp: boolean;
 }
 
-/** Names a server always describes that are not devices (vrpn.md §5.3, §11.1 item 4). */
+/** Names a server always describes that are not devices (docs/protocols/vrpn.md §5.3, §11.1 item 4). */
 const NOT_DEVICES = new Set([CONTROL_SENDER, 'vrpn_Forwarder_Brain']);
 const WATCHDOG_MS = 100;
 const LOB_REPEAT_MS = 1000;
@@ -374,7 +374,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
     }
     const hostNs = hostTimeNs();
     const deviceNs = m.tsSec * 1e9 + m.tsUsec * 1e3;
-    // DTrack's first States carry time 0 (vrpn.md §5.3): not a time.
+    // DTrack's first States carry time 0 (docs/protocols/vrpn.md §5.3): not a time.
     const deviceHostNs = m.tsSec === 0 ? undefined : this.clock.toHostNs(deviceNs);
     const base: { hostTimeNs: number; deviceTimeNs?: number; deviceClockNs?: number } =
       deviceHostNs === undefined ? { hostTimeNs: hostNs } : { hostTimeNs: hostNs, deviceTimeNs: deviceHostNs };

@@ -2,7 +2,7 @@
  * VRPN wire format, pure: bytes ↔ typed values, both directions; no sockets, no timers.
  *
  * What the mainline server (07.38) really sends, where older write-ups disagree (protocol notes,
- * vrpn.md §0): quaternions are x, y, z, w; `vrpn_Button Change` carries one button; Velocity and
+ * docs/protocols/vrpn.md §0): quaternions are x, y, z, w; `vrpn_Button Change` carries one button; Velocity and
  * Acceleration end with a dt; the length field is 24 + the UNPADDED body; the body is padded to a
  * multiple of 8 with whatever bytes were in the sender's buffer (so padding is kept, not checked).
  * Everything is big-endian.
@@ -15,10 +15,10 @@ export { DecodeError };
 const BE = { littleEndian: false } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Constants (vrpn.md §3, §4, §5)
+// Constants (docs/protocols/vrpn.md §3, §4, §5)
 
 export const DEFAULT_PORT = 3883;
-/** The version this implementation speaks. Only the major ("07") must match a peer's (vrpn.md §3). */
+/** The version this implementation speaks. Only the major ("07") must match a peer's (docs/protocols/vrpn.md §3). */
 export const VRPN_VERSION = '07.38';
 export const COOKIE_LENGTH = 24;
 export const HEADER_LENGTH = 24;
@@ -34,10 +34,10 @@ export const MAX_NAME_BYTES = 100;
  */
 export const MAX_DESCRIPTION_BODY_BYTES = 100;
 export const MAX_SENDABLE_NAME_BYTES = MAX_DESCRIPTION_BODY_BYTES - 4 - 1;
-/** Per side (vrpn.md §4). */
+/** Per side (docs/protocols/vrpn.md §4). */
 export const MAX_SENDERS = 2000;
 export const MAX_TYPES = 2000;
-/** Our own caps where mainline has none (vrpn.md §10.1–10.3). */
+/** Our own caps where mainline has none (docs/protocols/vrpn.md §10.1–10.3). */
 export const MAX_SENSORS = 1024;
 export const MAX_BUTTONS = 256;
 export const MAX_ANALOG_CHANNELS = 128;
@@ -52,7 +52,7 @@ export const SystemType = {
   Disconnect: -5,
 } as const;
 
-/** Names every mainline connection registers first (vrpn.md §5.2); their messages never go on the wire. */
+/** Names every mainline connection registers first (docs/protocols/vrpn.md §5.2); their messages never go on the wire. */
 export const CONTROL_SENDER = 'VRPN Control';
 export const CONNECTION_TYPES = [
   'VRPN_Connection_Got_First_Connection',
@@ -84,7 +84,7 @@ export const TypeName = {
   Analog: 'vrpn_Analog Channel',
 } as const;
 
-/** In the order a mainline tracker, base object, button, dial and analog register them (vrpn.md §5.3). */
+/** In the order a mainline tracker, base object, button, dial and analog register them (docs/protocols/vrpn.md §5.3). */
 export const TRACKER_TYPES = [
   TypeName.PosQuat,
   TypeName.Velocity,
@@ -107,7 +107,7 @@ export const BUTTON_TYPES = [
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
-// Cookie (vrpn.md §3)
+// Cookie (docs/protocols/vrpn.md §3)
 
 export type CookieCheck =
   { ok: true; version: string; minorMatches: boolean; logMode: number } | { ok: false; reason: string };
@@ -152,7 +152,7 @@ function asciiPreview(bytes: Uint8Array): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Framing (vrpn.md §4)
+// Framing (docs/protocols/vrpn.md §4)
 
 export interface VrpnMessage {
   /** Header timestamp: the sender's wall clock (Unix seconds, read as u32) and microseconds. */
@@ -274,7 +274,7 @@ export class StreamFramer {
 /**
  * One datagram: whole messages back to back, each padded to 8. A truncated or impossible message
  * ends the datagram: the messages before it are good and returned, the rest is reported as `error`
- * (mainline would drop the whole connection; discarding the tail is the tolerant choice, vrpn.md §4).
+ * (mainline would drop the whole connection; discarding the tail is the tolerant choice, docs/protocols/vrpn.md §4).
  */
 export function decodeDatagram(bytes: Uint8Array): { messages: VrpnMessage[]; error?: DecodeError } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -301,7 +301,7 @@ export function decodeDatagram(bytes: Uint8Array): { messages: VrpnMessage[]; er
 }
 
 // ---------------------------------------------------------------------------------------------
-// System message bodies (vrpn.md §5.1)
+// System message bodies (docs/protocols/vrpn.md §5.1)
 
 /** SENDER_DESCRIPTION / TYPE_DESCRIPTION body: u32 n (strlen + 1), then the name and its NUL. */
 export function encodeDescription(name: string): Uint8Array {
@@ -375,7 +375,7 @@ export function decodeLogDescription(body: Uint8Array): LogDescription {
   return { incoming, outgoing };
 }
 
-/** The UDP connection request ("lob"): `"<ip> <tcp port>"` and one NUL, not padded (vrpn.md §2.2). */
+/** The UDP connection request ("lob"): `"<ip> <tcp port>"` and one NUL, not padded (docs/protocols/vrpn.md §2.2). */
 export function encodeLobRequest(address: string, tcpPort: number): Uint8Array {
   const text = `${address} ${tcpPort}`;
   const out = new Uint8Array(text.length + 1);
@@ -397,10 +397,10 @@ export function decodeLobRequest(datagram: Uint8Array): { address: string; port:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Device message bodies (vrpn.md §7, §10)
+// Device message bodies (docs/protocols/vrpn.md §7, §10)
 
 export type Vec3 = [number, number, number];
-/** x, y, z, w: the wire order (vrpn.md §0), and three.js's. */
+/** x, y, z, w: the wire order (docs/protocols/vrpn.md §0), and three.js's. */
 export type Quat = [number, number, number, number];
 
 export type VrpnBody =
@@ -525,7 +525,7 @@ export function decodeBody(type: VrpnBodyType, body: Uint8Array): VrpnBody {
     }
     case TypeName.Analog: {
       const r = new ByteReader(body, BE);
-      // The count travels as a double (vrpn.md §10.3).
+      // The count travels as a double (docs/protocols/vrpn.md §10.3).
       const count = r.f64();
       if (!Number.isInteger(count) || count < 0 || count > MAX_ANALOG_CHANNELS) {
         throw new DecodeError(`analog channel count ${count} not an integer in 0..${MAX_ANALOG_CHANNELS}`, 0);
@@ -636,7 +636,7 @@ export function encodeBody(b: VrpnBody): Uint8Array {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Names ↔ ids, per side (vrpn.md §6)
+// Names ↔ ids, per side (docs/protocols/vrpn.md §6)
 
 /** Our own numbering: names registered in order from 0; a description says "my id k means name X". */
 export class LocalNames {
@@ -696,7 +696,7 @@ export class RemoteNames {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Device names as users write them (vrpn.md §1)
+// Device names as users write them (docs/protocols/vrpn.md §1)
 
 export interface DeviceAddress {
   /** The sender name on the wire: everything before the first '@'. */

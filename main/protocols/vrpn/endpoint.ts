@@ -1,14 +1,14 @@
 /**
  * One side of one VRPN connection, with no sockets: the caller feeds it received bytes and gives it
  * functions to write with. Both the client and the simulator use it, so both sides number names the
- * same way, describe them the same way, and drop the same things (protocol notes, vrpn.md §3–§6).
+ * same way, describe them the same way, and drop the same things (protocol notes, docs/protocols/vrpn.md §3–§6).
  *
  *  - Cookie first: both sides write theirs at once; nothing else is accepted before the peer's.
- *  - Then this side's descriptions, senders then types in id order (vrpn.md §5.3).
+ *  - Then this side's descriptions, senders then types in id order (docs/protocols/vrpn.md §5.3).
  *  - Messages are dispatched by NAME. A message whose type id the peer never described is dropped
  *    and counted, like mainline; one from an undescribed sender is dispatched with sender null.
  *  - Output is coalesced: everything sent in one synchronous burst goes out as one TCP write, and
- *    UDP messages are packed into datagrams of at most 1472 bytes (vrpn.md §4).
+ *    UDP messages are packed into datagrams of at most 1472 bytes (docs/protocols/vrpn.md §4).
  */
 import { ByteWriter } from '../../net/byte-writer';
 import {
@@ -47,7 +47,7 @@ export interface NamedMessage {
 
 export interface EndpointIo {
   writeTcp(bytes: Uint8Array): void;
-  /** Absent until a UDP channel exists; messages for UDP then go by TCP (vrpn.md §9). */
+  /** Absent until a UDP channel exists; messages for UDP then go by TCP (docs/protocols/vrpn.md §9). */
   writeUdp?(bytes: Uint8Array): void;
 }
 
@@ -79,7 +79,7 @@ export function wallClock(): { tsSec: number; tsUsec: number } {
 export interface EndpointOptions {
   senders: readonly string[];
   types: readonly string[];
-  /** UDP_DESCRIPTION to send before the other descriptions (UDP+TCP mode, vrpn.md §5.3 step 2). */
+  /** UDP_DESCRIPTION to send before the other descriptions (UDP+TCP mode, docs/protocols/vrpn.md §5.3 step 2). */
   udpDescription?: { address: string; port: number };
   clock?: () => { tsSec: number; tsUsec: number };
 }
@@ -116,7 +116,7 @@ export class VrpnEndpoint {
     return this.ready;
   }
 
-  /** Writes our cookie; call as soon as the TCP connection exists (neither side waits, vrpn.md §2.1). */
+  /** Writes our cookie; call as soon as the TCP connection exists (neither side waits, docs/protocols/vrpn.md §2.1). */
   start(): void {
     this.io.writeTcp(encodeCookie());
   }

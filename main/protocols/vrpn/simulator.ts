@@ -1,5 +1,5 @@
 /**
- * A VRPN server the way mainline `vrpn_server` 07.38 behaves on the wire (protocol notes, vrpn.md §2,
+ * A VRPN server the way mainline `vrpn_server` 07.38 behaves on the wire (protocol notes, docs/protocols/vrpn.md §2,
  * §3, §5, §7, §9–§11.2), serving simulated trackers, buttons, analogs and dials:
  *
  *  - TCP and UDP on the same port. TCP: both sides write their cookie at once; a bad cookie (other
@@ -7,12 +7,12 @@
  *    connection request "<ip> <port>" (letters, digits and dots; port ≥ 1024), answered by connecting
  *    back to the address IN the request, then UDP_DESCRIPTIONs both ways and tracker and analog data
  *    by UDP in datagrams of at most 1472 bytes. A UDP_DESCRIPTION on a connection the client opened
- *    itself is ignored, as mainline does (vrpn.md §2.3).
+ *    itself is ignored, as mainline does (docs/protocols/vrpn.md §2.3).
  *  - Descriptions in id order: `VRPN Control`, the devices, then the connection types, the tracker
  *    types, base, button, dial and analog types; then `vrpn_Button States` of every button device
  *    (timestamp 0 until it changed, as DTrack's in the capture).
  *  - Pings from a described device name get a pong from that name (buttons send their States first);
- *    the tracker requests get the stock Phantom room transform and workspace (vrpn.md §10.1).
+ *    the tracker requests get the stock Phantom room transform and workspace (docs/protocols/vrpn.md §10.1).
  *  - Faults for tests: cut every connection, write garbage, stop reading (a slow reader), withhold pongs.
  */
 import dgram from 'node:dgram';
@@ -36,6 +36,9 @@ import {
   type VrpnBody,
 } from './codec';
 import { VrpnEndpoint, wallClock, type EndpointIo, type NamedMessage } from './endpoint';
+import { axisAngleQuat } from '../../../preload/shared/quaternion';
+
+const Z_AXIS = [0, 0, 1] as const;
 
 export interface SimTracker {
   name: string;
@@ -87,7 +90,7 @@ export function simulatorDevices(
   };
 }
 
-/** Mainline's DESKTOP_PHANTOM_DEFAULTS, which every stock tracker reports (vrpn.md §10.1). */
+/** Mainline's DESKTOP_PHANTOM_DEFAULTS, which every stock tracker reports (docs/protocols/vrpn.md §10.1). */
 export const STOCK_ROOM: { position: Vec3; quaternion: Quat } = { position: [0, 0, -0.28], quaternion: [0, 0, 0, 1] };
 export const STOCK_WORKSPACE: { min: Vec3; max: Vec3 } = { min: [-0.2, -0.2, -0.1], max: [0.2, 0.2, 0.2] };
 
@@ -171,7 +174,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
     this.clock = options.clock ?? wallClock;
     const names = [...this.trackers, ...this.buttons, ...this.analogs, ...this.dials].map((d) => d.name);
     // One sender per name, as mainline does when several device classes share one (DTrack in the capture).
-    // vrpn_server always adds its forwarder, with two types of its own (vrpn.md §5.3); clients ignore it.
+    // vrpn_server always adds its forwarder, with two types of its own (docs/protocols/vrpn.md §5.3); clients ignore it.
     this.senders = [CONTROL_SENDER, ...new Set(names), FORWARDER];
     this.types = [
       ...CONNECTION_TYPES,
@@ -407,7 +410,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
   private onReady(connection: Connection): void {
     this.counters.connections++;
     this.emit('connection', { mode: connection.mode, peer: connection.peer });
-    // What mainline's button objects do on Got_Connection (vrpn.md §5.3 step 5).
+    // What mainline's button objects do on Got_Connection (docs/protocols/vrpn.md §5.3 step 5).
     for (const [name, entry] of this.buttonStates) {
       this.sendTo(connection, name, { type: TypeName.ButtonStates, states: entry.states }, { ts: entry.ts });
     }
@@ -503,7 +506,7 @@ export class VrpnSimulator extends EventEmitter<VrpnSimulatorEvents> {
         send: (_index, atS) => {
           for (let s = 0; s < t.sensors; s++) {
             const pose = trackerPath(ti, s, atS);
-            // Mainline repeats the sensor number in the pad word (vrpn.md §0); tracker data is low-latency: UDP when there is a channel.
+            // Mainline repeats the sensor number in the pad word (docs/protocols/vrpn.md §0); tracker data is low-latency: UDP when there is a channel.
             this.broadcast(t.name, { type: TypeName.PosQuat, sensor: s, pad: s, ...pose }, { udp: true });
           }
         },
@@ -564,6 +567,6 @@ export function trackerPath(tracker: number, sensor: number, atS: number): { pos
   const yaw = angle + Math.PI / 2;
   return {
     position: [radius * Math.cos(angle), radius * Math.sin(angle), 1.2 + 0.15 * Math.sin(2 * w * atS + phase)],
-    quaternion: [0, 0, Math.sin(yaw / 2), Math.cos(yaw / 2)],
+    quaternion: axisAngleQuat(Z_AXIS, yaw),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The per-device transform from a VRPN server's room into the scene's (Y up, metres, right-handed,
- * as Motive and three.js). VRPN rooms are often Z up (protocol notes, vrpn.md §14 item 4); the
+ * as Motive and three.js). VRPN rooms are often Z up (protocol notes, docs/protocols/vrpn.md §14 item 4); the
  * operator says which in the device file (`transform`) or in the VRPN panel.
  */
 import type { BodyPose, PoseTransform } from '../../hub/source';

@@ -4,7 +4,7 @@
  */
 import type { LinkEvent, RpcMethod, RpcResponse } from '../../../preload/api';
 import type { VideoGazeStats } from '../video/video-gaze-view';
-import type { LinkConnection } from './types';
+import type { LinkConnection } from './connection';
 
 export type ToLinkWorker =
   | { t: 'start'; url: string }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { bodyName, useAppStore } from '../stores/app-store';
-import { refreshPoses } from '../stores/link';
+import { refreshPoses } from '../stores/shared-pose-mirror';
 import { poseStore } from '../stores/pose-store';
 import { selectBody, setFollowing, useSceneView } from '../stores/scene-view-store';
 import { eulerXYZDegrees, formatLength, toDisplayPosition, toDisplayQuaternion } from './scene/scene-math';

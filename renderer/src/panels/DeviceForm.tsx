@@ -1,22 +1,19 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { ADDABLE_KINDS, DEVICE_ADDRESS_FORMS, type AddableKind } from '../../../preload/api';
+import type { DeviceKindInfo } from '../../../preload/api';
+import { useAppStore } from '../stores/app-store';
 import { addDevice, editDevice, type DeviceFormValues } from '../stores/device-list-actions';
 
-const KIND_LABELS: Record<AddableKind, string> = {
-  natnet: 'OptiTrack Motive (NatNet)',
-  pupil: 'Pupil Labs Companion',
-  vrpn: 'VRPN server',
-  teleport: 'Teleport server',
-};
-
-function addressHint(kind: AddableKind): string {
-  return `${DEVICE_ADDRESS_FORMS[kind].address}, e.g. ${DEVICE_ADDRESS_FORMS[kind].example}`;
+function addressHint(kind: DeviceKindInfo | undefined): string {
+  return kind?.form ? `${kind.form.address}, e.g. ${kind.form.example}` : '';
 }
 
-export const EMPTY_FORM: DeviceFormValues = { kind: 'natnet', name: '', address: '', expectedRateHz: '' };
+/** A new device: the first kind main offers (its registry order) once the form opens. */
+export const EMPTY_FORM: DeviceFormValues = { kind: '', name: '', address: '', expectedRateHz: '' };
 
 /** Add a device, or edit one (deviceId given): main checks the address per kind and says what is wrong. */
 export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues; onDone: () => void }) {
+  // Every kind main can add, as its registry describes them: the form names none of its own.
+  const kinds = useAppStore((s) => s.kinds).filter((k) => k.addable);
   const [values, setValues] = useState(props.initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,7 +21,8 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
   const set = (patch: Partial<DeviceFormValues>) => setValues((v) => ({ ...v, ...patch }));
-  const local = localProblem(values);
+  const kind = kinds.find((k) => k.kind === values.kind) ?? kinds[0];
+  const local = localProblem(values, kind);
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -33,7 +31,8 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
       return;
     }
     setBusy(true);
-    const outcome = props.deviceId ? await editDevice(props.deviceId, values) : await addDevice(values);
+    const filled = { ...values, kind: kind!.kind };
+    const outcome = props.deviceId ? await editDevice(props.deviceId, filled) : await addDevice(filled);
     setBusy(false);
     if (outcome === null) props.onDone();
     else setError(outcome);
@@ -50,13 +49,13 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
       <select
         id={`${id}-kind`}
         ref={first}
-        value={values.kind}
-        onChange={(e) => set({ kind: e.target.value as AddableKind })}
+        value={kind?.kind ?? ''}
+        onChange={(e) => set({ kind: e.target.value })}
         data-testid="device-form-kind"
       >
-        {ADDABLE_KINDS.map((k) => (
-          <option key={k} value={k}>
-            {KIND_LABELS[k]}
+        {kinds.map((k) => (
+          <option key={k.kind} value={k.kind}>
+            {k.label}
           </option>
         ))}
       </select>
@@ -65,7 +64,7 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
         id={`${id}-address`}
         value={values.address}
         onChange={(e) => set({ address: e.target.value })}
-        placeholder={addressHint(values.kind)}
+        placeholder={addressHint(kind)}
         aria-invalid={error !== null}
         aria-describedby={`${id}-hint ${id}-error`}
         data-testid="device-form-address"
@@ -73,7 +72,7 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
         autoComplete="off"
       />
       <span id={`${id}-hint`} className="form-hint">
-        {addressHint(values.kind)}
+        {addressHint(kind)}
       </span>
       <label htmlFor={`${id}-name`}>Name (optional)</label>
       <input
@@ -106,9 +105,11 @@ export function DeviceForm(props: { deviceId?: string; initial: DeviceFormValues
   );
 }
 
-function localProblem(values: DeviceFormValues): string | null {
+function localProblem(values: DeviceFormValues, kind: DeviceKindInfo | undefined): string | null {
+  if (!kind) return 'no kind of device to add yet';
   if (!values.address.trim()) return 'an address is required';
-  if (values.kind === 'vrpn' && !values.address.includes('@')) return 'a VRPN address is Device@host';
+  const check = kind.form?.check;
+  if (check && !new RegExp(check.pattern).test(values.address)) return check.message;
   const rate = values.expectedRateHz.trim();
   if (rate && !(Number(rate) > 0 && Number(rate) <= 100_000)) return 'the expected rate is a number of Hz above 0';
   return null;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import {
+  deviceKindInfo,
   deviceRowState,
   type DeviceHealth,
   type DeviceSnapshot,
@@ -95,13 +96,10 @@ export function Devices() {
   );
 }
 
-const KIND_NAMES: Record<string, string> = {
-  natnet: 'Motive',
-  pupil: 'Pupil Companion',
-  vrpn: 'VRPN',
-  teleport: 'Teleport',
-  playback: 'Playback',
-};
+/** What main calls a kind (its registry, sent first on the link); the kind itself until then. */
+function kindName(kind: string): string {
+  return deviceKindInfo(kind)?.name ?? kind;
+}
 
 function FoundList({ found, searching }: { found: FoundDevice[]; searching: boolean }) {
   const [problem, setProblem] = useState<string | null>(null);
@@ -119,13 +117,13 @@ function FoundList({ found, searching }: { found: FoundDevice[]; searching: bool
       <ul>
         {found.map((f) => (
           <li key={`${f.kind}|${f.address}`} data-testid={`found-${f.kind}`} data-address={f.address}>
-            <span className="device-kind">{KIND_NAMES[f.kind]}</span>
+            <span className="device-kind">{kindName(f.kind)}</span>
             <span className="found-name">{f.name}</span>
             <code className="found-address">{f.address}</code>
             <span className="found-detail">{f.detail}</span>
             <button
               type="button"
-              aria-label={`Add ${KIND_NAMES[f.kind]} ${f.name} at ${f.address}`}
+              aria-label={`Add ${kindName(f.kind)} ${f.name} at ${f.address}`}
               onClick={() =>
                 void addDevice({ kind: f.kind, name: f.name, address: f.address, expectedRateHz: '' }).then(setProblem)
               }
@@ -177,7 +175,7 @@ function DeviceCard(props: {
         <StateBadge state={h.state} testId={`device-state-${id}`} />
       </div>
       <div className="device-sub">
-        <span className="device-kind">{KIND_NAMES[device.kind] ?? device.kind}</span>
+        <span className="device-kind">{kindName(device.kind)}</span>
         {device.simulated ? <span className="badge badge-sim">simulated</span> : null}
         {saved ? (
           <code className="device-address" data-testid={`device-address-${id}`}>

@@ -22,8 +22,23 @@ export function TeleportPanel() {
   );
 }
 
+/**
+ * A Teleport client's detail is its panel status (main/protocols/teleport/panel-status.ts). The panel
+ * reads lists and tables from it, so anything else (another build's shape) shows as no session.
+ */
+function teleportDetail(detail: unknown): TeleportStatus | undefined {
+  if (typeof detail !== 'object' || detail === null) return undefined;
+  const t = detail as Partial<Record<keyof TeleportStatus, unknown>>;
+  const ok =
+    Array.isArray(t.servers) &&
+    Array.isArray(t.nodes) &&
+    (t.setup === null || Array.isArray(t.setup)) &&
+    (t.link === null || typeof t.link === 'object');
+  return ok ? (detail as TeleportStatus) : undefined;
+}
+
 function TeleportDevice({ device }: { device: DeviceSnapshot }) {
-  const t = device.teleport;
+  const t = teleportDetail(device.detail);
   const id = device.id;
   return (
     <div className="teleport-device" data-testid={`teleport-device-${id}`}>

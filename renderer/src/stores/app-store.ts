@@ -6,16 +6,15 @@ import { create } from 'zustand';
 import {
   readCatalogEvent,
   readInputsEvent,
-  type AppCommand,
+  setDeviceKinds,
   type BodyName,
+  type CatalogEvent,
+  type DeviceKindInfo,
   type DeviceSnapshot,
   type InputDeviceState,
-  type LinkEvent,
+  type InputsEvent,
 } from '../../../preload/api';
-import type { LinkConnection, LinkPath } from '../bridge';
-import { applyDashboard } from './dashboard-store';
-import { applyPlayback } from './playback-store';
-import { applySession } from './session-store';
+import type { LinkConnection, LinkPath } from '../bridge/connection';
 
 export interface Notice {
   id: number;
@@ -42,6 +41,8 @@ export interface AppState {
   /** Which thread stores the batches (bridge/types.ts). */
   linkPath: LinkPath | null;
   connection: LinkConnection;
+  /** The device kinds main serves (its registry), first on every link: the device form offers these. */
+  kinds: DeviceKindInfo[];
   devices: DeviceSnapshot[];
   /** performance.now() when `devices` arrived: ages and countdowns in it are relative to this. */
   devicesAt: number;
@@ -64,6 +65,7 @@ export const useAppStore = create<AppState>()(() => ({
   transport: null,
   linkPath: null,
   connection: { state: 'connecting', attempt: 1, retryAt: null, lastError: null },
+  kinds: [],
   devices: [],
   devicesAt: 0,
   catalogs: {},
@@ -86,49 +88,31 @@ export function dismissNotice(id: number): void {
   useAppStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
-// Set by the layout store (layout-store.ts imports this module, so not the other way round).
-let appCommandHandler: ((command: AppCommand) => void) | null = null;
-export function onAppCommand(handler: (command: AppCommand) => void): void {
-  appCommandHandler = handler;
+export function applyDevices(devices: DeviceSnapshot[]): void {
+  useAppStore.setState({ devices, devicesAt: performance.now() });
 }
 
-export function applyLinkEvent(event: LinkEvent): void {
-  switch (event.type) {
-    case 'devices':
-      useAppStore.setState({ devices: event.devices, devicesAt: performance.now() });
-      break;
-    case 'catalog': {
-      const catalog = readCatalogEvent(event);
-      if (!catalog) break;
-      const names: Record<number, string> = {};
-      for (const body of catalog.bodies) names[body.id] = body.name;
-      useAppStore.setState((s) => ({
-        catalogs: { ...s.catalogs, [catalog.handle]: names },
-        catalogBodies: { ...s.catalogBodies, [catalog.handle]: catalog.bodies },
-      }));
-      break;
-    }
-    case 'notice':
-      addNotice(event.level, event.message, event.deviceId);
-      break;
-    case 'session':
-      applySession(event.session);
-      break;
-    case 'playback':
-      applyPlayback(event.playback);
-      break;
-    case 'inputs': {
-      const inputs = readInputsEvent(event);
-      if (inputs) useAppStore.setState((s) => ({ inputs: { ...s.inputs, [inputs.handle]: inputs.devices } }));
-      break;
-    }
-    case 'app-command':
-      appCommandHandler?.(event.command);
-      break;
-    case 'dashboard':
-      applyDashboard(event);
-      break;
-  }
+export function applyKinds(kinds: DeviceKindInfo[]): void {
+  if (!Array.isArray(kinds)) return;
+  // Also for code outside React (row states, summaries) that names kinds through the contract.
+  setDeviceKinds(kinds);
+  useAppStore.setState({ kinds });
+}
+
+export function applyCatalog(event: CatalogEvent): void {
+  const catalog = readCatalogEvent(event);
+  if (!catalog) return;
+  const names: Record<number, string> = {};
+  for (const body of catalog.bodies) names[body.id] = body.name;
+  useAppStore.setState((s) => ({
+    catalogs: { ...s.catalogs, [catalog.handle]: names },
+    catalogBodies: { ...s.catalogBodies, [catalog.handle]: catalog.bodies },
+  }));
+}
+
+export function applyInputs(event: InputsEvent): void {
+  const inputs = readInputsEvent(event);
+  if (inputs) useAppStore.setState((s) => ({ inputs: { ...s.inputs, [inputs.handle]: inputs.devices } }));
 }
 
 export function setRecordingRequest(deviceId: string, request: RecordingRequest | null): void {

@@ -4,7 +4,8 @@
  */
 import { projectBodies, sceneCamera } from '../panels/scene/scene-camera';
 import { bodyName, useAppStore } from './app-store';
-import { linkBridge, refreshPoses } from './link';
+import { linkBridge } from './link-bridge';
+import { refreshPoses } from './shared-pose-mirror';
 import { linkStats } from './link-stats';
 import { poseStore } from './pose-store';
 import { useRenderQuality } from './render-quality-store';

@@ -4,7 +4,7 @@
  */
 import type { PoseTransform, RpcResponse } from '../../../preload/api';
 import { addNotice, recordingOf, setRecordingRequest, useAppStore } from './app-store';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 
 /** After the device accepted, how long the flag may take to come round before we stop saying "starting…". */
 const RECORDING_FOLLOW_MS = 3000;

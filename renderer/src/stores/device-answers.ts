@@ -3,7 +3,7 @@
  * cancel, events): what the device said when it accepted, or its reason when it refused.
  */
 import type { RpcParams, RpcResponse } from '../../../preload/api';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 import { unixNowMs } from './link-stats';
 
 export interface DeviceReply {

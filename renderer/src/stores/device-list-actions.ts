@@ -2,12 +2,13 @@
  * The device list's commands (add, edit, rename, remove, discover). The form needs main's message for
  * its field, so these return it instead of turning it into a notice.
  */
-import type { AddableKind, RpcResponse } from '../../../preload/api';
+import type { RpcResponse } from '../../../preload/api';
 import { addNotice } from './app-store';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 
 export interface DeviceFormValues {
-  kind: AddableKind;
+  /** A kind main can add (DeviceKindInfo.addable); '' until the kinds arrived. */
+  kind: string;
   name: string;
   address: string;
   expectedRateHz: string;

@@ -3,10 +3,8 @@
  * window opens as the operator left it; changed by the View menu (app-command events) and by the
  * page itself. The layout JSON is versioned so a later layout engine can read or drop old ones.
  */
-import { requestDeviceForm } from './dashboard-store';
-import { discoverDevices } from './device-list-actions';
 import { create } from 'zustand';
-import type { AppCommand, PanelLayout } from '../../../preload/api';
+import type { PanelLayout } from '../../../preload/api';
 import { SIDE_PANELS } from '../layout/dock-layout';
 import { resetDock } from '../layout/dock-store';
 import { layoutSectionSnapshots, onLayoutSectionChange, restoreLayoutSections } from './layout-sections';
@@ -30,7 +28,7 @@ type Saver = (layout: PanelLayout) => void;
 let saver: Saver | null = null;
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
 
-function isPanel(name: unknown): name is PanelName {
+export function isPanel(name: unknown): name is PanelName {
   return typeof name === 'string' && (PANELS as readonly string[]).includes(name);
 }
 
@@ -70,21 +68,4 @@ export function resetLayout(): void {
 
 export function isShown(state: LayoutState, panel: PanelName): boolean {
   return !state.hidden.includes(panel);
-}
-
-export function applyAppCommand(command: AppCommand): void {
-  switch (command.name) {
-    case 'toggle-panel':
-      if (isPanel(command.panel)) togglePanel(command.panel);
-      break;
-    case 'reset-layout':
-      resetLayout();
-      break;
-    case 'add-device':
-      requestDeviceForm();
-      break;
-    case 'discover-devices':
-      void discoverDevices();
-      break;
-  }
 }

@@ -4,44 +4,31 @@
  *
  * Poses come one of two ways. With the link in a worker (headless mode), the worker stores and acks
  * every batch itself; this thread gets the shared buffer, structural changes (bodies, recording,
- * gone devices) and the figures, and copies poses in when a frame is drawn (refreshPoses). Otherwise
- * (Electron, the headless fallback) batches arrive here, are stored and acked at once.
+ * gone devices) and the figures, and copies poses in when a frame is drawn (refreshPoses, in
+ * shared-pose-mirror.ts). Otherwise (Electron, the headless fallback) batches arrive here, are stored
+ * and acked at once.
+ *
+ * Nothing imports this module but the page's entry: the stores and actions it feeds never import it
+ * back (the actions get the bridge from link-bridge.ts, events reach the stores through link-events.ts).
  */
 import { unpackBatch, type DeviceSnapshot } from '../../../preload/api';
 import type { Bridge } from '../bridge';
 import type { PoseFeedMessage } from '../bridge/worker-protocol';
-import { addNotice, applyLinkEvent, onAppCommand, useAppStore } from './app-store';
-import { applyAppCommand, restoreLayout, useLayoutStore } from './layout-store';
+import { addNotice, useAppStore } from './app-store';
+import { restoreLayout, useLayoutStore } from './layout-store';
+import { setLinkBridge } from './link-bridge';
 import { isPlausibleLatency, liveHandles, readBatchSeq } from './link-common';
+import { applyLinkEvent } from './link-events';
 import { createRateMeter, linkStats, unixNowMs } from './link-stats';
 import { poseStore } from './pose-store';
 import { ensureMarkerCapacity, removeDevice, setBodyIds } from './scene-store';
-import { SharedPoseMirror } from './shared-pose-mirror';
+import { mirrorSharedPoses, stopMirroringPoses } from './shared-pose-mirror';
 import { followWorkerVideo, routeGaze, routeVideoMessage } from './video-gaze';
 
 const STATS_INTERVAL_MS = 1000;
 
-let current: Bridge | null = null;
-let mirror: SharedPoseMirror | null = null;
-
-/** The bridge the stores were started with; panels send commands through the actions that use it. */
-export function linkBridge(): Bridge {
-  if (!current) throw new Error('the link has not been started');
-  return current;
-}
-
-/**
- * Brings the pose store up to date with the link worker's shared buffer (a no-op on the main-thread
- * path, where batches are stored as they come). The render loop calls it before each frame; true
- * when something changed.
- */
-export function refreshPoses(): boolean {
-  return mirror?.sync() ?? false;
-}
-
 export function startLink(bridge: Bridge): () => void {
-  current = bridge;
-  onAppCommand(applyAppCommand);
+  setLinkBridge(bridge);
   useAppStore.setState({
     transport: bridge.transport,
     linkPath: bridge.linkPath(),
@@ -81,16 +68,15 @@ export function startLink(bridge: Bridge): () => void {
     offEvent();
     offConnection();
     stopStats();
-    current = null;
-    mirror = null;
+    setLinkBridge(null);
+    stopMirroringPoses();
   };
 }
 
 function applyPoseFeed(message: PoseFeedMessage): void {
   switch (message.t) {
     case 'poses-buffer':
-      if (mirror) mirror.replaceBuffer(message.buffer);
-      else mirror = new SharedPoseMirror(message.buffer);
+      mirrorSharedPoses(message.buffer);
       break;
     case 'bodies':
       setBodyIds(message.handle, message.ids);

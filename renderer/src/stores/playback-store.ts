@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { PlaybackState, RpcParams } from '../../../preload/api';
 import { addNotice } from './app-store';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 
 export const usePlaybackStore = create<{ playback: PlaybackState | null }>()(() => ({ playback: null }));
 

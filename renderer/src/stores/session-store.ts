@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { SessionState } from '../../../preload/api';
 import { addNotice } from './app-store';
-import { linkBridge } from './link';
+import { linkBridge } from './link-bridge';
 
 export interface SessionStore {
   session: SessionState | null;

@@ -67,3 +67,25 @@ export class SharedPoseMirror {
     this.slotHandle.length = Math.max(this.slotHandle.length, this.reader.slotCount);
   }
 }
+
+/** The mirror of the link worker's buffer, once the worker has sent one (null on the main-thread path). */
+let mirror: SharedPoseMirror | null = null;
+
+/** The worker's buffer, first or re-allocated. */
+export function mirrorSharedPoses(buffer: SharedArrayBuffer | ArrayBuffer): void {
+  if (mirror) mirror.replaceBuffer(buffer);
+  else mirror = new SharedPoseMirror(buffer);
+}
+
+export function stopMirroringPoses(): void {
+  mirror = null;
+}
+
+/**
+ * Brings the pose store up to date with the link worker's shared buffer (a no-op on the main-thread
+ * path, where batches are stored as they come). The render loop calls it before each frame; true
+ * when something changed.
+ */
+export function refreshPoses(): boolean {
+  return mirror?.sync() ?? false;
+}

@@ -11,7 +11,7 @@
  */
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef } from 'react';
-import { refreshPoses } from '../../stores/link';
+import { refreshPoses } from '../../stores/shared-pose-mirror';
 import { linkStats } from '../../stores/link-stats';
 import { poseStore } from '../../stores/pose-store';
 import { useRenderQuality } from '../../stores/render-quality-store';

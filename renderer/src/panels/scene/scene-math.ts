@@ -6,11 +6,12 @@
  * The scene itself is Y up, metres (Motive's convention, and three's): poses go in untransformed, and
  * only what the operator reads (the details card, the axis names) follows the chosen units and up axis.
  */
+import { multiplyQuat, rotateVector, type Quat, type Vec3 } from '../../../../preload/shared/quaternion';
+
 export type Units = 'm' | 'mm';
 export type UpAxis = 'y' | 'z';
-export type Vec3 = readonly [number, number, number];
-/** x, y, z, w */
-export type Quat = readonly [number, number, number, number];
+export type { Quat, Vec3 };
+export { multiplyQuat, rotateVector };
 
 export function unitScale(units: Units): number {
   return units === 'mm' ? 1000 : 1;
@@ -27,35 +28,10 @@ export function toDisplayPosition(p: Vec3, up: UpAxis, units: Units): [number, n
 
 const HALF = Math.SQRT1_2;
 
-/** Hamilton product a ⊗ b. */
-export function multiplyQuat(a: Quat, b: Quat): [number, number, number, number] {
-  const [ax, ay, az, aw] = a;
-  const [bx, by, bz, bw] = b;
-  return [
-    aw * bx + ax * bw + ay * bz - az * by,
-    aw * by - ax * bz + ay * bw + az * bx,
-    aw * bz + ax * by - ay * bx + az * bw,
-    aw * bw - ax * bx - ay * by - az * bz,
-  ];
-}
-
 /** An orientation in the display frame: c ⊗ q ⊗ c⁻¹, c the same +90° turn about X as positions get. */
 export function toDisplayQuaternion(q: Quat, up: UpAxis): [number, number, number, number] {
   if (up === 'y') return [q[0], q[1], q[2], q[3]];
   return multiplyQuat(multiplyQuat([HALF, 0, 0, HALF], q), [-HALF, 0, 0, HALF]);
-}
-
-/** Rotates v by the unit quaternion q. */
-export function rotateVector(q: Quat, v: Vec3): [number, number, number] {
-  const [qx, qy, qz, qw] = q;
-  const cx = qy * v[2] - qz * v[1];
-  const cy = qz * v[0] - qx * v[2];
-  const cz = qx * v[1] - qy * v[0];
-  return [
-    v[0] + 2 * (qw * cx + qy * cz - qz * cy),
-    v[1] + 2 * (qw * cy + qz * cx - qx * cz),
-    v[2] + 2 * (qw * cz + qx * cy - qy * cx),
-  ];
 }
 
 const DEG = 180 / Math.PI;

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { linkBridge } from '../../stores/link';
+import { linkBridge } from '../../stores/link-bridge';
 import { attachVideoCanvas } from '../../stores/video-gaze';
 
 /**
