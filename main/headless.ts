@@ -155,6 +155,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   if (recordingFolder?.message) hub.notice('warn', recordingFolder.message);
   const session = new SessionController(hub, {
     outDir: options.recordingsDir ?? defaultRecordingsDir(options.env, recordingFolder?.folder),
+    compression: settings?.get().recordingCompression,
   });
   const playback = new PlaybackController(hub);
   const linkOptions: RendererLinkOptions = {

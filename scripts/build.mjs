@@ -18,6 +18,9 @@ const node = {
   format: 'cjs',
   sourcemap: true,
   external: ['electron'],
+  // The codecs' loaders require their .wasm only on the browser path; in Node they read the file
+  // next to the bundle (copied below).
+  loader: { '.wasm': 'empty' },
   logLevel: 'warning',
 };
 
@@ -37,6 +40,14 @@ await Promise.all([
   build({
     ...node,
     entryPoints: { cli: join(root, 'main/cli/index.ts') },
+    outdir: join(dist, 'main'),
+    outExtension: { '.js': '.cjs' },
+  }),
+  // The recorder's worker thread (encoding, compression, file writes): its own file next to the
+  // app, headless and CLI bundles, which all start it from there (main/recording/recorder.ts).
+  build({
+    ...node,
+    entryPoints: { 'recorder-worker': join(root, 'main/recording/recorder-worker.ts') },
     outdir: join(dist, 'main'),
     outExtension: { '.js': '.cjs' },
   }),
@@ -77,6 +88,11 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
+// The zstd and lz4 WebAssembly modules: their loaders look next to the bundle that runs them.
+for (const codec of ['zstd', 'lz4']) {
+  const file = `wasm-${codec}.wasm`;
+  cpSync(join(root, `node_modules/@foxglove/wasm-${codec}/dist/${file}`), join(dist, 'main', file));
+}
 cpSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
 cpSync(join(root, 'renderer/styles.css'), join(dist, 'renderer/styles.css'));
 cpSync(join(root, 'renderer/operator.css'), join(dist, 'renderer/operator.css'));
@@ -85,4 +101,4 @@ cpSync(join(root, 'node_modules/dockview-react/dist/styles/dockview.css'), join(
 cpSync(join(root, 'node_modules/uplot/dist/uPlot.min.css'), join(dist, 'renderer/uplot.css'));
 // The Companion simulator's scene clip (demo mode), next to the bundles that read it.
 cpSync(join(root, 'assets/pupil-scene.h264'), join(dist, 'assets/pupil-scene.h264'));
-console.log('built dist/ (main, preload, renderer, link worker)');
+console.log('built dist/ (main, recorder worker, preload, renderer, link worker)');

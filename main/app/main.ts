@@ -222,6 +222,7 @@ async function start(): Promise<void> {
   playback = new PlaybackController(hub);
   recordingSession = new SessionController(hub, {
     outDir: process.env.SIGHTLINE_RECORDINGS || recording.folder,
+    compression: settings.get().recordingCompression,
     appVersion: app.getVersion(),
   });
   const lab = resolveLabInterface(settings.get().networkInterface);

@@ -10,6 +10,9 @@ import type { Sample } from '../hub/source';
 import { frameLine } from './frame-line';
 import { packageVersion } from './info';
 import { SessionController } from '../recording/session';
+import { COMPRESSIONS, DEFAULT_COMPRESSION, isCompression } from '../recording/compression';
+import { lossTotal, type DiskState } from '../recording/recorder';
+import type { LossCounters } from '../../preload/api';
 import { startLslPublishing } from '../protocols/lsl/publishing';
 import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
 
@@ -34,6 +37,8 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
       operator: { type: 'string' },
       'no-remote': { type: 'boolean', default: false },
       'flush-ms': { type: 'string' },
+      compression: { type: 'string' },
+      'expect-rate': { type: 'string' },
       'demo-bodies': { type: 'string' },
       'demo-rate': { type: 'string' },
       lsl: { type: 'boolean', default: false },
@@ -43,6 +48,11 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   if (!values.out) throw new UsageError('record needs --out DIR (the session folder is made inside it)');
   const durationS = parseNumber(values.duration, 'duration', 0.1, 7 * 24 * 3600);
   const flushMs = parseNumber(values['flush-ms'], 'flush-ms', 20, 1000);
+  const expectRate = parseNumber(values['expect-rate'], 'expect-rate', 0.001, 1000);
+  const compression = values.compression ?? DEFAULT_COMPRESSION;
+  if (!isCompression(compression)) {
+    throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')} (got "${compression}")`);
+  }
   if (!values.demo) {
     const { path } = resolveConfigPath(values.config, defaultConfigPath());
     // Headless recording of simulated data by accident would be worse than a clear stop.
@@ -69,6 +79,8 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   const session = new SessionController(hub, {
     outDir: values.out,
     flushIntervalMs: flushMs,
+    compression,
+    ...(expectRate === undefined ? {} : { expectedBytesPerSecond: expectRate * 1e6 }),
     appVersion: packageVersion(),
   });
   const told = new Set<string>();
@@ -98,15 +110,20 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   printJson(io, { type: 'recording', state: 'started', name: state.name, folder: state.folder });
   const recorder = session.activeRecorder()!;
   const startedMs = Date.now();
+  let warnedLow = false;
   const live = setInterval(() => {
     const c = recorder.counts();
     const perDevice = Object.entries(c.perDevice)
-      .map(([id, n]) => `${id} ${n}`)
+      .map(([id, n]) => `${id} ${n}${lossText(c.losses[id])}`)
       .join(', ');
     say(
       io,
-      `recording ${((Date.now() - startedMs) / 1000).toFixed(0)} s: ${c.messages} messages, ${formatBytes(c.written)}, lost ${c.lost}${perDevice ? ` | ${perDevice}` : ''}`,
+      `recording ${((Date.now() - startedMs) / 1000).toFixed(0)} s: ${c.messages} messages, ${formatBytes(c.written)}, lost ${c.lost}${perDevice ? ` | ${perDevice}` : ''} | ${diskText(c.disk)}`,
     );
+    if (c.disk.low && !warnedLow) {
+      warnedLow = true;
+      say(io, `warn: less than 10 minutes of disk space left for the recording (${diskText(c.disk)})`);
+    }
   }, 1000);
   const failed = new Promise<void>((resolve) => recorder.once('failed', () => resolve()));
   const timer = durationS === undefined ? null : new Promise<void>((r) => setTimeout(r, durationS * 1000));
@@ -136,6 +153,19 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   });
   if (end.error) say(io, `sightline record: ${end.error}`);
   return end.error ? 1 : 0;
+}
+
+/** " (gaps G, kernel K, overflow O, recorder R)" when any loss counter of the device is not 0. */
+function lossText(l: LossCounters | undefined): string {
+  if (!l || lossTotal(l) === 0) return '';
+  return ` (gaps ${l.frameGaps}, kernel ${l.kernelDrops ?? 'n/a'}, overflow ${l.handoffOverflows}, recorder ${l.recorderLosses})`;
+}
+
+function diskText(d: DiskState): string {
+  const free = d.freeBytes === null ? 'free ?' : `free ${formatBytes(d.freeBytes)}`;
+  if (d.secondsLeft === null) return free;
+  const minutes = d.secondsLeft / 60;
+  return `${free}, ${minutes >= 120 ? `${(minutes / 60).toFixed(1)} h` : `${minutes.toFixed(0)} min`} left${d.low ? ' (LOW)' : ''}`;
 }
 
 export async function recordingInfoCommand(argv: string[], io: CliIo): Promise<number> {

@@ -16,6 +16,25 @@ export interface OpenUdpOptions {
   reuseAddr?: boolean;
   /** Best effort: the OS may cap it (Linux: net.core.rmem_max). */
   receiveBufferBytes?: number;
+  /** Who reads it (a device id): its kernel drop count is then reported for that device (udp-drops.ts). */
+  owner?: string;
+}
+
+/** Open sockets by owner, for the kernel's per-socket drop counts. */
+const owned = new Map<dgram.Socket, string>();
+
+/** The local ports of the open sockets `owner` said it reads. */
+export function udpPortsOf(owner: string): number[] {
+  const ports: number[] = [];
+  for (const [socket, o] of owned) {
+    if (o !== owner) continue;
+    try {
+      ports.push(socket.address().port);
+    } catch {
+      owned.delete(socket);
+    }
+  }
+  return ports;
 }
 
 export function udpFamily(address: string | undefined): 'udp4' | 'udp6' {
@@ -39,6 +58,10 @@ export function openUdpSocket(options: OpenUdpOptions = {}): Promise<dgram.Socke
         } catch {
           // Keeping the default buffer only costs frames under bursts; not a reason to fail.
         }
+      }
+      if (options.owner !== undefined) {
+        owned.set(socket, options.owner);
+        socket.once('close', () => owned.delete(socket));
       }
       resolve(socket);
     };

@@ -135,6 +135,12 @@ export type RawMapping = (device: DeviceRef, sample: Sample, out: MessageOut) =>
 export interface KindRecording {
   /** Writes what the kind keeps beyond the generic samples (usually `sample.raw`, on a channel of its own). */
   raw: RawMapping;
+  /**
+   * What of `sample.raw` the recorder's worker needs, made on the sockets' thread before the
+   * hand-off (cheaper to copy between threads than the decoded message). The raw mapping then
+   * receives its result as `sample.raw`. Absent: the decoded message goes over as it is.
+   */
+  handOff?: (raw: unknown) => unknown;
 }
 
 /**

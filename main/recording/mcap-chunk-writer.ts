@@ -16,12 +16,15 @@ import { crc32 } from '@foxglove/crc';
 import { McapChunkBuilder, McapRecordBuilder, Opcode } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
 import type { ByteSink } from './byte-sink';
+import { chunkCompressor, DEFAULT_COMPRESSION, type Compression } from './compression';
 
 export interface ChunkWriterOptions {
   /** A chunk is closed once its records exceed this many bytes (default 4 MiB). */
   maxChunkBytes?: number;
   library?: string;
   profile?: string;
+  /** Chunk compression (default zstd; its module must be loaded: compressionReady()). */
+  compression?: Compression;
 }
 
 export interface WriterStatistics {
@@ -29,6 +32,8 @@ export interface WriterStatistics {
   chunks: number;
   /** Bytes produced so far (queued or written). */
   bytes: number;
+  /** Message bytes before compression (what the chunks hold). */
+  uncompressedBytes: number;
   /** Messages per channel id. */
   perChannel: Map<number, number>;
   startNs: bigint;
@@ -45,6 +50,8 @@ export class McapChunkWriter {
   private readonly chunkIndexes: McapTypes.ChunkIndex[] = [];
   private readonly metadataIndexes: McapTypes.MetadataIndex[] = [];
   private readonly maxChunkBytes: number;
+  private readonly compressor: ReturnType<typeof chunkCompressor>;
+  private uncompressedBytes = 0;
   private position = 0n;
   private nextSchemaId = 1;
   private nextChannelId = 0;
@@ -60,6 +67,7 @@ export class McapChunkWriter {
     private readonly options: ChunkWriterOptions = {},
   ) {
     this.maxChunkBytes = options.maxChunkBytes ?? 4 * 1024 * 1024;
+    this.compressor = chunkCompressor(options.compression ?? DEFAULT_COMPRESSION);
   }
 
   /** Writes the magic and the header. */
@@ -121,6 +129,7 @@ export class McapChunkWriter {
       messages: Number(this.messageCount),
       chunks: this.chunkIndexes.length,
       bytes: Number(this.position) + this.chunk.byteLength,
+      uncompressedBytes: this.uncompressedBytes + this.chunk.byteLength,
       perChannel,
       startNs: this.startNs,
       endNs: this.endNs,
@@ -183,14 +192,22 @@ export class McapChunkWriter {
   private closeChunk(): void {
     if (this.chunk.numMessages === 0) return;
     const data = this.chunk.buffer;
+    let compression = this.compressor.name;
+    let records = this.compressor.compress(data);
+    // Already-compressed content (H.264) can come out larger: store such a chunk as it is.
+    if (records.byteLength >= data.byteLength) {
+      compression = '';
+      records = data;
+    }
+    this.uncompressedBytes += data.byteLength;
     const chunkStartOffset = this.position;
     const chunkLength = this.records.writeChunk({
       messageStartTime: this.chunk.messageStartTime,
       messageEndTime: this.chunk.messageEndTime,
       uncompressedSize: BigInt(data.byteLength),
       uncompressedCrc: crc32(data),
-      compression: '',
-      records: data,
+      compression,
+      records,
     });
     const messageIndexStart = chunkStartOffset + chunkLength;
     let messageIndexLength = 0n;
@@ -206,8 +223,8 @@ export class McapChunkWriter {
       chunkLength,
       messageIndexOffsets,
       messageIndexLength,
-      compression: '',
-      compressedSize: BigInt(data.byteLength),
+      compression,
+      compressedSize: BigInt(records.byteLength),
       uncompressedSize: BigInt(data.byteLength),
     });
     this.chunk.reset();

@@ -8,6 +8,9 @@ import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { McapIndexedReader, McapStreamReader } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
+import { compressionReady, DECOMPRESS_HANDLERS } from './compression';
 
 export interface ScannedChannel {
   id: number;
@@ -37,6 +40,14 @@ export interface ScanResult {
   channels: ScannedChannel[];
   metadata: Record<string, Record<string, string>>;
   library: string;
+  /** Chunks by compression ('none' for uncompressed): count, bytes in the file, bytes once decompressed. */
+  chunks: Record<string, ChunkTally>;
+}
+
+export interface ChunkTally {
+  chunks: number;
+  bytes: number;
+  uncompressedBytes: number;
 }
 
 export interface ScanOptions {
@@ -54,6 +65,7 @@ export class RecordingReader {
   readonly channels = new Map<number, ScannedChannel>();
   readonly metadata: Record<string, Record<string, string>> = {};
   library = '';
+  readonly chunks: Record<string, ChunkTally> = {};
   complete = false;
   problem: string | undefined;
   fileBytes = 0;
@@ -69,7 +81,12 @@ export class RecordingReader {
       throw new Error(`cannot open ${this.path}: ${(error as Error).message}`);
     });
     this.fileBytes = info.size;
-    const reader = new McapStreamReader({ validateCrcs: true });
+    await compressionReady();
+    const reader = new McapStreamReader({
+      validateCrcs: true,
+      decompressHandlers: DECOMPRESS_HANDLERS,
+      includeChunks: true,
+    });
     const stream = createReadStream(this.path, { highWaterMark: this.readBytes });
     try {
       for await (const piece of stream as AsyncIterable<Buffer>) {
@@ -122,6 +139,13 @@ export class RecordingReader {
       case 'Footer':
         this.complete = true;
         return undefined;
+      case 'Chunk': {
+        const tally = (this.chunks[record.compression || 'none'] ??= { chunks: 0, bytes: 0, uncompressedBytes: 0 });
+        tally.chunks++;
+        tally.bytes += record.records.byteLength;
+        tally.uncompressedBytes += Number(record.uncompressedSize);
+        return undefined;
+      }
       case 'Message': {
         const channel = this.channels.get(record.channelId);
         if (!channel) return undefined;
@@ -152,6 +176,7 @@ export async function scanRecording(path: string, options: ScanOptions = {}): Pr
     channels: [...reader.channels.values()],
     metadata: reader.metadata,
     library: reader.library,
+    chunks: reader.chunks,
   };
 }
 
@@ -170,8 +195,47 @@ function describeChannel(channel: McapTypes.Channel, schemas: Map<number, McapTy
 
 const decoder = new TextDecoder();
 
-/** A JSON message's object, or undefined if it is not JSON. */
-export function decodeJsonMessage(message: ScannedMessage): Record<string, unknown> | undefined {
+/** Protobuf types built from the descriptor each schema stores in the file, by schema data. */
+const protoTypes = new WeakMap<Uint8Array, protobuf.Type | null>();
+
+function protoTypeOf(channel: ScannedChannel): protobuf.Type | null {
+  const known = protoTypes.get(channel.schemaData);
+  if (known !== undefined) return known;
+  let type: protobuf.Type | null;
+  try {
+    const set = (descriptor as unknown as DescriptorSetCodec).FileDescriptorSet.decode(channel.schemaData);
+    const root = (protobuf.Root as unknown as DescriptorRoot).fromDescriptor(set, { keepCase: true });
+    type = root.lookupType(channel.schemaName);
+  } catch {
+    type = null;
+  }
+  protoTypes.set(channel.schemaData, type);
+  return type;
+}
+
+interface DescriptorRoot {
+  fromDescriptor(set: protobuf.Message, options: { keepCase: boolean }): protobuf.Root;
+}
+
+interface DescriptorSetCodec {
+  FileDescriptorSet: { decode(bytes: Uint8Array): protobuf.Message };
+}
+
+/**
+ * A message as a plain object with its schema's field names, decoded with the schema stored in
+ * the file: JSON, or protobuf (64-bit integers as numbers, bytes as Uint8Array, absent optional
+ * fields left out). Undefined when it cannot be decoded.
+ */
+export function decodeMessage(message: ScannedMessage): Record<string, unknown> | undefined {
+  if (message.channel.messageEncoding === 'protobuf') {
+    const type = protoTypeOf(message.channel);
+    if (!type) return undefined;
+    try {
+      return type.toObject(type.decode(message.data), { longs: Number, defaults: true, arrays: true });
+    } catch {
+      return undefined;
+    }
+  }
   if (message.channel.messageEncoding !== 'json') return undefined;
   try {
     const value: unknown = JSON.parse(decoder.decode(message.data));
@@ -180,6 +244,9 @@ export function decodeJsonMessage(message: ScannedMessage): Record<string, unkno
     return undefined;
   }
 }
+
+/** Older name of decodeMessage (JSON only then). */
+export const decodeJsonMessage = decodeMessage;
 
 /**
  * A finished recording read through its index (chunk indexes, summary): reading from a time on
@@ -202,7 +269,9 @@ export class IndexedRecording {
     }
     try {
       const size = BigInt((await handle.stat()).size);
+      await compressionReady();
       const reader = await McapIndexedReader.Initialize({
+        decompressHandlers: DECOMPRESS_HANDLERS,
         readable: {
           size: async () => size,
           read: async (offset: bigint, length: bigint) => {

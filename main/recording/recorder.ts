@@ -1,35 +1,44 @@
 /**
  * The local recorder: one session folder (MCAP + session.json), fed by the Hub's sample fan-out.
  *
- * On the sample path (synchronous, full rate) it maps the sample to messages and appends them to
- * the open chunk; a timer closes the chunk and hands it to the file every `flushIntervalMs` (≤ 1 s
- * by design: what was flushed survives a kill -9). Device status changes and clock models come
- * from the Hub's 'devices' event. A write error (disk full, permission) stops the session at once
- * with a clear reason and keeps what was written; a misbehaving device never stops it (its samples
- * are mapped inside a try, counted as lost if they cannot be).
+ * This is the half that lives on the thread that owns the sockets, and it is kept cheap: per
+ * sample it appends the sample to a batch and, every few ms, hands the batch to the recorder's worker thread (recorder-worker.ts), which maps, encodes, compresses and
+ * writes. The hand-off queue is bounded in bytes: when the worker or the disk cannot keep up,
+ * samples are dropped and counted (hand-off overflows) instead of growing without limit. The
+ * worker closes a chunk every `flushIntervalMs` (≤ 1 s: what was flushed survives a kill -9).
+ *
+ * Losses are four counters per device, all in session.json and the live state: frame-number gaps
+ * (the device skipped frames before they reached us), kernel drops (the OS dropped datagrams on
+ * the device's UDP sockets), hand-off overflows, recorder losses (a sample that could not be
+ * mapped). A write error (disk full, permission) stops the session at once with a clear reason
+ * and keeps what was written.
  *
  * Times: log time = host time at arrival; publish time = device time converted to host time (the
  * arrival time when the device has no clock model yet); the raw device time is in the message.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DeviceSnapshot } from '../../preload/api';
+import { Worker } from 'node:worker_threads';
+import type { DeviceSnapshot, LossCounters } from '../../preload/api';
 import type { CatalogEntry, DeviceRef, Hub } from '../hub/hub';
 import { errorMessage } from '../hub/hub';
 import type { Sample } from '../hub/source';
+import { kernelDropsOf } from '../net/udp-drops';
 import { hostTimeNs } from '../time/host-clock';
-import { describeWriteError, openAppendFile, QueuedByteSink, type AppendTarget, type ByteSink } from './byte-sink';
-import { McapChunkWriter } from './mcap-chunk-writer';
 import { kinds } from '../protocols/registry';
-import { DEFAULT_SCENE_SIZE, mapSample, type MappingContext, type MessageOut } from './sample-mapping';
+import { describeWriteError, type AppendTarget } from './byte-sink';
+import { compressionReady, DEFAULT_COMPRESSION, type Compression } from './compression';
+import { RecordingCore, type CoreCommand, type CoreProgress } from './recording-core';
+import type { WorkerEvent, WorkerStart } from './recorder-worker';
 import {
   SIGHTLINE_CATALOG,
   SIGHTLINE_CLOCK,
   SIGHTLINE_DEVICE_STATUS,
   SIGHTLINE_OPERATOR_EVENT,
   SIGHTLINE_REMOTE_RECORDING,
-  type SchemaSpec,
+  type JsonSchemaSpec,
 } from './schemas';
 import {
   defaultSessionName,
@@ -50,13 +59,30 @@ export interface RecorderOptions {
   deviceIds?: string[];
   /** How often the open chunk is closed and written (default 250 ms; crash safety needs ≤ 1000). */
   flushIntervalMs?: number;
-  /** Close a chunk early once it holds this many bytes (default 1 MiB: short pauses of the event loop). */
+  /** Close a chunk early once it holds this many bytes (default 1 MiB). */
   maxChunkBytes?: number;
-  /** Samples are dropped (and counted as lost) while more than this many bytes wait for the disk. */
+  /** Hand-off queue bound: samples are dropped (hand-off overflows) while more than this waits. */
   maxPendingBytes?: number;
-  /** Tests inject a failing file. */
+  /** Chunk compression (default zstd). */
+  compression?: Compression;
+  /**
+   * The write rate assumed before one is measured, bytes/s: starting refuses when less than a
+   * minute of it fits on the disk (default 2 MB/s, twice a busy lab's compressed rate).
+   */
+  expectedBytesPerSecond?: number;
+  /** Tests inject a failing file; the recording then runs inline (no worker thread). */
   openTarget?: (path: string) => Promise<AppendTarget>;
   appVersion?: string;
+}
+
+export interface DiskState {
+  freeBytes: number | null;
+  /** Bytes/s written over the last seconds. */
+  bytesPerSecond: number;
+  /** Free space ÷ write rate; null before a rate is known. */
+  secondsLeft: number | null;
+  /** Less than 10 minutes left. */
+  low: boolean;
 }
 
 export interface RecorderCounts {
@@ -64,8 +90,19 @@ export interface RecorderCounts {
   bytes: number;
   /** Bytes the OS accepted. */
   written: number;
+  /** Message bytes before compression. */
+  uncompressed: number;
   lost: number;
+  /** Samples handed to the recorder, per device. */
   perDevice: Record<string, number>;
+  /** The four loss counters, per device and summed. */
+  losses: Record<string, LossCounters>;
+  totalLosses: LossCounters;
+  disk: DiskState;
+  /** Bytes waiting in the hand-off queue. */
+  pendingBytes: number;
+  workerHeapBytes: number;
+  compression: Compression;
 }
 
 export interface RecorderEvents {
@@ -73,61 +110,64 @@ export interface RecorderEvents {
   failed: [Error];
 }
 
-const encoder = new TextEncoder();
+/** Less than this left on the disk at the current rate: a warning. */
+export const LOW_DISK_SECONDS = 600;
+/** Less than this would fit: starting refuses. */
+export const MIN_START_SECONDS = 60;
 
-/** /ID/tf (Foxglove's 3D view) at most ~120 Hz per device; /ID/poses keeps every sample. */
-const FRAME_VIEW_INTERVAL_NS = 8e6;
+/** Batches go to the worker at most this long after their first sample. */
+const BATCH_MS = 10;
+/** …or as soon as they hold this many bytes. */
+const BATCH_BYTES = 512 * 1024;
+
+/** Where the link to the core goes: a worker thread, or the core itself (tests with an injected file). */
+interface CoreLink {
+  send(command: CoreCommand, transfer?: ArrayBuffer[]): void;
+  terminate(): Promise<void>;
+}
 
 export class Recorder extends EventEmitter<RecorderEvents> {
   readonly folder: string;
   readonly mcapPath: string;
   readonly name: string;
-  private readonly writer: McapChunkWriter;
-  private readonly sink: ByteSink;
-  private readonly schemaIds = new Map<string, number>();
-  private readonly channelIds = new Map<string, number>();
-  private readonly sequences = new Map<number, number>();
-  private readonly devices = new Map<string, SessionDevice>();
-  private readonly bodyNames = new Map<number, Map<number, string>>();
-  private readonly videoSizes = new Map<string, { width: number; height: number }>();
+  private readonly devices = new Map<string, SessionDevice & { losses: LossCounters }>();
+  private readonly known = new Set<string>();
+  private readonly droppedBase = new Map<string, number>();
   private readonly lastStatus = new Map<string, string>();
-  private readonly lastFrameShown = new Map<string, number>();
   private readonly lastClockAt = new Map<string, number>();
+  private readonly kernelBase = new Map<string, number>();
   private readonly remote: RemoteRecordingEntry[] = [];
   private readonly filter: Set<string> | null;
-  private readonly flushTimer: ReturnType<typeof setInterval>;
-  private readonly detach: () => void;
+  private detach: () => void = () => {};
   private readonly maxPendingBytes: number;
+  private readonly compression: Compression;
   private readonly summary: SessionSummary;
-  private lost = 0;
+  private monitor: ReturnType<typeof setInterval> | undefined;
+  private link!: CoreLink;
+  private batch: { id: string; sample: Sample }[] = [];
+  private batchTransfer: ArrayBuffer[] = [];
+  private batchBytes = 0;
+  private batchTimer: ReturnType<typeof setTimeout> | null = null;
+  private sentBytes = 0;
+  private doneBytes = 0;
+  private progress: CoreProgress = emptyProgress();
+  private stopped: ((progress: CoreProgress) => void) | null = null;
+  private disk: DiskState = { freeBytes: null, bytesPerSecond: 0, secondsLeft: null, low: false };
+  private rateWindow: { atMs: number; written: number }[] = [];
   private operatorEvents = 0;
+  private workerGone = false;
   private stopping: Promise<SessionSummary> | null = null;
   private error: Error | null = null;
-  /** The sample being written, for the message times of what its mapping writes. */
-  private current: { logNs: bigint; publishNs: bigint } = { logNs: 0n, publishNs: 0n };
-
-  private readonly out: MessageOut = {
-    write: (topic, schema, message) => this.writeJson(topic, schema, message),
-  };
-
-  private readonly context: MappingContext = {
-    bodyName: (device, bodyId) => this.bodyNames.get(device.handle)?.get(bodyId) ?? `body_${bodyId}`,
-    videoSize: (device) => this.videoSizes.get(device.id) ?? DEFAULT_SCENE_SIZE,
-    showFrame: (device, sample) => {
-      const last = this.lastFrameShown.get(device.id) ?? -Infinity;
-      if (sample.hostTimeNs - last < FRAME_VIEW_INTERVAL_NS) return false;
-      this.lastFrameShown.set(device.id, sample.hostTimeNs);
-      return true;
-    },
-  };
 
   /** Opens the session folder and file and starts recording. */
   static async start(hub: Hub, options: RecorderOptions): Promise<Recorder> {
+    await checkDiskSpace(options.outDir, options.expectedBytesPerSecond ?? 2e6);
     const name = options.sessionName?.trim() || defaultSessionName();
     const folder = await makeSessionFolder(options.outDir, folderNameOf(name));
     const mcapPath = join(folder, MCAP_FILE);
-    const target = await (options.openTarget ?? openAppendFile)(mcapPath);
-    const recorder = new Recorder(hub, options, name, folder, mcapPath, target);
+    const recorder = new Recorder(hub, options, name, folder, mcapPath);
+    await recorder.open(options);
+    recorder.attach(hub);
     await recorder.saveSummary();
     return recorder;
   }
@@ -138,20 +178,14 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     name: string,
     folder: string,
     mcapPath: string,
-    target: AppendTarget,
   ) {
     super();
     this.name = name;
     this.folder = folder;
     this.mcapPath = mcapPath;
     this.filter = options.deviceIds && options.deviceIds.length > 0 ? new Set(options.deviceIds) : null;
-    this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
-    this.sink = new QueuedByteSink(target, mcapPath);
-    this.sink.onFailure((error) => this.fail(error));
-    this.writer = new McapChunkWriter(this.sink, {
-      maxChunkBytes: options.maxChunkBytes ?? 1024 * 1024,
-      library: `sightline ${options.appVersion ?? ''}`.trim(),
-    });
+    this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
+    this.compression = options.compression ?? DEFAULT_COMPRESSION;
     const startedAt = new Date();
     this.summary = {
       format: 'sightline-session/1',
@@ -163,20 +197,94 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       startedAt: startedAt.toISOString(),
       endedAt: null,
       mcap: MCAP_FILE,
+      compression: this.compression,
       devices: [],
       remoteRecordings: this.remote,
       operatorEvents: 0,
       messages: 0,
       bytes: 0,
       lost: 0,
+      losses: zeroLosses(),
     };
-    this.writer.start();
-    this.writer.addMetadata('session', {
-      name,
-      operator: options.operator ?? '',
-      started_at: startedAt.toISOString(),
-      app_version: options.appVersion ?? 'unknown',
+  }
+
+  private async open(options: RecorderOptions): Promise<void> {
+    const flushIntervalMs = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 250));
+    const coreOptions = {
+      maxChunkBytes: options.maxChunkBytes ?? 1024 * 1024,
+      library: `sightline ${options.appVersion ?? ''}`.trim(),
+      compression: this.compression,
+    };
+    if (options.openTarget) {
+      await compressionReady();
+      const target = await options.openTarget(this.mcapPath);
+      const core = new RecordingCore(target, this.mcapPath, coreOptions, (e) => this.onEvent(e));
+      let chain = Promise.resolve();
+      const timer = setInterval(() => {
+        core.flush();
+        this.onEvent({ t: 'progress', progress: core.progress() });
+      }, flushIntervalMs);
+      this.link = {
+        send: (command) => {
+          chain = chain.then(async () => {
+            await core.handle(command);
+            if (command.t === 'batch') this.onEvent({ t: 'ack', doneBytes: core.handedBytes() });
+            if (command.t === 'stop') clearInterval(timer);
+          });
+        },
+        terminate: async () => clearInterval(timer),
+      };
+    } else {
+      const start: WorkerStart = { ...coreOptions, path: this.mcapPath, flushIntervalMs };
+      const worker = startWorker(start);
+      let started: { resolve: () => void; reject: (error: Error) => void } | null = null;
+      const ready = new Promise<void>((resolve, reject) => (started = { resolve, reject }));
+      worker.on('message', (event: WorkerEvent) => {
+        if (started && (event.t === 'ready' || event.t === 'failed')) {
+          if (event.t === 'ready') started.resolve();
+          else started.reject(new Error(event.message));
+          started = null;
+          return;
+        }
+        this.onEvent(event);
+      });
+      worker.on('error', (error) => {
+        if (started) started.reject(error);
+        else this.onEvent({ t: 'failed', message: `the recorder's worker failed: ${error.message}` });
+      });
+      worker.on('exit', (code) => {
+        if (started) started.reject(new Error(`the recorder's worker exited (${code}) before it started`));
+        // Gone without being asked (out of memory, a crash): what it wrote stays, the session says so.
+        this.workerGone = true;
+        if (!started && !this.stopping)
+          this.fail(new Error(`the recorder's worker stopped unexpectedly (exit ${code})`));
+        this.stopped?.(this.progress);
+      });
+      await ready.catch(async (error: unknown) => {
+        await worker.terminate();
+        throw error;
+      });
+      this.link = {
+        send: (command, transfer) => worker.postMessage(command, transfer),
+        terminate: async () => {
+          await worker.terminate();
+        },
+      };
+    }
+    this.link.send({
+      t: 'metadata',
+      name: 'session',
+      metadata: {
+        name: this.name,
+        operator: options.operator ?? '',
+        started_at: this.summary.startedAt,
+        app_version: options.appVersion ?? 'unknown',
+        compression: this.compression,
+      },
     });
+  }
+
+  private attach(hub: Hub): void {
     for (const entry of hub.catalogs()) this.onCatalog(entry);
     this.onDevices(hub.snapshots());
     const removeSink = hub.addSink((device, sample) => this.onSample(device, sample));
@@ -189,8 +297,9 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       hub.off('devices', onDevices);
       hub.off('catalog', onCatalog);
     };
-    const interval = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 250));
-    this.flushTimer = setInterval(() => this.writer.flush(), interval);
+    this.monitor = setInterval(() => void this.watch(), 1000);
+    this.monitor.unref();
+    void this.watch();
   }
 
   get state(): SessionSummary['state'] {
@@ -203,24 +312,32 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   }
 
   counts(): RecorderCounts {
-    const stats = this.writer.statistics();
     const perDevice: Record<string, number> = {};
-    for (const [id, d] of this.devices) perDevice[id] = d.samples;
+    const losses: Record<string, LossCounters> = {};
+    for (const [id, d] of this.devices) {
+      perDevice[id] = d.samples;
+      losses[id] = this.lossesOf(id);
+    }
+    const totalLosses = sumLosses(Object.values(losses));
     return {
-      messages: stats.messages,
-      bytes: stats.bytes,
-      written: this.sink.writtenBytes(),
-      lost: this.lost,
+      messages: this.progress.messages,
+      bytes: this.progress.bytes,
+      written: this.progress.written,
+      uncompressed: this.progress.uncompressedBytes,
+      lost: lossTotal(totalLosses),
       perDevice,
+      losses,
+      totalLosses,
+      disk: { ...this.disk },
+      pendingBytes: this.sentBytes + this.batchBytes - this.doneBytes,
+      workerHeapBytes: this.progress.heapUsed,
+      compression: this.compression,
     };
   }
 
   /** Channels and their message counts so far. */
   channelCounts(): Record<string, number> {
-    const perChannel = this.writer.statistics().perChannel;
-    const out: Record<string, number> = {};
-    for (const [topic, id] of this.channelIds) out[topic] = perChannel.get(id) ?? 0;
-    return out;
+    return { ...this.progress.perTopic };
   }
 
   /** An operator event into the recording; `devices` says what each device answered. */
@@ -264,55 +381,161 @@ export class Recorder extends EventEmitter<RecorderEvents> {
 
   private onSample(device: DeviceRef, sample: Sample): void {
     if (!this.accepting() || (this.filter && !this.filter.has(device.id))) return;
-    if (this.sink.pendingBytes() > this.maxPendingBytes) {
-      // The disk cannot keep up: losing samples beats growing without bound.
-      this.lost++;
+    const entry = this.deviceEntry(device);
+    const bytes = handOffBytes(sample);
+    if (this.sentBytes + this.batchBytes - this.doneBytes + bytes > this.maxPendingBytes) {
+      // The worker or the disk cannot keep up: losing samples (counted) beats growing without bound.
+      entry.losses.handoffOverflows++;
       return;
     }
-    const entry = this.deviceEntry(device);
+    if (!this.known.has(device.id)) {
+      this.known.add(device.id);
+      this.flushBatch();
+      this.link.send({ t: 'device', ref: refOf(device) });
+    }
+    this.batch.push({ id: device.id, sample: this.detachable(device, sample) });
+    this.batchBytes += bytes;
+    entry.samples++;
+    if (this.batchBytes >= BATCH_BYTES) this.flushBatch();
+    else this.batchTimer ??= setTimeout(() => this.flushBatch(), BATCH_MS);
+  }
+
+  /**
+   * A sample's own copy of its binary parts, moved (not copied again) to the worker: the Hub's
+   * other consumers keep the original, and a view into a larger packet buffer would otherwise
+   * clone the whole buffer.
+   */
+  private detachable(device: DeviceRef, sample: Sample): Sample {
+    const handOff =
+      sample.kind === 'poses' && sample.raw !== undefined ? kinds().get(device.kind)?.recording?.handOff : undefined;
+    if (handOff && sample.kind === 'poses') sample = { ...sample, raw: handOff(sample.raw) };
+    if (sample.kind === 'video') {
+      const data = sample.data.slice();
+      this.batchTransfer.push(data.buffer as ArrayBuffer);
+      return { ...sample, data };
+    }
+    if (sample.kind === 'poses' && sample.markers instanceof Float32Array && sample.markers.length > 0) {
+      const markers = sample.markers.slice();
+      this.batchTransfer.push(markers.buffer as ArrayBuffer);
+      return { ...sample, markers };
+    }
+    return sample;
+  }
+
+  private flushBatch(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    if (this.batch.length === 0) return;
+    const command: CoreCommand = { t: 'batch', items: this.batch, bytes: this.batchBytes };
+    const transfer = this.batchTransfer;
+    this.sentBytes += this.batchBytes;
+    this.batch = [];
+    this.batchTransfer = [];
+    this.batchBytes = 0;
     try {
-      if (sample.kind === 'video' && sample.width && sample.height) {
-        this.videoSizes.set(device.id, { width: sample.width, height: sample.height });
-      }
-      this.current = {
-        logNs: toBigNs(sample.hostTimeNs),
-        publishNs: toBigNs(sample.deviceTimeNs ?? sample.hostTimeNs),
-      };
-      mapSample(device, sample, this.out, this.context);
-      kinds().get(device.kind)?.recording?.raw(device, sample, this.out);
-      entry.samples++;
+      this.link.send(command, transfer);
     } catch (error) {
-      // A malformed sample from one device must not end the session for all of them.
-      this.lost++;
-      if (this.lost === 1)
-        this.hub.notice(
-          'warn',
-          `recorder: a sample of ${device.label} could not be recorded: ${errorMessage(error)}`,
-          device.id,
-        );
+      // A sample the structured clone refuses (a function in raw?) must not end the session.
+      for (const item of command.items) this.deviceEntry({ id: item.id } as DeviceRef).losses.recorderLosses++;
+      this.doneBytes += command.bytes;
+      this.hub.notice('warn', `recorder: a batch could not be handed over: ${errorMessage(error)}`);
     }
   }
 
-  private deviceEntry(device: { id: string; kind: string; label: string; simulated: boolean }): SessionDevice {
+  private onEvent(event: WorkerEvent): void {
+    switch (event.t) {
+      case 'ack':
+        this.doneBytes = event.doneBytes;
+        return;
+      case 'progress':
+        this.progress = event.progress;
+        this.doneBytes = event.progress.doneBytes;
+        return;
+      case 'notice':
+        this.hub.notice('warn', event.message);
+        return;
+      case 'failed':
+        this.fail(new Error(event.message));
+        return;
+      case 'stopped':
+        this.progress = event.progress;
+        this.stopped?.(event.progress);
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private lossesOf(id: string): LossCounters {
+    const d = this.devices.get(id);
+    if (!d) return zeroLosses();
+    return { ...d.losses, recorderLosses: d.losses.recorderLosses + (this.progress.losses[id] ?? 0) };
+  }
+
+  private deviceEntry(device: {
+    id: string;
+    kind?: string;
+    label?: string;
+    simulated?: boolean;
+  }): SessionDevice & { losses: LossCounters } {
     let entry = this.devices.get(device.id);
     if (!entry) {
       entry = {
         id: device.id,
-        kind: device.kind,
-        label: device.label,
+        kind: device.kind ?? 'unknown',
+        label: device.label ?? device.id,
         peer: null,
-        simulated: device.simulated,
+        simulated: device.simulated ?? false,
         samples: 0,
+        losses: zeroLosses(),
       };
       this.devices.set(device.id, entry);
     }
     return entry;
   }
 
+  /** Once a second: kernel drops on each device's sockets, free disk space and the write rate. */
+  private async watch(): Promise<void> {
+    if (!this.accepting()) return;
+    this.onDevices(this.hub.snapshots());
+    for (const [id, entry] of this.devices) {
+      const drops = await kernelDropsOf(id);
+      if (drops === null) {
+        entry.losses.kernelDrops = null;
+        continue;
+      }
+      // Drops before the recording started are not this session's.
+      if (!this.kernelBase.has(id)) this.kernelBase.set(id, drops);
+      entry.losses.kernelDrops = Math.max(0, drops - this.kernelBase.get(id)!);
+    }
+    const now = Date.now();
+    this.rateWindow.push({ atMs: now, written: this.progress.written });
+    while (this.rateWindow.length > 6) this.rateWindow.shift();
+    const first = this.rateWindow[0]!;
+    const rate = now > first.atMs ? ((this.progress.written - first.written) * 1000) / (now - first.atMs) : 0;
+    let free: number | null = null;
+    try {
+      const fs = await statfs(this.folder);
+      free = fs.bavail * fs.bsize;
+    } catch {
+      free = null;
+    }
+    const secondsLeft = free !== null && rate > 0 ? free / rate : null;
+    const low = secondsLeft !== null && secondsLeft < LOW_DISK_SECONDS;
+    if (low && !this.disk.low) {
+      this.hub.notice(
+        'warn',
+        `recorder: ${Math.floor(secondsLeft / 60)} min of disk space left at the current rate in ${this.folder}`,
+      );
+    }
+    this.disk = { freeBytes: free, bytesPerSecond: rate, secondsLeft, low };
+  }
+
   private onCatalog(entry: CatalogEntry): void {
-    this.bodyNames.set(entry.handle, new Map(entry.bodies.map((b) => [b.id, b.name])));
+    if (!this.accepting()) return;
+    this.link.send({ t: 'catalog', handle: entry.handle, bodies: entry.bodies });
     const device = this.hub.snapshots().find((d) => d.handle === entry.handle);
-    if (!device || !this.accepting() || (this.filter && !this.filter.has(device.id))) return;
+    if (!device || (this.filter && !this.filter.has(device.id))) return;
     const now = hostTimeNs();
     this.writeAt(`/${device.id}/catalog`, SIGHTLINE_CATALOG, { host_time_ns: now, bodies: entry.bodies }, now);
   }
@@ -324,6 +547,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       if (this.filter && !this.filter.has(d.id)) continue;
       const entry = this.deviceEntry(d);
       if (d.peer) entry.peer = d.peer;
+      // Frame-number gaps as the device's client counts them (it knows restarts, reordering and
+      // Motive's edit mode); those from before the recording are not this session's.
+      if (!this.droppedBase.has(d.id)) this.droppedBase.set(d.id, d.health.dropped);
+      entry.losses.frameGaps = Math.max(0, d.health.dropped - this.droppedBase.get(d.id)!);
       const status = {
         kind: d.kind,
         label: d.label,
@@ -377,40 +604,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     );
   }
 
-  private writeAt(topic: string, schema: SchemaSpec, message: object, atNs: number): void {
-    const t = toBigNs(atNs);
-    this.current = { logNs: t, publishNs: t };
-    this.writeJson(topic, schema, message);
-  }
-
-  private writeJson(topic: string, schema: SchemaSpec, message: object): void {
-    const channelId = this.channelFor(topic, schema);
-    const sequence = (this.sequences.get(channelId) ?? 0) + 1;
-    this.sequences.set(channelId, sequence);
-    this.writer.addMessage({
-      channelId,
-      sequence,
-      logTime: this.current.logNs,
-      publishTime: this.current.publishNs,
-      data: encoder.encode(JSON.stringify(message)),
-    });
-  }
-
-  private channelFor(topic: string, schema: SchemaSpec): number {
-    const known = this.channelIds.get(topic);
-    if (known !== undefined) return known;
-    let schemaId = this.schemaIds.get(schema.name);
-    if (schemaId === undefined) {
-      schemaId = this.writer.registerSchema(
-        schema.name,
-        'jsonschema',
-        encoder.encode(JSON.stringify(schema.definition)),
-      );
-      this.schemaIds.set(schema.name, schemaId);
-    }
-    const id = this.writer.registerChannel(topic, schemaId, 'json');
-    this.channelIds.set(topic, id);
-    return id;
+  /** A small JSON message: after the samples already batched, so the file keeps arrival order. */
+  private writeAt(topic: string, schema: JsonSchemaSpec, message: object, atNs: number): void {
+    this.flushBatch();
+    this.link.send({ t: 'json', topic, schema, message, atNs });
   }
 
   private fail(error: Error): void {
@@ -422,38 +619,56 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   }
 
   private async finish(): Promise<SessionSummary> {
-    clearInterval(this.flushTimer);
+    clearInterval(this.monitor);
     this.detach();
-    const stats = this.writer.statistics();
-    if (!this.error) {
-      for (const d of this.devices.values()) {
-        this.writer.addMetadata(`device:${d.id}`, {
+    this.flushBatch();
+    await this.watch().catch(() => {});
+    for (const d of this.devices.values()) {
+      const losses = this.lossesOf(d.id);
+      this.link.send({
+        t: 'metadata',
+        name: `device:${d.id}`,
+        metadata: {
           kind: d.kind,
           label: d.label,
           peer: d.peer ?? '',
           simulated: String(d.simulated),
           samples: String(d.samples),
-        });
-      }
-      this.writer.addMetadata('session_end', { ended_at: new Date().toISOString(), lost: String(this.lost) });
-      this.writer.end();
+          frame_gaps: String(losses.frameGaps),
+          kernel_drops: losses.kernelDrops === null ? 'not available' : String(losses.kernelDrops),
+          handoff_overflows: String(losses.handoffOverflows),
+          recorder_losses: String(losses.recorderLosses),
+        },
+      });
     }
-    await this.sink.close();
-    const failure = this.error ?? this.sink.failure() ?? null;
-    this.summary.state = failure ? 'failed' : 'finished';
-    this.summary.error = failure ? (this.error?.message ?? failure.message) : null;
+    const before = this.counts();
+    this.link.send({
+      t: 'metadata',
+      name: 'session_end',
+      metadata: { ended_at: new Date().toISOString(), lost: String(before.lost) },
+    });
+    const final = this.workerGone
+      ? Promise.resolve(this.progress)
+      : new Promise<CoreProgress>((resolve) => (this.stopped = resolve));
+    this.link.send({ t: 'stop' });
+    this.progress = await final;
+    await this.link.terminate();
+    const counts = this.counts();
+    this.summary.state = this.error ? 'failed' : 'finished';
+    this.summary.error = this.error?.message ?? null;
     this.summary.endedAt = new Date().toISOString();
-    this.summary.devices = [...this.devices.values()];
     this.summary.operatorEvents = this.operatorEvents;
-    this.summary.messages = stats.messages;
-    this.summary.bytes = this.sink.writtenBytes();
-    this.summary.lost = this.lost;
+    this.summary.messages = counts.messages;
+    this.summary.bytes = counts.written;
+    this.summary.uncompressedBytes = counts.uncompressed;
+    this.summary.lost = counts.lost;
+    this.summary.losses = counts.totalLosses;
     await this.saveSummary();
     return this.summary;
   }
 
   private async saveSummary(): Promise<void> {
-    this.summary.devices = [...this.devices.values()];
+    this.summary.devices = [...this.devices.values()].map((d) => ({ ...d, losses: this.lossesOf(d.id) }));
     try {
       await writeSummary(this.folder, this.summary);
     } catch (error) {
@@ -461,6 +676,109 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       this.hub.notice('warn', `recorder: cannot write the session summary in ${this.folder}: ${errorMessage(error)}`);
     }
   }
+}
+
+export function zeroLosses(): LossCounters {
+  return { frameGaps: 0, kernelDrops: 0, handoffOverflows: 0, recorderLosses: 0 };
+}
+
+function sumLosses(list: LossCounters[]): LossCounters {
+  const out = zeroLosses();
+  let kernelKnown = list.length === 0;
+  for (const l of list) {
+    out.frameGaps += l.frameGaps;
+    out.handoffOverflows += l.handoffOverflows;
+    out.recorderLosses += l.recorderLosses;
+    if (l.kernelDrops !== null) {
+      kernelKnown = true;
+      out.kernelDrops! += l.kernelDrops;
+    }
+  }
+  if (!kernelKnown) out.kernelDrops = null;
+  return out;
+}
+
+/** A session's "lost": every counter together, so it is never 0 while any of them is not. */
+export function lossTotal(l: LossCounters): number {
+  return l.frameGaps + (l.kernelDrops ?? 0) + l.handoffOverflows + l.recorderLosses;
+}
+
+function emptyProgress(): CoreProgress {
+  return {
+    doneBytes: 0,
+    messages: 0,
+    bytes: 0,
+    uncompressedBytes: 0,
+    written: 0,
+    losses: {},
+    samples: {},
+    perTopic: {},
+    heapUsed: 0,
+  };
+}
+
+function refOf(device: DeviceRef): DeviceRef {
+  return {
+    id: device.id,
+    handle: device.handle,
+    kind: device.kind,
+    label: device.label,
+    simulated: device.simulated,
+  };
+}
+
+/** What a sample costs in the hand-off queue: its binary parts plus a rough figure per value. */
+function handOffBytes(sample: Sample): number {
+  switch (sample.kind) {
+    case 'video':
+      return 128 + sample.data.byteLength;
+    case 'poses': {
+      // Checked loosely: a malformed sample still reaches the worker, which counts it as a recorder loss.
+      const raw = sample.raw as { labeledMarkers?: unknown[] } | undefined;
+      const bodies = (sample.bodies as unknown[] | null | undefined)?.length ?? 0;
+      return 128 + bodies * 80 + (sample.markers?.length ?? 0) * 4 + (raw?.labeledMarkers?.length ?? 0) * 64;
+    }
+    case 'analog':
+      // An LSL stream may carry hundreds of channels per sample (a fixed guess would undercount it).
+      return 128 + sample.channels.length * 8;
+    default:
+      return 256;
+  }
+}
+
+/** Refuses to start when less than a minute of recording fits on the disk. */
+async function checkDiskSpace(outDir: string, bytesPerSecond: number): Promise<void> {
+  let dir = outDir;
+  // The folder may not exist yet: ask about the nearest one that does.
+  while (!existsSync(dir) && join(dir, '..') !== dir) dir = join(dir, '..');
+  let free: number;
+  try {
+    const fs = await statfs(dir);
+    free = fs.bavail * fs.bsize;
+  } catch {
+    return;
+  }
+  if (free < MIN_START_SECONDS * bytesPerSecond) {
+    throw new Error(
+      `not enough disk space to record in ${outDir}: ${(free / 1e6).toFixed(0)} MB free, less than ${MIN_START_SECONDS} s at ${(bytesPerSecond / 1e6).toFixed(1)} MB/s; free some space or choose another folder`,
+    );
+  }
+}
+
+/**
+ * The worker: the bundle next to this one in dist/ (app, headless, CLI; unpacked from the asar
+ * archive when packaged), else the TypeScript source through tsx's loader (dev and tests).
+ */
+function startWorker(workerData: WorkerStart): Worker {
+  const bundled = join(__dirname, 'recorder-worker.cjs');
+  if (existsSync(bundled)) {
+    return new Worker(bundled.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'), { workerData });
+  }
+  const source = join(__dirname, 'recorder-worker.ts');
+  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, {
+    eval: true,
+    workerData,
+  });
 }
 
 /** A new folder for the session: NAME, or NAME-2, NAME-3… when a session of that name exists (never overwrite one). */
@@ -481,8 +799,4 @@ async function makeSessionFolder(outDir: string, base: string): Promise<string> 
     }
   }
   throw new Error(`cannot create the session folder: ${base} and 999 numbered variants exist in ${outDir}`);
-}
-
-function toBigNs(ns: number): bigint {
-  return BigInt(Math.max(0, Math.round(ns)));
 }

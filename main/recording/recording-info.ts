@@ -3,13 +3,15 @@
  * over the session, the session metadata, and whether the file is complete. `sightline info FILE`
  * prints it; playback uses the same scan.
  */
-import { decodeJsonMessage, scanRecording } from './mcap-reader';
+import { decodeJsonMessage, scanRecording, type ChunkTally } from './mcap-reader';
 
 export interface ChannelInfo {
   topic: string;
   schema: string;
   encoding: string;
   messages: number;
+  /** Message bytes on this topic, before chunk compression. */
+  bytes: number;
   firstNs: number | null;
   lastNs: number | null;
   durationS: number;
@@ -40,6 +42,10 @@ export interface RecordingInfo {
   channels: ChannelInfo[];
   clocks: ClockInfo[];
   metadata: Record<string, Record<string, string>>;
+  /** The chunks' compression (zstd, lz4, none; several when chunks differ, e.g. video stored as is). */
+  compression: string[];
+  /** Per compression: chunks, bytes in the file, bytes once decompressed. */
+  chunks: Record<string, ChunkTally>;
 }
 
 export async function recordingInfo(path: string): Promise<RecordingInfo> {
@@ -56,6 +62,7 @@ export async function recordingInfo(path: string): Promise<RecordingInfo> {
           schema: m.channel.schemaName,
           encoding: m.channel.messageEncoding,
           messages: 0,
+          bytes: 0,
           firstNs: null,
           lastNs: null,
           durationS: 0,
@@ -64,6 +71,7 @@ export async function recordingInfo(path: string): Promise<RecordingInfo> {
       }
       const t = Number(m.logTimeNs);
       c.messages++;
+      c.bytes += m.data.byteLength;
       if (c.firstNs === null || t < c.firstNs) c.firstNs = t;
       if (c.lastNs === null || t > c.lastNs) c.lastNs = t;
       if (m.channel.schemaName === 'sightline.ClockModel') addClock(clocks, m.channel.topic, decodeJsonMessage(m));
@@ -90,6 +98,8 @@ export async function recordingInfo(path: string): Promise<RecordingInfo> {
     channels: [...channels.values()].sort((a, b) => a.topic.localeCompare(b.topic)),
     clocks: [...clocks.values()],
     metadata: scan.metadata,
+    compression: Object.keys(scan.chunks).sort(),
+    chunks: scan.chunks,
   };
 }
 

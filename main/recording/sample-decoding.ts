@@ -73,7 +73,8 @@ function decodePoses(json: Record<string, unknown>, message: ScannedMessage): Po
   const sample: PosesSample = { kind: 'poses', ...times(json, message), bodies };
   const frame = num(json.frame_number);
   if (frame !== undefined) sample.frameNumber = frame;
-  const markers = unpackF32(json.markers_f32);
+  // markers: protobuf float array; markers_f32: base64 float32 in recordings made before protobuf.
+  const markers = numbers(json.markers) ? Float32Array.from(json.markers as number[]) : unpackF32(json.markers_f32);
   if (markers.length > 0) sample.markers = markers;
   if (typeof json.recording === 'boolean') sample.recording = json.recording;
   return sample;
@@ -117,8 +118,14 @@ export class SampleDecoder {
     const schema = message.channel.schemaName;
     if (schema === 'foxglove.CompressedVideo') {
       const json = decodeJsonMessage(message);
-      if (!json || typeof json.data !== 'string') return { type: 'bad' };
-      const data = new Uint8Array(Buffer.from(json.data, 'base64'));
+      // Raw bytes (protobuf), or base64 in recordings made before protobuf.
+      const data =
+        json?.data instanceof Uint8Array
+          ? new Uint8Array(json.data)
+          : typeof json?.data === 'string'
+            ? new Uint8Array(Buffer.from(json.data, 'base64'))
+            : undefined;
+      if (!data) return { type: 'bad' };
       // Its VideoFrame has the same log time; an index may hand either of the two over first.
       const frame = this.videoFrames.get(deviceId);
       if (frame && frame.message.logTimeNs === message.logTimeNs) {

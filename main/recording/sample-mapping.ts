@@ -14,7 +14,8 @@
  * A protocol's own decoded message (`sample.raw`) is added by its raw mapping (its descriptor's recording.raw, main/protocols/<kind>/index.ts).
  */
 import type { DeviceRef } from '../hub/hub';
-import { fine, micro, packF32 } from './compact-numbers';
+import { fine } from './compact-numbers';
+import { toTimestamp } from './proto-schemas';
 import type { AnalogSample, EventSample, GazeSample, PosesSample, Sample, VideoSample } from '../hub/source';
 import {
   FOXGLOVE_COMPRESSED_VIDEO,
@@ -29,7 +30,10 @@ import {
   type SchemaSpec,
 } from './schemas';
 
-/** Where mappings put messages; log and publish times come from the sample. */
+/**
+ * Where mappings put messages; log and publish times come from the sample. The message is a plain
+ * object with the schema's field names (snake_case); the schema's encoding decides how it is written.
+ */
 export interface MessageOut {
   write(topic: string, schema: SchemaSpec, message: object): void;
 }
@@ -76,42 +80,47 @@ export function sampleInstantNs(sample: Sample): number {
 
 function mapPoses(device: DeviceRef, sample: PosesSample, out: MessageOut, context: MappingContext): void {
   const n = sample.bodies.length;
-  const ids = new Array<number>(n);
+  const ids = new Int32Array(n);
   const valid = new Array<boolean>(n);
-  const positions = new Array<number>(n * 3);
-  const rotations = new Array<number>(n * 4);
-  const timestamp = toTime(sampleInstantNs(sample));
+  // float32: the resolution the trackers send (NatNet) or resolve (about 1 µm at 10 m).
+  const positions = new Float32Array(n * 3);
+  const rotations = new Float32Array(n * 4);
   for (let i = 0; i < n; i++) {
     const b = sample.bodies[i]!;
     ids[i] = b.id;
     valid[i] = b.valid;
-    positions[i * 3] = micro(b.x);
-    positions[i * 3 + 1] = micro(b.y);
-    positions[i * 3 + 2] = micro(b.z);
-    rotations[i * 4] = fine(b.qx);
-    rotations[i * 4 + 1] = fine(b.qy);
-    rotations[i * 4 + 2] = fine(b.qz);
-    rotations[i * 4 + 3] = fine(b.qw);
+    positions[i * 3] = b.x;
+    positions[i * 3 + 1] = b.y;
+    positions[i * 3 + 2] = b.z;
+    rotations[i * 4] = b.qx;
+    rotations[i * 4 + 1] = b.qy;
+    rotations[i * 4 + 2] = b.qz;
+    rotations[i * 4 + 3] = b.qw;
   }
-  out.write(topicOf(device, 'poses'), SIGHTLINE_POSES, {
-    ...times(sample),
-    frame_number: sample.frameNumber ?? null,
+  const message: Record<string, unknown> = {
+    host_time_ns: sample.hostTimeNs,
     ids,
     valid,
     positions,
     rotations,
-    markers_f32: packF32(sample.markers ?? []),
-    recording: sample.recording ?? null,
-  });
+    markers: sample.markers ?? [],
+  };
+  if (sample.deviceTimeNs !== undefined) message.device_time_ns = sample.deviceTimeNs;
+  if (sample.deviceClockNs !== undefined) message.device_clock_ns = sample.deviceClockNs;
+  if (sample.frameNumber !== undefined) message.frame_number = sample.frameNumber;
+  if (sample.recording !== undefined) message.recording = sample.recording;
+  out.write(topicOf(device, 'poses'), SIGHTLINE_POSES, message);
   if (!context.showFrame(device, sample)) return;
+  const timestamp = toTimestamp(sampleInstantNs(sample));
   const transforms: object[] = [];
   for (let i = 0; i < n; i++) {
     // An untracked body has no pose to show; Foxglove keeps drawing its last one.
     if (!valid[i]) continue;
+    const b = sample.bodies[i]!;
     transforms.push({
       timestamp,
       parent_frame_id: WORLD_FRAME,
-      child_frame_id: `${device.id}/${context.bodyName(device, ids[i]!)}`,
+      child_frame_id: `${device.id}/${context.bodyName(device, b.id)}`,
       translation: { x: positions[i * 3], y: positions[i * 3 + 1], z: positions[i * 3 + 2] },
       rotation: { x: rotations[i * 4], y: rotations[i * 4 + 1], z: rotations[i * 4 + 2], w: rotations[i * 4 + 3] },
     });
@@ -150,11 +159,10 @@ function mapGaze(device: DeviceRef, sample: GazeSample, out: MessageOut, context
 }
 
 function mapVideo(device: DeviceRef, sample: VideoSample, out: MessageOut): void {
-  const data = Buffer.from(sample.data.buffer, sample.data.byteOffset, sample.data.byteLength).toString('base64');
   out.write(topicOf(device, 'video'), FOXGLOVE_COMPRESSED_VIDEO, {
-    timestamp: toTime(sampleInstantNs(sample)),
+    timestamp: toTimestamp(sampleInstantNs(sample)),
     frame_id: `${device.id}/scene_camera`,
-    data,
+    data: sample.data,
     format: sample.codec === 'h265' ? 'h265' : 'h264',
   });
   out.write(topicOf(device, 'video_frames'), SIGHTLINE_VIDEO_FRAME, {

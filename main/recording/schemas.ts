@@ -1,30 +1,38 @@
 /**
- * The message schemas a recording uses. Encoding: JSON messages with `jsonschema` schemas.
+ * The message schemas a recording uses. Two encodings, chosen per channel by its rate:
  *
- * Why JSON and not protobuf: Foxglove and Lichtblick read both, but JSON needs no generated code or
- * protobuf runtime here, the `foxglove.*` definitions come ready-made from @foxglove/schemas, any
- * tool (jq, Python's mcap reader) reads the messages without a descriptor, and the recorder can
- * add a device kind's fields without a schema compiler. The price is size: binary fields are base64
- * (+33% on scene video, ~1 MB/s at 30 fps) and numbers are text; that is well within a disk's
- * rate (see README, benchmark).
+ * - protobuf (proto-schemas.ts) for the channels that carry nearly all the bytes: poses, transforms,
+ *   scene video, NatNet frames. Binary floats and raw H.264 bytes, no text or base64; Foxglove and
+ *   Lichtblick decode them from the descriptor stored in the file.
+ * - JSON with `jsonschema` schemas for the small, low-rate channels (gaze, events, status, clock,
+ *   catalog, operator events): readable with any tool, no descriptor needed.
  *
  * The foxglove.* schemas are what makes Foxglove's 3D and Image panels show poses and the scene
  * video with gaze drawn on it; every `sightline.*` schema below is ours and keeps what those lose
  * (validity flags, device clock readings, frame numbers), which is what playback reads.
  */
-import { packedField } from './compact-numbers';
-import { CompressedVideo, FrameTransforms, ImageAnnotations } from '@foxglove/schemas/jsonschema';
+import { ImageAnnotations } from '@foxglove/schemas/jsonschema';
+import {
+  FOXGLOVE_COMPRESSED_VIDEO_PROTO,
+  FOXGLOVE_FRAME_TRANSFORMS_PROTO,
+  SIGHTLINE_POSES_PROTO,
+  type ProtoSchemaSpec,
+} from './proto-schemas';
 
-export interface SchemaSpec {
+export interface JsonSchemaSpec {
   name: string;
+  encoding?: 'json';
   /** A JSON Schema object. */
   definition: object;
 }
 
-const foxglove = (definition: { title: string }): SchemaSpec => ({ name: definition.title, definition });
+/** What a mapping names when it writes a message: the schema decides the message encoding. */
+export type SchemaSpec = JsonSchemaSpec | ProtoSchemaSpec;
 
-export const FOXGLOVE_FRAME_TRANSFORMS = foxglove(FrameTransforms);
-export const FOXGLOVE_COMPRESSED_VIDEO = foxglove(CompressedVideo);
+const foxglove = (definition: { title: string }): JsonSchemaSpec => ({ name: definition.title, definition });
+
+export const FOXGLOVE_FRAME_TRANSFORMS = FOXGLOVE_FRAME_TRANSFORMS_PROTO;
+export const FOXGLOVE_COMPRESSED_VIDEO = FOXGLOVE_COMPRESSED_VIDEO_PROTO;
 export const FOXGLOVE_IMAGE_ANNOTATIONS = foxglove(ImageAnnotations);
 
 const nullableNumber = { type: ['number', 'null'] };
@@ -48,7 +56,7 @@ export function objectSchema(
   description: string,
   properties: Record<string, object>,
   required: string[] = [],
-): SchemaSpec {
+): JsonSchemaSpec {
   return {
     name,
     definition: {
@@ -62,24 +70,16 @@ export function objectSchema(
 }
 
 /** A sample's schema: host time, device time and raw device clock, then its own fields. */
-function ours(name: string, description: string, properties: Record<string, object>, required: string[]): SchemaSpec {
+function ours(
+  name: string,
+  description: string,
+  properties: Record<string, object>,
+  required: string[],
+): JsonSchemaSpec {
   return objectSchema(name, description, { ...timeFields, ...properties }, required);
 }
 
-export const SIGHTLINE_POSES = ours(
-  'sightline.Poses',
-  'Rigid bodies of one device frame, flat arrays (metres, unit quaternions)',
-  {
-    frame_number: nullableNumber,
-    ids: { type: 'array', items: { type: 'integer' } },
-    valid: { type: 'array', items: { type: 'boolean' } },
-    positions: { type: 'array', items: { type: 'number' }, description: 'x,y,z per body' },
-    rotations: { type: 'array', items: { type: 'number' }, description: 'qx,qy,qz,qw per body' },
-    markers_f32: packedField('float32', 'x,y,z per marker, metres'),
-    recording: { type: ['boolean', 'null'], description: 'Device recording flag carried in the data' },
-  },
-  ['ids', 'valid', 'positions', 'rotations'],
-);
+export const SIGHTLINE_POSES = SIGHTLINE_POSES_PROTO;
 
 export const SIGHTLINE_GAZE = ours(
   'sightline.Gaze',

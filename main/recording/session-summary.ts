@@ -5,7 +5,7 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RemoteRecordingAnswer } from '../../preload/api';
+import type { LossCounters, RemoteRecordingAnswer } from '../../preload/api';
 
 export const SUMMARY_FILE = 'session.json';
 export const MCAP_FILE = 'recording.mcap';
@@ -17,8 +17,10 @@ export interface SessionDevice {
   /** What the device said it is (name, versions), when connected. */
   peer: string | null;
   simulated: boolean;
-  /** Samples recorded from it. */
+  /** Samples handed to the recorder from it. */
   samples: number;
+  /** Where its samples were lost (absent in sessions recorded before the counters existed). */
+  losses?: LossCounters;
 }
 
 /** A device's answer to a remote start/stop (the contract's type). */
@@ -35,13 +37,18 @@ export interface SessionSummary {
   startedAt: string;
   endedAt: string | null;
   mcap: string;
+  /** MCAP chunk compression: zstd, lz4 or none. */
+  compression?: string;
   devices: SessionDevice[];
   remoteRecordings: RemoteRecordingEntry[];
   operatorEvents: number;
   messages: number;
   bytes: number;
-  /** Samples the recorder could not keep up with (target 0). */
+  /** Message bytes before chunk compression. */
+  uncompressedBytes?: number;
+  /** Samples lost, the four counters of `losses` together (target 0). */
   lost: number;
+  losses?: LossCounters;
 }
 
 /** Writes the summary atomically (temp file + rename), so a crash never leaves half a JSON file. */

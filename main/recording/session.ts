@@ -48,6 +48,9 @@ const IDLE: SessionState = {
   messages: 0,
   bytes: 0,
   lost: 0,
+  losses: { frameGaps: 0, kernelDrops: null, handoffOverflows: 0, recorderLosses: 0 },
+  deviceLosses: {},
+  disk: null,
   error: null,
   remote: [],
   lastEvent: null,
@@ -71,7 +74,15 @@ export class SessionController extends EventEmitter<SessionEvents> {
     const r = this.recorder;
     if (r) {
       const counts = r.counts();
-      this.current = { ...this.current, messages: counts.messages, bytes: counts.written, lost: counts.lost };
+      this.current = {
+        ...this.current,
+        messages: counts.messages,
+        bytes: counts.written,
+        lost: counts.lost,
+        losses: counts.totalLosses,
+        deviceLosses: counts.losses,
+        disk: counts.disk,
+      };
     }
     return { ...this.current, remote: [...this.current.remote] };
   }
@@ -144,6 +155,8 @@ export class SessionController extends EventEmitter<SessionEvents> {
         messages: summary.messages,
         bytes: summary.bytes,
         lost: summary.lost,
+        losses: summary.losses ?? this.current.losses,
+        disk: null,
         error: summary.error,
       };
       this.changed();

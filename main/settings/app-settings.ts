@@ -37,6 +37,8 @@ export const AppSettingsSchema = z
   .object({
     version: z.literal(SETTINGS_VERSION),
     recordingFolder: z.string().min(1).max(4096).optional(),
+    /** Chunk compression of new recordings (default zstd). */
+    recordingCompression: z.enum(['zstd', 'lz4', 'none']).optional(),
     theme: z.enum(['system', 'dark', 'light']).default('system'),
     window: WindowStateSchema.optional(),
     layout: LayoutSchema.optional(),

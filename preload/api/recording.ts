@@ -11,6 +11,28 @@ export interface RemoteRecordingAnswer {
   elapsedMs: number;
 }
 
+/** Samples lost while recording, by where they were lost (per device, and summed). */
+export interface LossCounters {
+  /** Frame numbers the device skipped (lost before they reached this computer). */
+  frameGaps: number;
+  /** Datagrams the OS dropped on the device's UDP sockets; null where the OS does not say (not Linux, no UDP). */
+  kernelDrops: number | null;
+  /** Samples dropped because the recorder's worker or the disk could not keep up. */
+  handoffOverflows: number;
+  /** Samples the recorder could not encode or write. */
+  recorderLosses: number;
+}
+
+/** The recording disk: free space and how long it lasts at the current write rate. */
+export interface RecordingDisk {
+  freeBytes: number | null;
+  bytesPerSecond: number;
+  /** null before a write rate is known. */
+  secondsLeft: number | null;
+  /** Less than 10 minutes left. */
+  low: boolean;
+}
+
 /** The lab-wide recording session (local MCAP + device-side recordings). */
 export interface SessionState {
   active: boolean;
@@ -21,8 +43,13 @@ export interface SessionState {
   messages: number;
   /** Bytes on disk. */
   bytes: number;
-  /** Samples the recorder could not keep (target 0). */
+  /** Samples lost, all four counters together (target 0). */
   lost: number;
+  /** The four loss counters, summed over the devices and per device. */
+  losses: LossCounters;
+  deviceLosses: Record<string, LossCounters>;
+  /** null when not recording. */
+  disk: RecordingDisk | null;
   /** Why the recording stopped on its own (disk full, permission). */
   error: string | null;
   remote: RemoteRecordingAnswer[];

@@ -1,25 +1,35 @@
 /**
- * The recorder at every simulator's top rate: Motive 1000 Hz × 100 bodies, a Pupil Companion (gaze
- * 200 Hz, scene video 30 fps), VRPN 10 trackers × 1000 Hz and a Teleport server, each simulator in a
- * child process (`sightline sim …`) and every client in this process, first without and then with a
- * recording, so the CPU share the recorder adds to the main process is the difference. Lost = what a
- * client counted as dropped while recording + samples the recorder dropped; the file is read back to
- * count what is really in it.
+ * The recorder, three ways:
+ *
+ * 1. Top rate: Motive 1000 Hz × 100 bodies, a Pupil Companion (gaze 200 Hz, scene video 30 fps),
+ *    VRPN 10 trackers × 1000 Hz and a Teleport server, each simulator in a child process
+ *    (`sightline sim …`) and every client in this process, first without and then with a
+ *    recording. The sockets' thread (this process's main thread) is measured on its own: its CPU
+ *    from /proc/self/task (the recorder's worker thread is not in it) and its event-loop delay.
+ *    Losses: the recorder's four counters per device, and the file read back.
+ * 2. The realistic lab (defined once, here): Motive 360 Hz × 30 bodies, a Neon (gaze + scene
+ *    video), two VRPN trackers at 120 Hz and a Teleport server: MB/s on disk, and bytes written ÷
+ *    bytes received from the devices.
+ * 3. The worker's core alone on one core: synthetic Motive frames in, messages/s and MB/s.
  */
 import type { ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hub } from '../../main/hub/hub';
-import type { Source } from '../../main/hub/source';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Hub, type DeviceRef } from '../../main/hub/hub';
+import type { PosesSample, Source } from '../../main/hub/source';
+import type { LossCounters } from '../../preload/api';
 import { NatNetClient } from '../../main/protocols/natnet/client';
 import { PupilClient } from '../../main/protocols/pupil/client';
 import { TeleportClient } from '../../main/protocols/teleport/client';
 import { VrpnClient } from '../../main/protocols/vrpn/client';
+import { compressionReady } from '../../main/recording/compression';
 import { scanRecording } from '../../main/recording/mcap-reader';
 import { deviceOfTopic } from '../../main/recording/sample-decoding';
 import { Recorder } from '../../main/recording/recorder';
+import { RecordingCore } from '../../main/recording/recording-core';
 import { spawnCliSimulator } from './cli-simulator';
 
 export interface DeviceFigures {
@@ -27,43 +37,93 @@ export interface DeviceFigures {
   recorded: number;
   /** Sample messages of the device found in the file (one per sample: poses, gaze, video_frames, events, analog). */
   inFile: number;
-  /** What the client counted as dropped while recording. */
-  dropped: number;
+  losses: LossCounters;
   perSec: number;
 }
 
 export interface RecorderBenchResult {
   seconds: number;
   devices: Record<string, DeviceFigures>;
-  /** Samples the recorder itself dropped (disk too slow). */
-  recorderLost: number;
+  lost: number;
   messagesPerSec: number;
   bytesPerSec: number;
-  /** Main-process CPU share without the recorder and with it (1.0 = one core). */
+  /** The sockets' thread's CPU share without the recorder and with it (1.0 = one core). */
   cpuShareBaseline: number;
   cpuShareRecording: number;
+  /** Whether the share is the main thread's alone (Linux) or the whole process's. */
+  perThread: boolean;
+  /** Event-loop delay of the sockets' thread while recording, p99 ms. */
+  loopDelayP99Ms: number;
+}
+
+export interface LabBenchResult {
+  seconds: number;
+  bytesPerSec: number;
+  receivedBytesPerSec: number;
+  ratio: number;
+  lost: number;
+}
+
+export interface WorkerBenchResult {
+  messagesPerSec: number;
+  mbInPerSec: number;
+  mbOutPerSec: number;
 }
 
 const SAMPLE_STREAMS = new Set(['poses', 'gaze', 'video_frames', 'events', 'analog']);
 
-async function cpuWindow(seconds: number): Promise<{ share: number; wallMs: number }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpu = process.cpuUsage(cpu0);
-  const wallMs = performance.now() - t0;
-  return { share: (cpu.user + cpu.system) / 1000 / wallMs, wallMs };
+/** CPU seconds of this process's main thread (Linux), else of the whole process. */
+function mainThreadCpuS(): { seconds: number; perThread: boolean } {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime: fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return { seconds: (Number(fields[11]) + Number(fields[12])) / 100, perThread: true };
+  } catch {
+    const u = process.cpuUsage();
+    return { seconds: (u.user + u.system) / 1e6, perThread: false };
+  }
 }
 
-async function simulators(children: ChildProcess[]): Promise<Source[]> {
+async function cpuWindow(seconds: number): Promise<{ share: number; wallMs: number; perThread: boolean }> {
+  const cpu0 = mainThreadCpuS();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu1 = mainThreadCpuS();
+  const wallMs = performance.now() - t0;
+  return { share: ((cpu1.seconds - cpu0.seconds) * 1000) / wallMs, wallMs, perThread: cpu1.perThread };
+}
+
+async function startSimulators(children: ChildProcess[], lab: boolean): Promise<Source[]> {
   const start = async (args: string[]): Promise<Record<string, unknown>> => {
     const { child, lines } = await spawnCliSimulator(args);
     children.push(child);
     return JSON.parse(lines[0]!) as Record<string, unknown>;
   };
-  const motive = await start(['natnet', '--port', '0', '--data-port', '0', '--bodies', '100', '--rate', '1000']);
+  const [bodies, rate, trackers, trackerRate] = lab ? [30, 360, 2, 120] : [100, 1000, 10, 1000];
+  const motive = await start([
+    'natnet',
+    '--port',
+    '0',
+    '--data-port',
+    '0',
+    '--bodies',
+    `${bodies}`,
+    '--rate',
+    `${rate}`,
+  ]);
   const pupil = await start(['pupil', '--port', '0', '--rtsp-port', '0', '--time-echo-port', '0']);
-  const vrpn = await start(['vrpn', '--port', '0', '--trackers', '10', '--sensors', '1', '--rate', '1000']);
+  const vrpn = await start([
+    'vrpn',
+    '--port',
+    '0',
+    '--trackers',
+    `${trackers}`,
+    '--sensors',
+    '1',
+    '--rate',
+    `${trackerRate}`,
+  ]);
   const teleport = await start(['teleport', '--discovery-port', '0', '--service-port', '0', '--nodes', '8']);
   return [
     new NatNetClient({ id: 'motive', host: '127.0.0.1', commandPort: motive.commandPort as number }),
@@ -72,28 +132,39 @@ async function simulators(children: ChildProcess[]): Promise<Source[]> {
       id: 'vrpn',
       host: '127.0.0.1',
       port: vrpn.port as number,
-      devices: Array.from({ length: 10 }, (_, i) => `Tracker${i}`),
+      devices: Array.from({ length: trackers }, (_, i) => `Tracker${i}`),
     }),
     new TeleportClient({ id: 'teleport', host: '127.0.0.1', discoveryPort: teleport.discoveryPort as number }),
   ];
 }
 
-export async function benchRecorder(seconds = 5): Promise<RecorderBenchResult> {
+async function withDevices<T>(lab: boolean, run: (hub: Hub, sources: Source[], out: string) => Promise<T>): Promise<T> {
   const children: ChildProcess[] = [];
   const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
   const hub = new Hub();
   try {
-    const sources = await simulators(children);
+    const sources = await startSimulators(children, lab);
     for (const source of sources) {
       hub.add(source);
       await hub.connect(source.id);
     }
     await new Promise((r) => setTimeout(r, 1500));
-    const baseline = await cpuWindow(seconds);
+    return await run(hub, sources, out);
+  } finally {
+    await hub.close();
+    for (const child of children) child.kill('SIGTERM');
+    await rm(out, { recursive: true, force: true });
+  }
+}
 
-    const before = new Map(sources.map((s) => [s.id, s.counters().dropped]));
+export function benchRecorder(seconds = 10): Promise<RecorderBenchResult> {
+  return withDevices(false, async (hub, sources, out) => {
+    const baseline = await cpuWindow(seconds);
     const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'bench' });
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
     const recording = await cpuWindow(seconds);
+    delay.disable();
     const summary = await recorder.stop();
     const inFile = new Map<string, number>();
     await scanRecording(recorder.mcapPath, {
@@ -106,30 +177,100 @@ export async function benchRecorder(seconds = 5): Promise<RecorderBenchResult> {
     const wallS = recording.wallMs / 1000;
     const devices: Record<string, DeviceFigures> = {};
     for (const source of sources) {
-      const recorded = summary.devices.find((d) => d.id === source.id)?.samples ?? 0;
+      const d = summary.devices.find((x) => x.id === source.id);
       devices[source.id] = {
-        recorded,
+        recorded: d?.samples ?? 0,
         inFile: inFile.get(source.id) ?? 0,
-        dropped: source.counters().dropped - (before.get(source.id) ?? 0),
-        perSec: recorded / wallS,
+        losses: d?.losses ?? { frameGaps: 0, kernelDrops: null, handoffOverflows: 0, recorderLosses: 0 },
+        perSec: (d?.samples ?? 0) / wallS,
       };
     }
     return {
       seconds: wallS,
       devices,
-      recorderLost: summary.lost,
+      lost: summary.lost,
       messagesPerSec: summary.messages / wallS,
       bytesPerSec: statSync(recorder.mcapPath).size / wallS,
       cpuShareBaseline: baseline.share,
       cpuShareRecording: recording.share,
+      perThread: recording.perThread,
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
     };
-  } finally {
-    await hub.close();
-    for (const child of children) child.kill('SIGTERM');
-    await rm(out, { recursive: true, force: true });
+  });
+}
+
+export function benchRecorderLab(seconds = 30): Promise<LabBenchResult> {
+  return withDevices(true, async (hub, sources, out) => {
+    const received0 = sources.reduce((n, s) => n + s.counters().bytes, 0);
+    const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'lab' });
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const summary = await recorder.stop();
+    const wallS = (performance.now() - t0) / 1000;
+    const received = sources.reduce((n, s) => n + s.counters().bytes, 0) - received0;
+    const written = statSync(recorder.mcapPath).size;
+    return {
+      seconds: wallS,
+      bytesPerSec: written / wallS,
+      receivedBytesPerSec: received / wallS,
+      ratio: written / received,
+      lost: summary.lost,
+    };
+  });
+}
+
+/** The worker's core alone: Motive-like frames (30 bodies, 100 markers) in, to a file that discards. */
+export async function benchRecorderWorker(seconds = 3): Promise<WorkerBenchResult> {
+  await compressionReady();
+  let out = 0;
+  const core = new RecordingCore(
+    {
+      write: async (bytes) => {
+        out += bytes.byteLength;
+      },
+      close: async () => {},
+    },
+    'bench',
+    { maxChunkBytes: 1024 * 1024, library: 'bench', compression: 'zstd' },
+    () => {},
+  );
+  const ref: DeviceRef = { id: 'motive', handle: 1, kind: 'natnet', label: 'Motive', simulated: true };
+  await core.handle({ t: 'device', ref });
+  const frame = (i: number): PosesSample => ({
+    kind: 'poses',
+    hostTimeNs: 1.7e18 + i * 2.78e6,
+    deviceTimeNs: 1.7e18 + i * 2.78e6 - 1e6,
+    frameNumber: i,
+    bodies: Array.from({ length: 30 }, (_, b) => ({
+      id: b + 1,
+      x: Math.sin(i / 100 + b),
+      y: 1 + b / 10,
+      z: Math.cos(i / 100 + b),
+      qx: 0,
+      qy: Math.sin(i / 200),
+      qz: 0,
+      qw: Math.cos(i / 200),
+      valid: true,
+    })),
+    markers: Float32Array.from({ length: 300 }, (_, k) => Math.sin(i / 50 + k)),
+  });
+  const batch = Array.from({ length: 100 }, (_, i) => ({ id: 'motive', sample: frame(i) }));
+  const t0 = performance.now();
+  let inBytes = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    await core.handle({ t: 'batch', items: batch, bytes: 0 });
+    core.flush();
+    inBytes += batch.length * (30 * 8 * 8 + 300 * 4);
   }
+  const s = (performance.now() - t0) / 1000;
+  const stats = core.progress();
+  return { messagesPerSec: stats.messages / s, mbInPerSec: inBytes / s / 1e6, mbOutPerSec: out / s / 1e6 };
 }
 
 if (require.main === module) {
-  benchRecorder().then((r) => console.log(JSON.stringify(r)));
+  void (async () => {
+    console.log(JSON.stringify(await benchRecorderWorker()));
+    console.log(JSON.stringify(await benchRecorder()));
+    console.log(JSON.stringify(await benchRecorderLab(15)));
+  })();
 }

@@ -9,7 +9,7 @@ import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
 import { reportPupilBench } from './pupil';
 import { benchPlots } from './plots';
-import { benchRecorder } from './recorder';
+import { reportRecorder } from './recorder-report';
 import { benchVideoGaze, reportVideoGaze } from './video-gaze';
 import { benchVrpn } from './vrpn';
 import { benchTeleportEnet } from './teleport-enet';
@@ -42,27 +42,7 @@ async function main(): Promise<void> {
   );
   line('  main-process CPU share at that rate', `${(hub.cpuShare * 100).toFixed(1)} % of one core`, '—', null);
 
-  const rec = await benchRecorder(5);
-  for (const [id, d] of Object.entries(rec.devices)) {
-    line(
-      `Recorder, every simulator at top rate, 5 s: ${id}`,
-      `${d.recorded} samples (${Math.round(d.perSec).toLocaleString('en')}/s), ${d.inFile} in the file, ${d.dropped} dropped`,
-      'all in the file, 0 lost',
-      d.inFile === d.recorded && d.dropped === 0,
-    );
-  }
-  line(
-    '  written',
-    `${(rec.bytesPerSec / 1e6).toFixed(1)} MB/s, ${Math.round(rec.messagesPerSec).toLocaleString('en')} messages/s, ${rec.recorderLost} lost by the recorder`,
-    '0 lost',
-    rec.recorderLost === 0,
-  );
-  line(
-    '  main-process CPU share added by recording',
-    `${((rec.cpuShareRecording - rec.cpuShareBaseline) * 100).toFixed(1)} % of one core (${(rec.cpuShareBaseline * 100).toFixed(1)} → ${(rec.cpuShareRecording * 100).toFixed(1)} %)`,
-    '—',
-    null,
-  );
+  await reportRecorder(line);
   await benchVrpn(line);
 
   await benchTeleportEnet(line);

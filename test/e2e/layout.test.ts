@@ -109,6 +109,10 @@ describe('the workspace layout, themes and keyboard in Debian Chromium, headless
     assert.match(outline, /^solid [1-9]/, `the focused button shows it: ${outline}`);
     await page.keyboard.press('Enter');
     await waitFor('recording', async () => (await status.getAttribute('data-active')) === 'true', 10_000);
+    // The recording's health: the disk line and the four loss counters of each device.
+    await page.getByTestId('session-disk').waitFor({ timeout: 5_000 });
+    assert.match((await page.getByTestId('session-disk').textContent()) ?? '', /^disk: /);
+    await page.getByTestId('session-losses').waitFor({ timeout: 5_000 });
     await page.keyboard.press('Shift+R');
     await waitFor('stopped', async () => (await status.getAttribute('data-active')) === 'false', 10_000);
     assert.match((await status.textContent()) ?? '', /saved in/);

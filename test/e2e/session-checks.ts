@@ -20,6 +20,12 @@ export async function checkRecordSession(
   await answer.waitFor({ timeout: 10_000 });
   assert.equal(await answer.getAttribute('data-outcome'), 'started');
   await waitFor('the simulator to record', () => deviceRecording(), 5_000, 50);
+  // While recording: the disk line and a row of the four loss counters for the device.
+  await page.getByTestId('session-disk').waitFor({ timeout: 5_000 });
+  assert.match((await page.getByTestId('session-disk').textContent()) ?? '', /^disk: /);
+  const losses = page.getByTestId(`session-losses-${deviceId}`);
+  await losses.waitFor({ timeout: 5_000 });
+  assert.equal(await losses.locator('td').count(), 5, 'device and its four counters');
   await page.getByTestId('event-text').fill('stimulus on');
   await page.getByTestId('event-text').press('Enter');
   await page.getByTestId('session-last-event').waitFor({ timeout: 5_000 });

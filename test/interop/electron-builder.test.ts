@@ -54,6 +54,9 @@ test('electron-builder packs only what runs into app.asar (checked file by file)
     ];
     for (const expected of [
       ...entryPoints,
+      '/dist/main/recorder-worker.cjs',
+      '/dist/main/wasm-zstd.wasm',
+      '/dist/main/wasm-lz4.wasm',
       '/dist/renderer/index.html',
       '/dist/renderer/app.js',
       '/dist/renderer/link-worker.js',

@@ -26,6 +26,7 @@ import { defineKind, type Endpoint } from '../../main/protocols/descriptor';
 import { deviceEntry, port } from '../../main/protocols/device-entry';
 import { formatHostPort, hostPortFields } from '../../main/protocols/host-port';
 import { KINDS, KindRegistry, useKinds } from '../../main/protocols/registry';
+import { openAppendFile } from '../../main/recording/byte-sink';
 import { Recorder } from '../../main/recording/recorder';
 import { captureIo } from '../helpers/cli-capture';
 import { FakeSource } from '../helpers/fake-source';
@@ -224,7 +225,10 @@ test('the recorder hands the new kind’s samples to its recording mapping', asy
   const source = new FakeSource({ id: 'box', kind: 'fake' });
   hub.add(source);
   await hub.connect('box');
-  const recorder = await Recorder.start(hub, { outDir: dir });
+  // Inline (no worker thread): a worker has its own registry (KINDS), so a kind registered only by
+  // this test exists on this thread alone. The worker path for the real kinds is checked in
+  // test/integration/recording-mcap-core.test.ts (NatNet's frame channel comes from its descriptor).
+  const recorder = await Recorder.start(hub, { outDir: dir, openTarget: openAppendFile });
   const before = calls.recorded.length;
   source.emit('sample', { kind: 'gaze', hostTimeNs: Date.now() * 1e6, x: 0.5, y: 0.5, worn: true } satisfies Sample);
   source.emitPoses(1);

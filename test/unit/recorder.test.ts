@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Hub } from '../../main/hub/hub';
 import type { Sample } from '../../main/hub/source';
-import { unpackF32 } from '../../main/recording/compact-numbers';
 import { decodeJsonMessage, IndexedRecording, scanRecording } from '../../main/recording/mcap-reader';
 import { Recorder } from '../../main/recording/recorder';
 import { schemaProblems } from '../helpers/json-schema-check';
@@ -83,7 +82,8 @@ test('every Sample kind is recorded with host log time, device publish time and 
   assert.equal(poses[0]!.json.device_clock_ns, 12_345_000);
   assert.deepEqual(poses[0]!.json.valid, [true, false]);
   assert.deepEqual(poses[0]!.json.positions, [1, 2, 3, 0, 0, 0]);
-  assert.deepEqual([...unpackF32(poses[0]!.json.markers_f32)], [0.5, 0.25, 1]);
+  assert.deepEqual(poses[0]!.json.markers, [0.5, 0.25, 1]);
+  assert.equal(poses[0]!.json.frame_number, 7);
 
   const tf = byTopic('/dev/tf');
   assert.equal(tf[0]!.schema, 'foxglove.FrameTransforms');
@@ -97,7 +97,8 @@ test('every Sample kind is recorded with host log time, device publish time and 
   const video = byTopic('/dev/video');
   assert.equal(video[0]!.schema, 'foxglove.CompressedVideo');
   assert.equal(video[0]!.json.format, 'h264');
-  assert.deepEqual([...Buffer.from(video[0]!.json.data as string, 'base64')], [0, 0, 0, 1, 0x67, 1, 2, 3]);
+  // Raw H.264 bytes (protobuf bytes field), never base64.
+  assert.deepEqual([...(video[0]!.json.data as Uint8Array)], [0, 0, 0, 1, 0x67, 1, 2, 3]);
   assert.equal(byTopic('/dev/video_frames')[0]!.json.pts_us, 90_000);
 
   const annotations = byTopic('/dev/gaze_annotations');
@@ -135,7 +136,10 @@ test('chunks reach the disk within the flush interval, while the recording runs'
   const { hub, source } = await connectedHub();
   const recorder = await Recorder.start(hub, { outDir: tempDir('flush'), flushIntervalMs: 100 });
   source.emitPoses(3, T0);
-  await waitFor(() => recorder.counts().written > 0 && recorder.counts().written >= recorder.counts().bytes, 'a flush');
+  await waitFor(
+    () => (recorder.channelCounts()['/dev/poses'] ?? 0) >= 1 && recorder.counts().written >= recorder.counts().bytes,
+    'a flush',
+  );
   const { scan, messages } = await readRecording(recorder.mcapPath);
   assert.equal(scan.complete, false);
   assert.match(scan.problem ?? '', /not finished/);
@@ -167,7 +171,13 @@ test('a write error mid-session stops the recording with a clear reason and keep
   });
   const failed = new Promise<Error>((resolve) => recorder.once('failed', resolve));
   source.emitPoses(2, T0);
-  await waitFor(() => recorder.counts().written >= recorder.counts().bytes && writes >= 2, 'first chunk on disk');
+  await waitFor(
+    () =>
+      (recorder.channelCounts()['/dev/poses'] ?? 0) >= 1 &&
+      recorder.counts().written >= recorder.counts().bytes &&
+      writes >= 2,
+    'first chunk on disk',
+  );
   failNow = true;
   source.emitPoses(2, T0 + 1e7);
   const error = await failed;
@@ -197,7 +207,7 @@ test('a sample that cannot be mapped is counted as lost; the session goes on', a
   await hub.close();
 });
 
-test('every message conforms to the JSON Schema stored with its channel (foxglove.* as Foxglove defines them)', async () => {
+test('every message decodes with the schema stored with its channel: JSON Schema or protobuf descriptor (foxglove.* as Foxglove defines them)', async () => {
   const { hub, source } = await connectedHub();
   const recorder = await Recorder.start(hub, { outDir: tempDir('schemas') });
   source.emit('catalog', { bodies: [{ id: 1, name: 'Wand' }] });
@@ -217,6 +227,12 @@ test('every message conforms to the JSON Schema stored with its channel (foxglov
   const problems: string[] = [];
   await scanRecording(recorder.mcapPath, {
     onMessage: (m) => {
+      seen.add(m.channel.schemaName);
+      if (m.channel.messageEncoding === 'protobuf') {
+        assert.equal(m.channel.schemaEncoding, 'protobuf');
+        if (!decodeJsonMessage(m)) problems.push(`${m.channel.topic}: does not decode with its descriptor`);
+        return;
+      }
       assert.equal(m.channel.schemaEncoding, 'jsonschema');
       assert.equal(m.channel.messageEncoding, 'json');
       const schema = JSON.parse(new TextDecoder().decode(m.channel.schemaData)) as object;

@@ -284,6 +284,7 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
         address: this.options.localAddress,
         peer: this.serverAddress,
         receiveBufferBytes: RECEIVE_BUFFER_BYTES,
+        owner: this.id,
       });
       if (generation !== this.generation) {
         await closeUdpSocket(socket);
@@ -376,7 +377,12 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     const group = c?.multicastGroup && c.multicastGroup !== '0.0.0.0' ? c.multicastGroup : DEFAULT_MULTICAST_GROUP;
     const port = c?.dataPort || DEFAULT_DATA_PORT;
     const iface = this.options.multicastInterface ?? this.options.localAddress;
-    const socket = await openUdpSocket({ port, reuseAddr: true, receiveBufferBytes: RECEIVE_BUFFER_BYTES });
+    const socket = await openUdpSocket({
+      port,
+      reuseAddr: true,
+      receiveBufferBytes: RECEIVE_BUFFER_BYTES,
+      owner: this.id,
+    });
     try {
       socket.addMembership(group, iface);
     } catch (error) {

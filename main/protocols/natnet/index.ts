@@ -7,7 +7,7 @@ import { decodeNatNet, discoverNatNet, probeNatNet, simNatNet } from './cli';
 import { NatNetClient } from './client';
 import { startNatNetDemo } from './demo';
 import { discoverMotive } from './discovery';
-import { natnetRawMapping } from './recording-raw';
+import { natnetRawHandOff, natnetRawMapping } from './recording-raw';
 
 export const NatNetDeviceSchema = deviceEntry('natnet', {
   commandPort: port.optional(),
@@ -83,5 +83,5 @@ export const natnet = defineKind({
     summary: 'natnet (OptiTrack Motive)',
     info: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
   },
-  recording: { raw: natnetRawMapping },
+  recording: { raw: natnetRawMapping, handOff: natnetRawHandOff },
 });

@@ -5,7 +5,7 @@
  * on screen at once.
  */
 import { useState } from 'react';
-import { isOpenAlert } from '../../../preload/api';
+import { isOpenAlert, type SessionState } from '../../../preload/api';
 import { useAppStore } from '../stores/app-store';
 import { useDashboardStore } from '../stores/dashboard-store';
 import { useSessionStore } from '../stores/session-store';
@@ -19,9 +19,8 @@ import { openDeviceCard } from './reveal';
  * The recorder reports free space as time left (a field another branch adds to the session state):
  * read defensively here, so the summary shows it as soon as it exists.
  */
-function diskSecondsLeft(session: unknown): number | null {
-  const s = session as { diskSecondsLeft?: unknown; disk?: { secondsLeft?: unknown } } | null;
-  const v = s?.diskSecondsLeft ?? s?.disk?.secondsLeft;
+function diskSecondsLeft(session: SessionState | null): number | null {
+  const v = session?.disk?.secondsLeft;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { RemoteRecordingAnswer } from '../../../preload/api';
 import { useAppStore } from '../stores/app-store';
 import { sendOperatorEvent, startSession, stopSession, useSessionStore } from '../stores/session-store';
+import { diskLine, LOSS_HEADERS, lossCells } from './recording-health';
 
 /** Motive splits its command arguments on commas, and control characters have no place in a file name. */
 const BAD_NAME = /[,\u0000-\u001f]/;
@@ -119,6 +120,39 @@ export function RecordSession() {
                 : 'not recording'}
         </span>
       </div>
+      {active && session?.disk ? (
+        <div
+          className={session.disk.low ? 'session-disk field-error' : 'session-disk'}
+          data-testid="session-disk"
+          data-low={String(session.disk.low)}
+        >
+          {diskLine(session.disk)}
+        </div>
+      ) : null}
+      {active && session && Object.keys(session.deviceLosses).length > 0 ? (
+        <table className="session-losses" data-testid="session-losses">
+          <thead>
+            <tr>
+              <th>lost while recording</th>
+              {LOSS_HEADERS.map((h) => (
+                <th key={h}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(session.deviceLosses).map(([id, l]) => (
+              <tr key={id} data-testid={`session-losses-${id}`}>
+                <td>{labelOf(id)}</td>
+                {lossCells(l).map((v, i) => (
+                  <td key={LOSS_HEADERS[i]} className={v !== '0' && v !== 'n/a' ? 'loss-nonzero' : undefined}>
+                    {v}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       {session?.error ? (
         <div className="field-error" data-testid="session-error">
           {session.error}
