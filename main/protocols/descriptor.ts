@@ -121,6 +121,11 @@ export interface KindCli {
   summaryPosition?: number;
   /** What `sightline info` says this build supports for the kind. */
   info: Record<string, unknown>;
+  /**
+   * `sim KIND --lsl`: the device file entry fields (host, ports…) of a client for the simulator that
+   * printed this `listening` line; its samples are then published to LSL as `serve --lsl` does.
+   */
+  simDevice?(listening: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** The recorder's hook: called with every sample after the generic mapping (recording/sample-mapping.ts). */
