@@ -30,7 +30,8 @@ import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files'
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
 import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
-import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app-settings';
+import { logsFolder, resolveRecordingFolder, settingsPath, type AppSettings } from './settings/app-settings';
+import { lslOutletNetwork } from './protocols/lsl/settings';
 import { SettingsStore } from './settings/settings-store';
 import { startLslPublishing } from './protocols/lsl/publishing';
 import type { LslPublisher, PublisherOptions } from './protocols/lsl/publisher';
@@ -140,13 +141,13 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   let port = 0;
 
   const hub = new Hub(options.hubOptions);
-  const lsl = options.lsl ? startLslPublishing(hub, options.lsl) : undefined;
   hub.on('notice', (n) => log(`[${n.level}] ${n.message}`));
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
   if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
   const lab = resolveLabInterface(settings?.get().networkInterface);
   if (lab.message) hub.notice('warn', lab.message);
+  const lsl = options.lsl ? startLslPublishing(hub, lslPublisherOptions(options, settings, lab.iface)) : undefined;
   const sourceDefaults = lab.iface ? { networkInterface: lab.iface.address } : {};
   const recordingFolder = settings ? resolveRecordingFolder(settings.get()) : null;
   if (recordingFolder?.message) hub.notice('warn', recordingFolder.message);
@@ -278,7 +279,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard = startDashboard(hub, {
       deviceFile,
       configured: devices?.configured ?? [],
-      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo', lab.iface),
+      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo', lab.iface, settings?.get()),
       sourceDefaults,
       discoveryOptions: options.discoveryIntervalMs !== undefined ? { intervalMs: options.discoveryIntervalMs } : {},
     });
@@ -359,10 +360,26 @@ function discoveryTargets(
   given: HeadlessOptions['discovery'],
   demo: boolean,
   lab: LabInterface | null,
+  settings: AppSettings | undefined,
 ): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab);
+  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab, settings);
   if (given !== undefined) return given;
   return demo ? loopbackTargets() : null;
+}
+
+/**
+ * The publisher's outlets: outside demo mode they answer on the operator's LSL scope (settings.lsl),
+ * joining its multicast groups on the lab interface; what the caller gave (demo's loopback, tests'
+ * ports) wins.
+ */
+function lslPublisherOptions(
+  options: HeadlessOptions,
+  settings: SettingsStore | null,
+  lab: LabInterface | null,
+): PublisherOptions {
+  const given = options.lsl ?? {};
+  if (options.demo || !settings) return given;
+  return { ...given, outlet: { ...lslOutletNetwork(settings.get().lsl, lab?.address), ...given.outlet } };
 }
 
 function sameSecret(given: string, expected: string): boolean {

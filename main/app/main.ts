@@ -206,7 +206,7 @@ async function start(): Promise<void> {
     deviceFile,
     configured: devices.configured ?? [],
     // Demo simulators live on loopback; a real lab is found on the network.
-    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface),
+    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface, settings.get()),
   });
   dashboard.dashboard.attachSession(recordingSession);
   notifyAlerts(dashboard.dashboard, () => {

@@ -76,6 +76,11 @@ export interface SourceDefaults {
 export interface KindDiscovery<T = unknown> {
   /** On the lab network. */
   lan: T;
+  /**
+   * The lab network's targets from the kind's own block of the settings file (`settings[kind]`, already
+   * validated there; undefined when absent); default: `lan`.
+   */
+  lanFor?(settings: unknown): T;
   /** Tests and demo mode: loopback only, plus the endpoints given (simulators on OS-picked ports). */
   loopback(extra: readonly Endpoint[]): T;
   scan(targets: T, listenMs: number): DiscoveryTask[];

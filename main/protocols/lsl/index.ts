@@ -7,6 +7,7 @@ import { discoverLsl, probeLsl, simLsl } from './cli';
 import { MULTICAST_PORT } from './messages';
 import { MAX_QUERY_CHARS, queryLiteral } from './query';
 import { resolveStreams, scopeTargets, type ResolveTarget } from './resolver';
+import { LslSettingsSchema, lslLanTargets } from './settings';
 import { LslSource } from './source';
 
 export const LslDeviceSchema = deviceEntry('lsl', {
@@ -66,7 +67,9 @@ export const lsl = defineKind({
   },
   createSource: lslSourceFor,
   discovery: {
-    lan: scopeTargets('site') as Endpoint[],
+    lan: lslLanTargets() as Endpoint[],
+    // The operator's scope and known peers (settings.lsl); liblsl's defaults when unset or unusable.
+    lanFor: (settings): Endpoint[] => lslLanTargets(LslSettingsSchema.safeParse(settings ?? {}).data),
     loopback: (extra): Endpoint[] => [{ address: '127.0.0.1', port: MULTICAST_PORT }, ...extra],
     // From the lab interface: its subnet's broadcast instead of the global one, multicast as before.
     through: (targets, iface): Endpoint[] =>
