@@ -98,6 +98,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         history = new RateHistory(this.devices.expectedRateHz(d.id));
         this.histories.set(d.id, history);
       }
+      history.declare(this.declaredRateHz(d.id));
       history.record(nowMs, d.health.sampleRateHz);
       return {
         deviceId: d.id,
@@ -112,6 +113,15 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     const began = this.rules.update(inputs, nowMs);
     for (const alert of began) this.emit('alert', alert);
     this.publish(false);
+  }
+
+  /** What the device's source says it runs at; a source that fails to say is treated as saying nothing. */
+  private declaredRateHz(id: string): number | null {
+    try {
+      return this.hub.source(id)?.status().nominalRateHz ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** A new history of a device whose expected rate changed (edit): forget what was learned. */

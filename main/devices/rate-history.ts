@@ -1,6 +1,7 @@
 /**
  * Each device's rate over the last minute, one point a second (the Health sparkline), and the rate the
- * device is expected to run at: the device file's expectedRateHz, else what it sustained recently.
+ * device is expected to run at: the device file's expectedRateHz, else the rate the device declares
+ * (an LSL stream's nominal rate, known from its first second), else what it sustained recently.
  */
 
 export const HISTORY_POINTS = 60;
@@ -18,8 +19,14 @@ export class RateHistory {
   private readonly points: number[] = [];
   private lastSlot: number | null = null;
   private lastUnixMs = 0;
+  private declaredHz: number | null = null;
 
   constructor(private readonly configuredHz: number | null = null) {}
+
+  /** The rate the device declares now (SourceStatus.nominalRateHz), or null. */
+  declare(hz: number | null): void {
+    this.declaredHz = hz !== null && Number.isFinite(hz) && hz > 0 ? hz : null;
+  }
 
   /** Called on every health tick; keeps one point per second (the newest reading of that second). */
   record(unixMs: number, rateHz: number): void {
@@ -48,6 +55,7 @@ export class RateHistory {
 
   expectedHz(): number | null {
     if (this.configuredHz !== null) return this.configuredHz;
+    if (this.declaredHz !== null) return this.declaredHz;
     const live = this.points.filter((p) => p > 0).sort((a, b) => a - b);
     if (live.length < MIN_POINTS_TO_LEARN) return null;
     return live[Math.min(live.length - 1, Math.floor(EXPECTED_QUANTILE * live.length))]!;
