@@ -50,6 +50,8 @@ export interface HeadlessOptions {
   token?: string;
   /** Demo mode whatever the config says (--demo). */
   demo?: boolean;
+  /** Demo mode also shows simulated LSL streams (--demo-lsl; also settings.demoLsl). */
+  demoLsl?: boolean;
   /** --config FILE */
   configPath?: string;
   /** Default ~/.config/sightline/devices.json. */
@@ -270,6 +272,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         defaultConfigPath: options.defaultConfigPath ?? defaultConfigPath(options.env),
         env: options.env,
         sourceDefaults,
+        demoOptIn: options.demoLsl || settings?.get().demoLsl ? ['lsl'] : [],
       });
     }
     const deviceFile = options.sources
@@ -398,11 +401,12 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE] [--play FILE.mcap] [--lsl]
+const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--demo-lsl] [--config FILE] [--play FILE.mcap] [--lsl]
 
   --port N       HTTP/WebSocket port (default 8717, or one the OS picks if that is taken; 0: the OS picks)
   --host ADDR    bind address; anything but loopback requires the printed ?token=…
   --demo         demo mode (a simulated Motive on loopback) whatever the config says
+  --demo-lsl     demo mode also shows simulated LSL streams (an EEG-like stream and its markers) on loopback
   --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)
   --play FILE    play a recording back (its devices appear as playback devices)
   --lsl          publish every device to the Lab Streaming Layer (one stream per device and kind)`;
@@ -439,6 +443,7 @@ async function main(argv: string[]): Promise<void> {
   const options = {
     host: values.host,
     demo: values.demo,
+    demoLsl: values['demo-lsl'],
     configPath: values.config,
     settingsPath: settingsPath(),
     logFile,

@@ -200,6 +200,7 @@ async function start(): Promise<void> {
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
     sourceDefaults,
+    demoOptIn: args.demoLsl || settings.get().demoLsl ? ['lsl'] : [],
   });
   dashboard = startDashboard(hub, {
     sourceDefaults,

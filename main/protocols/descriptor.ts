@@ -109,6 +109,11 @@ export interface KindDemo<S = unknown, K extends string = string> {
    * device list's order. A kind that must not keep the others waiting connects in the background.
    */
   position?: number;
+  /**
+   * Started only when asked for (DeviceSetupOptions.demoOptIn names its key: `--demo-lsl`, settings
+   * `demoLsl`), so the standard demo keeps its devices.
+   */
+  optIn?: boolean;
   /** Starts the simulator on loopback and adds its client to the Hub; null (after a notice) if it cannot. */
   start(hub: Hub, options: DemoOptions): Promise<DemoDevice<S> | null>;
 }

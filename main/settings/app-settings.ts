@@ -48,6 +48,8 @@ export const AppSettingsSchema = z
     networkInterface: z.ipv4().optional(),
     /** LSL's scope and known peers, for LSL discovery and Sightline's outlets (main/protocols/lsl/settings.ts). */
     lsl: LslSettingsSchema.optional(),
+    /** Demo mode also shows simulated LSL streams (like --demo-lsl); off by default. */
+    demoLsl: z.boolean().optional(),
   })
   .strict();
 export type AppSettings = z.infer<typeof AppSettingsSchema>;

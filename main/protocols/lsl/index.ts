@@ -9,6 +9,7 @@ import { MAX_QUERY_CHARS, queryLiteral } from './query';
 import { resolveStreams, scopeTargets, type ResolveTarget } from './resolver';
 import { LslSettingsSchema, lslLanTargets } from './settings';
 import { LslSource } from './source';
+import { startLslDemo } from './demo';
 
 export const LslDeviceSchema = deviceEntry('lsl', {
   /** The stream's name (the address form's part before '@'). */
@@ -101,6 +102,7 @@ export const lsl = defineKind({
     // A found stream already added under another address (its source_id, else its uid).
     identify: (source) => (source instanceof LslSource ? source.identity() : null),
   },
+  demo: { key: 'lsl', optIn: true, start: startLslDemo },
   cli: {
     commands: { sim: simLsl, probe: probeLsl, discover: discoverLsl },
     usage: `  sim lsl [--host 127.0.0.1] [--channels 32] [--rate 500] [--name N] [--no-markers] [--responder-port 16571]
