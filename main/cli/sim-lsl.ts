@@ -37,7 +37,13 @@ export async function simWithLsl(
 
   const start = (listening: Record<string, unknown>): void => {
     const fields = { ...simDevice(listening), host: reachable(listening.host) };
-    const entry = descriptor.entry.safeParse({ id: `sim-${descriptor.kind}`, kind: descriptor.kind, ...fields });
+    // A stable label: the stream names (label + type) stay the same whatever port the OS picked.
+    const entry = descriptor.entry.safeParse({
+      id: `sim-${descriptor.kind}`,
+      kind: descriptor.kind,
+      label: `${descriptor.name} (sim)`,
+      ...fields,
+    });
     if (!entry.success) {
       say(io, `sim ${descriptor.kind} --lsl: cannot reach the simulator: ${entry.error.message}`);
       return;

@@ -40,6 +40,7 @@ test('sim vrpn --lsl publishes the tracker as MoCap and the analogs, readable by
   assert.equal(first.device, 'vrpn');
   const mocap = announced(c.lines).find((s) => s.streamType === 'MoCap')!;
   assert.equal(mocap.sourceId, 'sightline:sim-vrpn:MoCap');
+  assert.equal(mocap.name, 'VRPN (sim) MoCap');
   const targets = () => announced(c.lines).map((s) => ({ address: LOOPBACK, port: s.dataPort }));
   const [stream] = await resolveOn(targets, "source_id='sightline:sim-vrpn:MoCap'");
   assert.ok(stream, 'resolved by source_id');
