@@ -375,7 +375,7 @@ function discoveryTargets(
  * joining its multicast groups on the lab interface; what the caller gave (demo's loopback, tests'
  * ports) wins.
  */
-function lslPublisherOptions(
+export function lslPublisherOptions(
   options: HeadlessOptions,
   settings: SettingsStore | null,
   lab: LabInterface | null,

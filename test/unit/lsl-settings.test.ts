@@ -11,6 +11,8 @@ import { test } from 'node:test';
 import { lanTargets } from '../../main/devices/discovery-service';
 import { lslLanTargets, lslOutletNetwork, scopeGroups } from '../../main/protocols/lsl/settings';
 import { AppSettingsSchema, loadAppSettings, SETTINGS_VERSION } from '../../main/settings/app-settings';
+import { SettingsStore } from '../../main/settings/settings-store';
+import { lslPublisherOptions } from '../../main/headless';
 
 const base = { version: SETTINGS_VERSION };
 
@@ -87,4 +89,30 @@ test('outlets join the scope’s multicast groups, on the lab interface when one
     multicastInterface: '10.0.0.5',
   });
   assert.deepEqual(lslOutletNetwork(undefined, undefined), { multicastGroups: scopeGroups('site') });
+});
+
+test('serve --lsl: the publisher takes the scope and lab interface from the settings; demo mode and given options win', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-lsl-publisher-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'settings.json');
+  writeFileSync(path, JSON.stringify({ ...base, networkInterface: '10.0.0.5', lsl: { scope: 'link' } }));
+  const settings = new SettingsStore(path);
+  const lab = { address: '10.0.0.5', name: 'eth1', broadcast: '10.0.0.255' };
+  assert.deepEqual(lslPublisherOptions({ lsl: {} }, settings, lab).outlet, {
+    multicastGroups: ['224.0.0.1', '224.0.0.183'],
+    multicastInterface: '10.0.0.5',
+  });
+  // What the caller gives (tests' ports, an explicit bind address) wins over the settings.
+  assert.deepEqual(
+    lslPublisherOptions({ lsl: { outlet: { multicastGroups: [], dataPort: 0 } } }, settings, lab).outlet,
+    {
+      multicastGroups: [],
+      multicastInterface: '10.0.0.5',
+      dataPort: 0,
+    },
+  );
+  // Demo mode stays on loopback whatever the settings say.
+  const demo = { lsl: { outlet: { bindAddress: '127.0.0.1' } }, demo: true };
+  assert.deepEqual(lslPublisherOptions(demo, settings, lab).outlet, { bindAddress: '127.0.0.1' });
+  assert.deepEqual(lslPublisherOptions({ lsl: {} }, null, null), {});
 });
