@@ -15,7 +15,7 @@ export type DemoSimulators = {
 };
 
 export interface DeviceSetupOptions {
-  /** Demo mode whatever the config says. */
+  /** true: demo mode whatever the config says; false: never (not even with no device); absent: with no device. */
   demo?: boolean;
   /** --config FILE */
   configPath?: string;
@@ -48,8 +48,11 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
   const config = loadDeviceConfig(path, origin);
   for (const n of config.notices) hub.notice(n.level, n.message);
   // An explicit file that could not be read is a mistake to show, not a reason to show simulated data.
-  if (!config.found && origin === 'default') return startDemo(hub, options, path);
-  if (config.found && config.devices.length === 0 && config.notices.length === 0) return startDemo(hub, options, path);
+  // The operator may have turned demo mode at start off (preferences): then an empty list stays empty.
+  const autoDemo = options.demo !== false;
+  if (autoDemo && !config.found && origin === 'default') return startDemo(hub, options, path);
+  if (autoDemo && config.found && config.devices.length === 0 && config.notices.length === 0)
+    return startDemo(hub, options, path);
 
   for (const device of config.devices) {
     const descriptor = kinds().get(device.kind);

@@ -32,6 +32,7 @@ import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsPath, type AppSettings } from './settings/app-settings';
 import { lslOutletNetwork } from './protocols/lsl/settings';
+import { PreferencesService } from './settings/preferences';
 import { SettingsStore } from './settings/settings-store';
 import { startLslPublishing } from './protocols/lsl/publishing';
 import type { LslPublisher, PublisherOptions } from './protocols/lsl/publisher';
@@ -52,6 +53,8 @@ export interface HeadlessOptions {
   demo?: boolean;
   /** Demo mode also shows simulated LSL streams (--demo-lsl; also settings.demoLsl). */
   demoLsl?: boolean;
+  /** Rigid bodies the demo's simulated Motive streams (default 4); the label-layout e2e uses 100. */
+  demoBodies?: number;
   /** --config FILE */
   configPath?: string;
   /** Default ~/.config/sightline/devices.json. */
@@ -271,6 +274,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         configPath: options.configPath,
         defaultConfigPath: options.defaultConfigPath ?? defaultConfigPath(options.env),
         env: options.env,
+        ...(options.demoBodies !== undefined ? { demoBodies: options.demoBodies } : {}),
         sourceDefaults,
         demoOptIn: options.demoLsl || settings?.get().demoLsl ? ['lsl'] : [],
       });
@@ -288,6 +292,22 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     });
     linkOptions.dashboard = dashboard.dashboard;
     dashboard.dashboard.attachSession(session);
+    if (settings) {
+      const board = dashboard.dashboard;
+      const preferences = new PreferencesService(settings, {
+        // A folder given on the command line (or by a test) wins until the operator picks another.
+        setRecordingFolder: (folder) => {
+          if (!options.recordingsDir || settings.get().recordingFolder) session.setOutDir(folder);
+        },
+        setRateFloor: (ratio) => board.setRateFloor(ratio),
+        // Only lab-network discovery follows the interface; demo and tests keep their loopback targets.
+        ...(options.discovery === 'lab' && devices?.mode !== 'demo'
+          ? { setDiscoveryInterface: (iface) => board.discovery?.setTargets(lanTargets(iface)) }
+          : {}),
+      });
+      preferences.applyStored();
+      linkOptions.preferences = preferences;
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {

@@ -37,6 +37,20 @@ const deviceForm = z
   })
   .strict();
 
+/** The Preferences dialog's values (main/settings/preferences.ts applies them). */
+export const PreferencesSchema = z
+  .object({
+    recordingFolder: z.string().min(1).max(4096).nullable(),
+    theme: z.enum(['system', 'dark', 'light']),
+    units: z.enum(['m', 'mm']),
+    upAxis: z.enum(['y', 'z']),
+    demoAtStart: z.boolean(),
+    staleFramePeriods: z.number().int().min(2).max(100),
+    rateFloorPercent: z.number().int().min(10).max(99),
+    networkInterface: z.ipv4().nullable(),
+  })
+  .strict();
+
 export const RpcSchemas = {
   listDevices: { params: z.object({}).strict() },
   connectDevice: { params: z.object({ deviceId }).strict() },
@@ -135,6 +149,14 @@ export const RpcSchemas = {
   renameDevice: { params: z.object({ deviceId, name: deviceName }).strict() },
   removeDevice: { params: z.object({ deviceId }).strict() },
   discoverDevices: { params: z.object({}).strict() },
+  /** Alerts (main/devices/alert-rules.ts): acknowledge one; accept a device's current rate as its norm. */
+  acknowledgeAlert: { params: z.object({ alertId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict() },
+  acceptRate: { params: z.object({ deviceId }).strict() },
+  /** A panel in its own window on the same link (the app); headless answers opened: false (the page opens a tab). */
+  openPanelWindow: { params: z.object({ panel: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }).strict() },
+  getPreferences: { params: z.object({}).strict() },
+  setPreferences: { params: z.object({ preferences: PreferencesSchema }).strict() },
+  pickFolder: { params: z.object({}).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof RpcSchemas;

@@ -79,6 +79,10 @@ await Promise.all([
 ]);
 cpSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
 cpSync(join(root, 'renderer/styles.css'), join(dist, 'renderer/styles.css'));
+cpSync(join(root, 'renderer/operator.css'), join(dist, 'renderer/operator.css'));
+// The docking library's own stylesheet, served beside ours (the CSP allows only same-origin styles).
+cpSync(join(root, 'node_modules/dockview-react/dist/styles/dockview.css'), join(dist, 'renderer/dockview.css'));
+cpSync(join(root, 'node_modules/uplot/dist/uPlot.min.css'), join(dist, 'renderer/uplot.css'));
 // The Companion simulator's scene clip (demo mode), next to the bundles that read it.
 cpSync(join(root, 'assets/pupil-scene.h264'), join(dist, 'assets/pupil-scene.h264'));
 console.log('built dist/ (main, preload, renderer, link worker)');

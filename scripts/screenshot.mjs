@@ -1,4 +1,4 @@
-// `npm run screenshot`: refreshes the README's pictures (docs/screenshot.png, docs/scene.png, docs/devices.png) from a fresh e2e run.
+// `npm run screenshot`: refreshes the README's pictures (docs/*.png) from a fresh e2e run.
 // `npm test` never writes into the tracked tree; its screenshot stays in test-results/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -12,6 +12,11 @@ const shots = [
   ['test-results/screenshots/scene.png', 'docs/scene.png'],
   ['test-results/screenshots/devices.png', 'docs/devices.png'],
   ['test-results/screenshots/layout-light.png', 'docs/layout-light.png'],
+  ['test-results/screenshots/operator-1280x720.png', 'docs/operator-1280x720.png'],
+  ['test-results/screenshots/operator-1920x1080.png', 'docs/operator-1920x1080.png'],
+  ['test-results/screenshots/plots.png', 'docs/plots.png'],
+  ['test-results/screenshots/preferences.png', 'docs/preferences.png'],
+  ['test-results/screenshots/labels-100.png', 'docs/labels-100.png'],
 ];
 
 for (const [from] of shots) rmSync(join(root, from), { force: true });

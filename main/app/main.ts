@@ -22,6 +22,7 @@ import { appProtocolHandler } from '../link/app-protocol';
 import { logHub } from '../log/hub-log';
 import { RotatingLog } from '../log/rotating-log';
 import { logsFolder, resolveRecordingFolder, settingsFolder } from '../settings/app-settings';
+import { preferencesOf, PreferencesService } from '../settings/preferences';
 import { SettingsStore } from '../settings/settings-store';
 import { loopbackTargets, lanTargets } from '../devices/discovery-service';
 import { describeLabInterface, resolveLabInterface } from '../net/lab-interface';
@@ -67,6 +68,7 @@ let playback: PlaybackController | null = null;
 let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
+let preferences: PreferencesService | null = null;
 let deviceFile = defaultConfigPath();
 const log = new RotatingLog({ folder: logsFolder(), echo: (line) => console.log(line) });
 const settings = new SettingsStore();
@@ -106,16 +108,29 @@ function createWindow(): BrowserWindow {
   win.on('leave-full-screen', remember);
   win.on('close', remember);
 
+  linkWindow(win, { main: true });
+  void win.loadURL(START_URL);
+  return win;
+}
+
+/**
+ * Attaches a window's page to the Hub through the IPC router: each window has its own transport and
+ * RendererLink. Only the main window stores the layout and is the target of the menu's commands; a
+ * panel window shows one panel on the same data.
+ */
+function linkWindow(win: BrowserWindow, role: { main: boolean }): void {
   const contents = win.webContents;
   const transport = ipc!.attach(contents);
   const windowLink = new RendererLink(hub!, transport, {
     // A smoke test proves the default window (scene video shown), whatever layout was saved.
-    ...(SMOKE ? {} : { layouts: settings }),
+    ...(SMOKE || !role.main ? {} : { layouts: settings }),
     ...(dashboard ? { dashboard: dashboard.dashboard } : {}),
     ...(recordingSession ? { session: recordingSession } : {}),
     ...(playback ? { playback } : {}),
+    ...(preferences ? { preferences } : {}),
+    openPanelWindow,
   });
-  link = windowLink;
+  if (role.main) link = windowLink;
   // A reload starts a new page: it needs the devices and catalogs again, and has no batch to ack.
   contents.on('did-finish-load', () => windowLink.replay());
   win.on('closed', () => {
@@ -124,8 +139,28 @@ function createWindow(): BrowserWindow {
     if (link === windowLink) link = null;
     if (mainWindow === win) mainWindow = null;
   });
-  void win.loadURL(START_URL);
-  return win;
+}
+
+const panelWindows = new Map<string, BrowserWindow>();
+
+/** A popped-out panel in a window of its own (the page at ?panel=<id>); one window per panel. */
+function openPanelWindow(panel: string): boolean {
+  const open = panelWindows.get(panel);
+  if (open && !open.isDestroyed()) {
+    open.focus();
+    return true;
+  }
+  const win = new BrowserWindow({ ...mainWindowOptions(PRELOAD, WINDOW_ICON), width: 720, height: 540 });
+  win.once('ready-to-show', () => win.show());
+  panelWindows.set(panel, win);
+  win.on('closed', () => {
+    if (panelWindows.get(panel) === win) panelWindows.delete(panel);
+  });
+  linkWindow(win, { main: false });
+  const url = new URL(START_URL);
+  url.searchParams.set('panel', panel);
+  void win.loadURL(url.toString());
+  return true;
 }
 
 const menuActions: MenuActions = {
@@ -196,7 +231,9 @@ async function start(): Promise<void> {
   const args = parseCommonArgs(process.argv.slice(1));
   deviceFile = resolveConfigPath(args.configPath, defaultConfigPath()).path;
   devices = await setupDevices(hub, {
-    demo: args.demo || SMOKE,
+    // --demo (or the smoke run) forces it; otherwise the preference decides whether an empty device list
+    // starts the simulators.
+    demo: args.demo || SMOKE || (preferencesOf(settings.get()).demoAtStart ? undefined : false),
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
     sourceDefaults,
@@ -210,6 +247,26 @@ async function start(): Promise<void> {
     discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface, settings.get()),
   });
   dashboard.dashboard.attachSession(recordingSession);
+  const board = dashboard.dashboard;
+  const recorder = recordingSession;
+  preferences = new PreferencesService(settings, {
+    setRecordingFolder: (folder) => {
+      if (!process.env.SIGHTLINE_RECORDINGS) recorder.setOutDir(folder);
+    },
+    setRateFloor: (ratio) => board.setRateFloor(ratio),
+    // Demo simulators stay on loopback; only lab-network discovery follows the interface.
+    setDiscoveryInterface: (iface) => {
+      if (devices?.mode !== 'demo') board.discovery?.setTargets(lanTargets(iface));
+    },
+    pickFolder: async () => {
+      const options = { title: 'Recording folder', properties: ['openDirectory', 'createDirectory'] as const };
+      const choice = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, { ...options, properties: [...options.properties] })
+        : await dialog.showOpenDialog({ ...options, properties: [...options.properties] });
+      return choice.canceled ? null : (choice.filePaths[0] ?? null);
+    },
+  });
+  preferences.applyStored();
   notifyAlerts(dashboard.dashboard, () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();

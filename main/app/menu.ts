@@ -26,6 +26,7 @@ export const MENU_PANELS = [
   { id: 'health', label: 'Health' },
   { id: 'time', label: 'Time' },
   { id: 'playback', label: 'Playback' },
+  { id: 'plots', label: 'Plots' },
 ] as const;
 export type PanelId = (typeof MENU_PANELS)[number]['id'];
 
@@ -42,7 +43,8 @@ export function menuTemplate(
   const view: MenuItemConstructorOptions[] = [
     ...MENU_PANELS.map((p, i): MenuItemConstructorOptions => ({
       label: p.label,
-      accelerator: `CmdOrCtrl+${i + 1}`,
+      // Ctrl+0 is the zoom reset: the tenth panel takes Ctrl+Shift+0.
+      accelerator: i < 9 ? `CmdOrCtrl+${i + 1}` : `CmdOrCtrl+Shift+${(i + 1) % 10}`,
       click: () => actions.togglePanel(p.id),
     })),
     { label: 'Reset Layout', click: () => actions.resetLayout() },

@@ -1,9 +1,16 @@
 /**
  * When the operator must be told about a device (the issue's alert rules): it drops (lost), goes stale,
  * runs under 90 % of its expected rate, or its clock offset jumps. Pure and clock-injected: fed the
- * device rows at the health tick, it says which alerts are active and which just began.
+ * device rows at the health tick, it says which alerts are active and which just began, keeps the
+ * operator's acknowledgements and a history of the last alerts with their times.
  */
-import type { AlertRule, DeviceAlert, RowState } from '../../preload/api';
+import {
+  ALERT_HISTORY_LENGTH,
+  type AlertRecord,
+  type AlertRule,
+  type DeviceAlert,
+  type RowState,
+} from '../../preload/api';
 
 export interface AlertInput {
   deviceId: string;
@@ -36,22 +43,68 @@ interface DeviceWatch {
   lastOffsetMs: number | null;
   jumpUntilMs: number;
   jumpMessage: string;
-  active: Map<AlertRule, DeviceAlert>;
+  active: Map<AlertRule, AlertRecord>;
 }
 
 export class AlertRules {
   private readonly watches = new Map<string, DeviceWatch>();
+  /** Newest first; the active alerts are the same objects as in their watch. */
+  private readonly history: AlertRecord[] = [];
   private nextId = 1;
-  private readonly ratio: number;
-  private readonly holdMs: number;
-  private readonly jumpMs: number;
-  private readonly jumpShowMs: number;
+  private ratio = 0.9;
+  private holdMs = 2000;
+  private jumpMs = 10;
+  private jumpShowMs = 10_000;
 
   constructor(options: AlertRuleOptions = {}) {
-    this.ratio = options.lowRateRatio ?? 0.9;
-    this.holdMs = options.lowRateHoldMs ?? 2000;
-    this.jumpMs = options.clockJumpMs ?? 10;
-    this.jumpShowMs = options.clockJumpShowMs ?? 10_000;
+    this.configure(options);
+  }
+
+  /** New thresholds (the preferences), from the next update on. */
+  configure(options: AlertRuleOptions): void {
+    this.ratio = options.lowRateRatio ?? this.ratio;
+    this.holdMs = options.lowRateHoldMs ?? this.holdMs;
+    this.jumpMs = options.clockJumpMs ?? this.jumpMs;
+    this.jumpShowMs = options.clockJumpShowMs ?? this.jumpShowMs;
+  }
+
+  get lowRateRatio(): number {
+    return this.ratio;
+  }
+
+  /** The operator saw it: it stays while its condition lasts, no longer open. False if not active. */
+  acknowledge(alertId: number, nowMs: number): boolean {
+    for (const w of this.watches.values()) {
+      for (const a of w.active.values()) {
+        if (a.id !== alertId) continue;
+        a.acknowledgedAtMs ??= nowMs;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The operator accepted a device's current rate: its low-rate alert ends as accepted. */
+  acceptRate(deviceId: string, nowMs: number): void {
+    const watch = this.watches.get(deviceId);
+    const alert = watch?.active.get('low-rate');
+    if (!watch || !alert) return;
+    alert.acknowledgedAtMs ??= nowMs;
+    this.end(watch, 'low-rate', nowMs, 'accepted');
+    watch.lowSinceMs = null;
+  }
+
+  /** The last alerts, newest first, with when they began, were acknowledged and ended. */
+  recent(): AlertRecord[] {
+    return this.history.map((a) => ({ ...a }));
+  }
+
+  private end(watch: DeviceWatch, rule: AlertRule, nowMs: number, ending: AlertRecord['ending']): void {
+    const alert = watch.active.get(rule);
+    if (!alert) return;
+    alert.endedAtMs = nowMs;
+    alert.ending = ending;
+    watch.active.delete(rule);
   }
 
   /** Evaluates every device at `nowMs` (host Unix ms); returns the alerts that began now. Devices not given are forgotten. */
@@ -73,26 +126,39 @@ export class AlertRules {
         this.watches.set(input.deviceId, watch);
       }
       const wanted = this.conditions(input, watch, nowMs);
-      for (const rule of [...watch.active.keys()]) if (!wanted.has(rule)) watch.active.delete(rule);
+      for (const rule of [...watch.active.keys()]) if (!wanted.has(rule)) this.end(watch, rule, nowMs, 'cleared');
       for (const [rule, message] of wanted) {
         const current = watch.active.get(rule);
         if (current) {
           current.message = message;
           continue;
         }
-        const alert: DeviceAlert = { id: this.nextId++, deviceId: input.deviceId, rule, message, atMs: nowMs };
+        const alert: AlertRecord = {
+          id: this.nextId++,
+          deviceId: input.deviceId,
+          rule,
+          message,
+          atMs: nowMs,
+          endedAtMs: null,
+        };
         watch.active.set(rule, alert);
-        began.push({ ...alert });
+        this.history.unshift(alert);
+        if (this.history.length > ALERT_HISTORY_LENGTH) this.history.length = ALERT_HISTORY_LENGTH;
+        began.push(activeView(alert));
       }
     }
-    for (const id of [...this.watches.keys()]) if (!seen.has(id)) this.watches.delete(id);
+    for (const [id, watch] of [...this.watches]) {
+      if (seen.has(id)) continue;
+      for (const rule of [...watch.active.keys()]) this.end(watch, rule, nowMs, 'cleared');
+      this.watches.delete(id);
+    }
     return began;
   }
 
   /** Every active alert, oldest first. */
   active(): DeviceAlert[] {
     const all: DeviceAlert[] = [];
-    for (const w of this.watches.values()) for (const a of w.active.values()) all.push({ ...a });
+    for (const w of this.watches.values()) for (const a of w.active.values()) all.push(activeView(a));
     return all.sort((a, b) => a.atMs - b.atMs || a.id - b.id);
   }
 
@@ -134,4 +200,10 @@ export class AlertRules {
     if (nowMs < watch.jumpUntilMs) out.set('clock-jump', watch.jumpMessage);
     return out;
   }
+}
+
+function activeView(a: AlertRecord): DeviceAlert {
+  const view: DeviceAlert = { id: a.id, deviceId: a.deviceId, rule: a.rule, message: a.message, atMs: a.atMs };
+  if (a.acknowledgedAtMs !== undefined) view.acknowledgedAtMs = a.acknowledgedAtMs;
+  return view;
 }

@@ -32,6 +32,7 @@ export interface DashboardEvents {
 
 export class Dashboard extends EventEmitter<DashboardEvents> {
   private readonly histories = new Map<string, RateHistory>();
+  private readonly lastRates = new Map<string, number>();
   private readonly rules: AlertRules;
   private readonly now: () => number;
   private readonly minIntervalMs: number;
@@ -81,6 +82,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         ratesHz: h.ratesHz(),
       })),
       alerts: this.rules.active(),
+      alertHistory: this.rules.recent(),
       saved: this.devices.saved(),
       deviceFile: this.devices.path,
       session: this.session ? sessionOf(this.session) : null,
@@ -92,14 +94,16 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     const nowMs = this.now();
     const present = new Set(devices.map((d) => d.id));
     for (const id of [...this.histories.keys()]) if (!present.has(id)) this.histories.delete(id);
+    for (const id of [...this.lastRates.keys()]) if (!present.has(id)) this.lastRates.delete(id);
     const inputs = devices.map((d) => {
       let history = this.histories.get(d.id);
       if (!history) {
-        history = new RateHistory(this.devices.expectedRateHz(d.id));
+        history = new RateHistory(this.devices.expectedRateHz(d.id), { floorRatio: this.rules.lowRateRatio });
         this.histories.set(d.id, history);
       }
       history.declare(this.declaredRateHz(d.id));
       history.record(nowMs, d.health.sampleRateHz);
+      this.lastRates.set(d.id, d.health.sampleRateHz);
       return {
         deviceId: d.id,
         label: d.label,
@@ -124,6 +128,28 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     }
   }
 
+  /** The alert floor, as a share of the expected rate (the preferences' rate floor). */
+  setRateFloor(ratio: number): void {
+    this.rules.configure({ lowRateRatio: ratio });
+    for (const h of this.histories.values()) h.setFloorRatio(ratio);
+  }
+
+  /** The operator saw this alert: it no longer counts as open. */
+  acknowledgeAlert(alertId: number): void {
+    if (!this.rules.acknowledge(alertId, this.now())) throw new Error(`no active alert ${alertId}`);
+    this.publish(true);
+  }
+
+  /** The operator accepts the device's current rate as its expected rate; its low-rate alert ends. */
+  acceptRate(deviceId: string): void {
+    const history = this.histories.get(deviceId);
+    const rate = this.lastRates.get(deviceId);
+    if (!history || !(rate !== undefined && rate > 0)) throw new Error(`no current rate for ${deviceId} to accept`);
+    history.accept(rate);
+    this.rules.acceptRate(deviceId, this.now());
+    this.publish(true);
+  }
+
   /** A new history of a device whose expected rate changed (edit): forget what was learned. */
   forget(deviceId: string): void {
     this.histories.delete(deviceId);
@@ -132,7 +158,12 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   private publish(force: boolean): void {
     const event = this.snapshot();
     // Alerts, found rows and the device file's list change what the operator must see now.
-    const key = JSON.stringify([event.alerts.map((a) => a.id), event.found, event.searching, event.saved]);
+    const key = JSON.stringify([
+      event.alerts.map((a) => [a.id, a.acknowledgedAtMs]),
+      event.found,
+      event.searching,
+      event.saved,
+    ]);
     const nowMs = this.now();
     if (!force && key === this.lastKey && nowMs - this.lastSentMs < this.minIntervalMs) return;
     this.lastKey = key;

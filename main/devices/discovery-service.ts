@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { errorMessage } from '../hub/hub';
-import type { Endpoint, FoundEntry, KindDiscovery, LabInterfaceAddress } from '../protocols/descriptor';
+import type { Endpoint, FoundEntry, KindDiscovery, LabInterfaceAddress, ScanContext } from '../protocols/descriptor';
 import { kinds } from '../protocols/registry';
 
 export type { Endpoint, FoundEntry };
@@ -64,11 +64,19 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   private readonly listenMs: number;
 
   constructor(
-    private readonly targets: DiscoveryTargets,
+    private targets: DiscoveryTargets,
     private readonly options: DiscoveryServiceOptions = {},
   ) {
     super();
     this.listenMs = options.listenMs ?? 1000;
+  }
+
+  /**
+   * Where the next scans look: the preferences' lab interface changed (lanTargets(iface)). Demo and
+   * tests keep their loopback targets: the caller only replaces lan targets.
+   */
+  setTargets(targets: DiscoveryTargets): void {
+    this.targets = targets;
   }
 
   /** Scans now and then every intervalMs. */
@@ -90,10 +98,15 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     return this.entries.map((e) => ({ ...e }));
   }
 
-  /** Runs a scan (or joins the one running) and resolves with what it found. */
-  scan(): Promise<FoundEntry[]> {
+  /**
+   * Runs a scan (or joins the one running) and resolves with what it found. `wide` (the operator's
+   * Find devices) also asks the way that finds new devices where a kind otherwise asks only the
+   * ones it knows (Teleport: a broadcast with client id 0).
+   */
+  scan(options: { wide?: boolean } = {}): Promise<FoundEntry[]> {
     if (this.closed) return Promise.resolve(this.found());
-    this.running ??= this.scanAll().finally(() => {
+    const context: ScanContext = { wide: options.wide ?? false };
+    this.running ??= this.scanAll(context).finally(() => {
       this.running = null;
       if (!this.closed) this.emit('change');
     });
@@ -101,13 +114,13 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     return this.running;
   }
 
-  private async scanAll(): Promise<FoundEntry[]> {
+  private async scanAll(context: ScanContext): Promise<FoundEntry[]> {
     const listenMs = this.listenMs;
     const tasks: Promise<FoundEntry[]>[] = [];
     for (const descriptor of kinds().all) {
       const discovery = descriptor.discovery;
       if (!discovery || !(descriptor.kind in this.targets)) continue;
-      for (const task of discovery.scan(this.targets[descriptor.kind], listenMs)) {
+      for (const task of discovery.scan(this.targets[descriptor.kind], listenMs, context)) {
         tasks.push(this.guard(task.what, () => task.run()));
       }
     }

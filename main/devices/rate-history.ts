@@ -15,13 +15,30 @@ const EXPECTED_QUANTILE = 0.5;
 /** Points needed before an expectation is learned (seconds of streaming). */
 const MIN_POINTS_TO_LEARN = 5;
 
+export interface RateHistoryOptions {
+  /**
+   * A learned expectation follows the rate's median up, and down only while the median stays at or
+   * above this share of it: a drop the low-rate alert would flag is never learned as the new norm,
+   * so its alert lasts until the operator accepts the new rate. Default 0.9 (the alert's floor).
+   */
+  floorRatio?: number;
+}
+
 export class RateHistory {
   private readonly points: number[] = [];
   private lastSlot: number | null = null;
   private lastUnixMs = 0;
+  private learnedHz: number | null = null;
+  /** Only points from this second on are learned from (the operator accepted a new rate then). */
+  private learnFromSlot = -Infinity;
+  private fixedHz: number | null;
+  private floorRatio: number;
   private declaredHz: number | null = null;
 
-  constructor(private readonly configuredHz: number | null = null) {}
+  constructor(configuredHz: number | null = null, options: RateHistoryOptions = {}) {
+    this.fixedHz = configuredHz;
+    this.floorRatio = options.floorRatio ?? 0.9;
+  }
 
   /** The rate the device declares now (SourceStatus.nominalRateHz), or null. */
   declare(hz: number | null): void {
@@ -43,6 +60,33 @@ export class RateHistory {
     }
     this.lastUnixMs = unixMs;
     if (this.points.length > HISTORY_POINTS) this.points.splice(0, this.points.length - HISTORY_POINTS);
+    this.learn();
+  }
+
+  /**
+   * The operator accepts the rate the device runs at now as its norm (also over a configured rate,
+   * for as long as the app runs): learning starts afresh from the next second.
+   */
+  accept(rateHz: number): void {
+    if (!(rateHz > 0)) return;
+    // Over a configured or a declared rate (an LSL nominal rate) the accepted one is kept as fixed.
+    if (this.fixedHz !== null || this.declaredHz !== null) this.fixedHz = rateHz;
+    else this.learnedHz = rateHz;
+    this.learnFromSlot = (this.lastSlot ?? -Infinity) + 1;
+  }
+
+  /** A new alert floor (the preferences): what counts as a drop not to learn. */
+  setFloorRatio(ratio: number): void {
+    this.floorRatio = ratio;
+  }
+
+  private learn(): void {
+    if (this.fixedHz !== null || this.lastSlot === null) return;
+    const first = this.lastSlot - this.points.length + 1;
+    const live = this.points.filter((p, i) => p > 0 && first + i >= this.learnFromSlot).sort((a, b) => a - b);
+    if (live.length < MIN_POINTS_TO_LEARN) return;
+    const median = live[Math.min(live.length - 1, Math.floor(EXPECTED_QUANTILE * live.length))]!;
+    if (this.learnedHz === null || median >= this.floorRatio * this.learnedHz) this.learnedHz = median;
   }
 
   ratesHz(): number[] {
@@ -54,10 +98,6 @@ export class RateHistory {
   }
 
   expectedHz(): number | null {
-    if (this.configuredHz !== null) return this.configuredHz;
-    if (this.declaredHz !== null) return this.declaredHz;
-    const live = this.points.filter((p) => p > 0).sort((a, b) => a - b);
-    if (live.length < MIN_POINTS_TO_LEARN) return null;
-    return live[Math.min(live.length - 1, Math.floor(EXPECTED_QUANTILE * live.length))]!;
+    return this.fixedHz ?? this.declaredHz ?? this.learnedHz;
   }
 }

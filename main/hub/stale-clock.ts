@@ -12,18 +12,25 @@ export interface StaleClockOptions {
   ceilingMs?: number;
 }
 
+let defaultPeriods = 5;
+
+/** The operator's "stale after N frame periods" (preferences), for every clock not given its own. */
+export function setDefaultStalePeriods(periods: number): void {
+  if (Number.isFinite(periods) && periods >= 1) defaultPeriods = periods;
+}
+
 /** Weight of each new interval in the running period (an exponential average over ~20 samples). */
 const SMOOTHING = 0.05;
 
 export class StaleClock {
-  private readonly periods: number;
+  private readonly periods: number | null;
   private readonly floorMs: number;
   private readonly ceilingMs: number;
   private lastAtMs: number | null = null;
   private intervalMs: number | null = null;
 
   constructor(options: StaleClockOptions = {}) {
-    this.periods = options.periods ?? 5;
+    this.periods = options.periods ?? null;
     this.floorMs = options.floorMs ?? 100;
     this.ceilingMs = options.ceilingMs ?? 1000;
   }
@@ -47,7 +54,8 @@ export class StaleClock {
 
   thresholdMs(): number {
     if (this.intervalMs === null) return this.ceilingMs;
-    return Math.min(this.ceilingMs, Math.max(this.floorMs, this.periods * this.intervalMs));
+    const periods = this.periods ?? defaultPeriods;
+    return Math.min(this.ceilingMs, Math.max(this.floorMs, periods * this.intervalMs));
   }
 
   isStale(nowMs: number): boolean {

@@ -19,6 +19,7 @@
  * 'catalog' on change, 'notice' for errors; all replayed to a renderer that (re)connects.
  * RPC: every call is validated with validateRpc before the Hub sees it; answers never carry a stack.
  */
+import type { PreferencesService } from '../settings/preferences';
 import { validateRpc } from '../../preload/api-schemas';
 import {
   packBatch,
@@ -82,6 +83,13 @@ export interface RendererLinkOptions {
   layouts?: LayoutKeeper;
   /** The device list, discovery, history and alerts (main/devices/); without it devices cannot be added. */
   dashboard?: Dashboard;
+  /**
+   * Opens a panel in its own window on the same link (the app's main process); without it the
+   * page opens a browser tab on the same server itself (headless).
+   */
+  openPanelWindow?: (panel: string) => boolean;
+  /** The Preferences dialog's values (main/settings/preferences.ts); without it the dialog says so. */
+  preferences?: PreferencesService;
 }
 
 export interface LayoutKeeper {
@@ -138,6 +146,8 @@ export class RendererLink {
   private inputsTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts: LayoutKeeper | null;
   private readonly dashboard: Dashboard | null;
+  private readonly openPanelWindow: ((panel: string) => boolean) | null;
+  private readonly preferences: PreferencesService | null;
   private readonly counts: Omit<LinkStats, 'gazeDropped' | 'video'> = {
     batchesSent: 0,
     acks: 0,
@@ -158,6 +168,8 @@ export class RendererLink {
     this.video = new VideoGate(options.maxVideoBacklogBytes);
     this.layouts = options.layouts ?? null;
     this.dashboard = options.dashboard ?? null;
+    this.openPanelWindow = options.openPanelWindow ?? null;
+    this.preferences = options.preferences ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -454,9 +466,27 @@ export class RendererLink {
       case 'discoverDevices': {
         const dashboard = this.requireDashboard();
         if (!dashboard.discovery) throw new Error('discovery is off in this mode');
-        await dashboard.discovery.scan();
+        await dashboard.discovery.scan({ wide: true });
         return dashboard.snapshot().found;
       }
+      case 'openPanelWindow': {
+        const panel = (params as RpcParams<'openPanelWindow'>).panel;
+        return { opened: this.openPanelWindow ? this.openPanelWindow(panel) : false };
+      }
+      case 'getPreferences':
+        return (this.preferences ?? unavailable('preferences')).state();
+      case 'setPreferences':
+        return (this.preferences ?? unavailable('preferences')).set(
+          (params as RpcParams<'setPreferences'>).preferences,
+        );
+      case 'pickFolder':
+        return (this.preferences ?? unavailable('preferences')).pickFolder();
+      case 'acknowledgeAlert':
+        this.requireDashboard().acknowledgeAlert((params as RpcParams<'acknowledgeAlert'>).alertId);
+        return null;
+      case 'acceptRate':
+        this.requireDashboard().acceptRate((params as RpcParams<'acceptRate'>).deviceId);
+        return null;
       case 'startRecording': {
         const p = params as RpcParams<'startRecording'>;
         await this.hub.startRecording(p.deviceId, p.takeName);

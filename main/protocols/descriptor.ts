@@ -59,6 +59,12 @@ export interface Endpoint {
   localAddress?: string;
 }
 
+/** What one scan is for. */
+export interface ScanContext {
+  /** The operator asked (Find devices): also look for devices not seen before, not only known ones. */
+  wide: boolean;
+}
+
 /** The network interface the operator chose for the lab (settings.networkInterface), as discovery needs it. */
 export interface LabInterfaceAddress {
   address: string;
@@ -83,7 +89,7 @@ export interface KindDiscovery<T = unknown> {
   lanFor?(settings: unknown): T;
   /** Tests and demo mode: loopback only, plus the endpoints given (simulators on OS-picked ports). */
   loopback(extra: readonly Endpoint[]): T;
-  scan(targets: T, listenMs: number): DiscoveryTask[];
+  scan(targets: T, listenMs: number, context: ScanContext): DiscoveryTask[];
   /** The lan targets narrowed to the operator's lab interface (sent from it, to its subnet); default: unchanged. */
   through?(targets: T, iface: LabInterfaceAddress): T;
   /** The device's own id as a connected source reports it (compared with FoundEntry.deviceId). */

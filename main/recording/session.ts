@@ -77,6 +77,11 @@ export class SessionController extends EventEmitter<SessionEvents> {
   }
 
   /** Starts the local recording, then asks the devices without waiting for them. */
+  /** Where the next recording goes (the Preferences dialog); a recording under way keeps its folder. */
+  setOutDir(outDir: string): void {
+    this.options.outDir = outDir;
+  }
+
   start(options: SessionStartOptions = {}): Promise<SessionState> {
     return this.serial(async () => {
       if (this.recorder) throw new Error(`a recording is already running (${this.current.name ?? ''})`);

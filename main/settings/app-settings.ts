@@ -41,6 +41,17 @@ export const AppSettingsSchema = z
     theme: z.enum(['system', 'dark', 'light']).default('system'),
     window: WindowStateSchema.optional(),
     layout: LayoutSchema.optional(),
+    /** The Preferences dialog's values beyond recordingFolder, theme and networkInterface (main/settings/preferences.ts). */
+    preferences: z
+      .object({
+        units: z.enum(['m', 'mm']).optional(),
+        upAxis: z.enum(['y', 'z']).optional(),
+        demoAtStart: z.boolean().optional(),
+        staleFramePeriods: z.number().int().min(2).max(100).optional(),
+        rateFloorPercent: z.number().int().min(10).max(99).optional(),
+      })
+      .strict()
+      .optional(),
     /**
      * The lab network interface (an IPv4 address of this computer): NatNet's multicast group is joined
      * and discovery is sent on it (main/net/lab-interface.ts). Unset: the system's choice.

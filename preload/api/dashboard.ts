@@ -25,6 +25,7 @@ export interface FoundDevice {
 }
 
 export const ALERT_RULES = ['lost', 'stale', 'low-rate', 'clock-jump'] as const;
+export const ALERT_HISTORY_LENGTH = 100;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
 export interface DeviceAlert {
@@ -35,6 +36,24 @@ export interface DeviceAlert {
   message: string;
   /** Host Unix ms when the condition began. */
   atMs: number;
+  /**
+   * Host Unix ms when the operator acknowledged it: it stays active while its condition lasts (the
+   * device row shows it) but no longer counts as open (banner, lab bar).
+   */
+  acknowledgedAtMs?: number;
+}
+
+/** One alert in the history: when it began, whether and when it was acknowledged, when it ended. */
+export interface AlertRecord extends DeviceAlert {
+  /** Host Unix ms when its condition ended, null while it lasts. */
+  endedAtMs: number | null;
+  /** How it ended: the condition cleared, or the operator accepted the new rate. */
+  ending?: 'cleared' | 'accepted';
+}
+
+/** An alert still counts as open until the operator acknowledges it. */
+export function isOpenAlert(alert: DeviceAlert): boolean {
+  return alert.acknowledgedAtMs === undefined;
 }
 
 /** One device's health over the last minute: what the sparkline draws. */
@@ -101,6 +120,8 @@ export interface DashboardEvent {
   history: RateHistory[];
   /** Active alerts, oldest first. */
   alerts: DeviceAlert[];
+  /** The last alerts (active and ended), newest first, at most ALERT_HISTORY_LENGTH. */
+  alertHistory: AlertRecord[];
   /** The devices written in the device file (the others are demo devices, not saved). */
   saved: SavedDevice[];
   /** The device file the app writes. */

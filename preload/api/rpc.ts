@@ -3,6 +3,7 @@ import type { RpcMethod, RpcParams } from '../api-schemas';
 import type { FoundDevice } from './dashboard';
 import type { DeviceAnswer } from './device-state';
 import type { DeviceSnapshot } from './devices';
+import type { PreferencesState } from './preferences';
 import type { PlaybackState, SessionState } from './recording';
 
 export type { RpcMethod, RpcParams };
@@ -32,6 +33,13 @@ export interface RpcResults {
   renameDevice: DeviceSnapshot;
   removeDevice: null;
   discoverDevices: FoundDevice[];
+  acknowledgeAlert: null;
+  acceptRate: null;
+  openPanelWindow: { opened: boolean };
+  getPreferences: PreferencesState;
+  setPreferences: PreferencesState;
+  /** The chosen folder, or null when the operator cancelled. */
+  pickFolder: string | null;
 }
 
 export type RpcResponse<M extends RpcMethod = RpcMethod> =

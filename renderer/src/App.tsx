@@ -1,9 +1,16 @@
 import { useState } from 'react';
 import { ShortcutHelp } from './layout/ShortcutHelp';
 import { useShortcuts } from './layout/use-shortcuts';
-import { Workspace } from './layout/Workspace';
+import { DockWorkspace } from './layout/DockWorkspace';
+import { LabBar } from './labbar/LabBar';
+import { setDevicesPanelRevealer } from './labbar/reveal';
 import { AlertBanner } from './panels/AlertBanner';
+import { isShown, togglePanel, useLayoutStore } from './stores/layout-store';
 import { Header } from './panels/Header';
+
+setDevicesPanelRevealer(() => {
+  if (!isShown(useLayoutStore.getState(), 'devices')) togglePanel('devices');
+});
 
 export function App() {
   const [helpOpen, setHelpOpen] = useState(false);
@@ -11,8 +18,9 @@ export function App() {
   return (
     <div className="app">
       <Header onHelp={() => setHelpOpen(true)} />
+      <LabBar />
       <AlertBanner />
-      <Workspace />
+      <DockWorkspace />
       {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );

@@ -8,6 +8,7 @@ import { benchHubThroughput } from './hub-throughput';
 import { benchLinkLatency } from './link-latency';
 import { benchNatNetDecode } from './natnet-decode';
 import { reportPupilBench } from './pupil';
+import { benchPlots } from './plots';
 import { benchRecorder } from './recorder';
 import { benchVideoGaze, reportVideoGaze } from './video-gaze';
 import { benchVrpn } from './vrpn';
@@ -90,6 +91,23 @@ async function main(): Promise<void> {
 
   await reportPupilBench(line);
   reportVideoGaze(await benchVideoGaze(10), line);
+
+  const plots = await benchPlots(5);
+  if ('skipped' in plots) line('Plots: six series at 1000 Hz', 'skipped', plots.skipped, null);
+  else {
+    line(
+      'Plots (Chromium): six series at 1000 Hz in one 10 s plot',
+      `${plots.plotFps.toFixed(1)} fps (${plots.idleFps.toFixed(1)} without)`,
+      'the frame rate holds (≥ 90 % of it)',
+      plots.plotFps >= 0.9 * plots.idleFps,
+    );
+    line(
+      '  the plot per frame (buffers → uPlot data)',
+      `p50 ${plots.updateP50Ms.toFixed(2)} ms, p99 ${plots.updateP99Ms.toFixed(2)} ms`,
+      '—',
+      null,
+    );
+  }
 }
 
 main().then(

@@ -38,6 +38,7 @@ import {
 } from './helpers';
 import type { TestWindow } from './page-globals';
 import { checkPlayback, checkRecordSession, checkTimePanel } from './session-checks';
+import { showPanel } from './dock';
 
 /** main/demo.ts starts the simulated Motive at this rate (demoRateHz default). */
 const DEMO_RATE_HZ = 120;
@@ -110,6 +111,7 @@ for (const path of LINK_PATHS) {
         }));
         assert.equal(state.isolated, true, 'the page is not cross-origin isolated (COOP/COEP headers)');
         assert.equal(state.path, 'worker');
+        await showPanel(env.page, 'Health');
         assert.match((await env.page.getByTestId('health-link-path').textContent()) ?? '', /worker thread/);
         // CHROMIUM_ARGS force SwiftShader: the view must have noticed before creating its canvas.
         assert.ok(state.quality, 'no quality() debug hook');
@@ -157,6 +159,7 @@ for (const path of LINK_PATHS) {
       const env = live(t);
       if (!env) return;
       // Wait for a stats tick, so the Health panel shows measured numbers rather than zeros.
+      await showPanel(env.page, 'Health');
       await waitFor(
         'render fps in the Health panel',
         async () => (await env.page.getByTestId('health-fps').getAttribute('data-value')) !== '0',

@@ -14,16 +14,15 @@ import { after, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useHeadlessDemoPage } from './demo-page';
 import { ARTIFACTS, waitFor } from './helpers';
+import { panelRegion, showPanel } from './dock';
 import { countChanged, decodePng } from './png';
 
 const LIGHT_SCREENSHOT = join(ARTIFACTS, 'screenshots', 'layout-light.png');
 
-async function sideOrder(page: Page): Promise<string[]> {
-  return page.$$eval('.sidebar > .dock-slot', (slots) => slots.map((s) => s.id.replace(/^dock-/, '')));
-}
-
-async function separatorValue(page: Page): Promise<number> {
-  return Number(await page.getByTestId('dock-separator').getAttribute('aria-valuenow'));
+async function box(page: Page, name: string) {
+  const b = await panelRegion(page, name).boundingBox();
+  assert.ok(b, `${name} is on screen`);
+  return b;
 }
 
 async function activeTestId(page: Page): Promise<string | null> {
@@ -38,42 +37,56 @@ describe('the workspace layout, themes and keyboard in Debian Chromium, headless
     recordingsDir: join(dir, 'recordings'),
   });
 
-  test('a layout change (order, split, a hidden panel) survives a reload; Reset layout undoes it', async (t) => {
+  test('a docked layout (a panel moved under the 3D scene from the keyboard, a hidden panel) survives a reload; Reset layout undoes it', async (t) => {
     const env = live(t);
     if (!env) return;
     const { page } = env;
-    await page.getByTestId('dock-health').waitFor({ timeout: 10_000 });
-    const before = await sideOrder(page);
-    assert.ok(before.indexOf('health') > 0);
-    await page.getByTestId('dock-up-health').click();
-    const moved = await sideOrder(page);
-    assert.equal(moved.indexOf('health'), before.indexOf('health') - 1);
-    // The separator is a keyboard control too (WAI-ARIA window splitter).
-    const split = await separatorValue(page);
-    await page.getByTestId('dock-separator').focus();
-    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
-    await waitFor('the split to move', async () => (await separatorValue(page)) < split - 3, 3_000);
-    const narrowed = await separatorValue(page);
-    await page.getByTestId('dock-hide-time').click();
-    assert.equal(await page.getByTestId('dock-time').count(), 0);
+    await showPanel(page, 'Time');
+    // Keyboard: the panel's Move menu puts it under the 3D scene, in a split of its own.
+    await page.getByTestId('dock-move-time').focus();
+    await page.getByTestId('dock-move-time').selectOption('below:scene');
+    const under = async () => {
+      const scene = await box(page, '3D scene');
+      const time = await box(page, 'Time');
+      return time.y >= scene.y + scene.height - 4 && time.x < scene.x + scene.width / 2;
+    };
+    await waitFor('Time under the 3D scene', under, 5_000);
+    await showPanel(page, 'Health');
+    await page.getByTestId('dock-hide-health').click();
+    assert.equal(await page.getByRole('tab', { name: 'Health', exact: true }).count(), 0);
     // Saved a moment after the last change.
     await page.waitForTimeout(800);
     await page.reload({ waitUntil: 'load' });
-    await page.getByTestId('dock-health').waitFor({ timeout: 10_000 });
-    await waitFor(
-      'the order restored',
-      async () => (await sideOrder(page)).join() === moved.filter((p) => p !== 'time').join(),
-      5_000,
+    await panelRegion(page, '3D scene').waitFor({ timeout: 10_000 });
+    await waitFor('the docked layout restored', under, 5_000);
+    assert.equal(
+      await page.getByRole('tab', { name: 'Health', exact: true }).count(),
+      0,
+      'the hidden panel stays hidden',
     );
-    assert.equal(await page.getByTestId('dock-time').count(), 0, 'the hidden panel stays hidden');
-    assert.ok(Math.abs((await separatorValue(page)) - narrowed) < 1.5, 'the split restored');
-    // Alt+8 goes to the Time panel, showing it again.
-    await page.keyboard.press('Alt+8');
-    await page.getByTestId('dock-time').waitFor({ timeout: 5_000 });
-    await waitFor('the Time panel focused', async () => (await activeTestId(page)) === 'dock-time', 3_000);
+    // Alt+7 goes to the Health panel, showing it again.
+    await page.keyboard.press('Alt+7');
+    await page.getByTestId('dock-health').waitFor({ timeout: 5_000 });
+    await waitFor('the Health panel focused', async () => (await activeTestId(page)) === 'dock-health', 3_000);
+    // Maximise from the keyboard, and back.
+    await page.getByTestId('dock-max-health').focus();
+    await page.keyboard.press('Enter');
+    await waitFor(
+      'Health maximised',
+      async () => (await page.getByTestId('dock-max-health').getAttribute('aria-pressed')) === 'true',
+      3_000,
+    );
+    const full = await box(page, 'Health');
+    assert.ok(full.width > 1000, `maximised Health takes the width: ${full.width}`);
+    await page.getByTestId('dock-max-health').press('Enter');
+    await waitFor(
+      'Health restored',
+      async () => (await page.getByTestId('dock-max-health').getAttribute('aria-pressed')) === 'false',
+      3_000,
+    );
     await page.getByTestId('reset-layout').click();
-    await waitFor('the default order', async () => (await sideOrder(page)).join() === before.join(), 3_000);
-    await waitFor('the default split', async () => Math.abs((await separatorValue(page)) - split) < 1.5, 3_000);
+    await waitFor('Time back among the tabs', async () => !(await under().catch(() => false)), 3_000);
+    assert.equal(await page.getByRole('tab', { name: 'Time', exact: true }).count(), 1);
     assert.deepEqual(env.problems.errors, []);
   });
 
@@ -132,10 +145,7 @@ describe('the workspace layout, themes and keyboard in Debian Chromium, headless
     const { page } = env;
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
     // The README's picture: the side column from its top, no focus ring.
-    await page.evaluate(() => {
-      (document.activeElement as HTMLElement | null)?.blur();
-      document.querySelector('.sidebar')?.scrollTo(0, 0);
-    });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const dark = decodePng(await page.screenshot({ timeout: 10_000 }));
     await page.getByTestId('theme-select').selectOption('light');
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
@@ -168,6 +178,7 @@ describe('the workspace layout, themes and keyboard in Debian Chromium, headless
           parseFloat(getComputedStyle(document.querySelector(sel) as Element).fontSize),
         ),
       );
+    await showPanel(page, 'Recording');
     const normal = await sizes();
     await page.evaluate(() => (document.documentElement.style.fontSize = '24px'));
     const large = await sizes();
@@ -183,7 +194,7 @@ describe('the workspace layout, themes and keyboard in Debian Chromium, headless
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     // Evaluated through the debugging protocol, so the page's CSP (no inline script) stays as it is.
     await page.evaluate(readFileSync(axePath, 'utf8'));
-    await page.getByTestId('dock-devices').waitFor({ timeout: 10_000 });
+    await showPanel(page, 'Devices');
     const bad: { theme: string; id: string; targets: string[] }[] = [];
     // Both themes, and the shortcut list open (a dialog over the page).
     for (const theme of ['light', 'dark', 'dark with the shortcut list'] as const) {

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { readRecording } from '../helpers/recording';
 import { waitFor } from './helpers';
+import { showPanel } from './dock';
 
 export async function checkRecordSession(
   page: Page,
   deviceId: string,
   deviceRecording: () => boolean,
 ): Promise<string> {
+  await showPanel(page, 'Recording');
   await page.getByTestId('session-name').fill('e2e session');
   await page.getByTestId('session-operator').fill('e2e');
   await page.getByTestId('session-record').click({ timeout: 5_000 });
@@ -49,6 +51,7 @@ export async function checkRecordSession(
 
 /** The Time panel shows the device's clock: an offset, an uncertainty, a drift (or that it is being fitted). */
 export async function checkTimePanel(page: Page, deviceId: string): Promise<string> {
+  await showPanel(page, 'Time');
   await page.getByTestId(`time-row-${deviceId}`).waitFor({ timeout: 10_000 });
   const offset = Number(await page.getByTestId(`time-offset-${deviceId}`).getAttribute('data-value'));
   assert.ok(Number.isFinite(offset) && offset !== 0, `offset ${offset}`);
@@ -71,6 +74,8 @@ export async function checkTimePanel(page: Page, deviceId: string): Promise<stri
 
 /** Opens a recording in the page: its device replays (streaming in the Devices panel), pause holds, seek moves. */
 export async function checkPlayback(page: Page, mcap: string, deviceId: string): Promise<void> {
+  await showPanel(page, 'Playback');
+  await showPanel(page, 'Devices');
   await page.getByTestId('playback-path').fill(mcap);
   await page.getByTestId('playback-open').click();
   const controls = page.getByTestId('playback-controls');

@@ -10,6 +10,7 @@ import { DEMO_TELEPORT_ID } from '../../main/protocols/teleport/demo';
 import { debugBodies, waitForStreaming } from './checks';
 import { useHeadlessDemoPage } from './demo-page';
 import { waitFor } from './helpers';
+import { showPanel } from './dock';
 
 describe('Teleport in Debian Chromium, headless demo mode', () => {
   const live = useHeadlessDemoPage('Teleport Chromium');
@@ -19,6 +20,7 @@ describe('Teleport in Debian Chromium, headless demo mode', () => {
     if (!env) return;
     await waitForStreaming(env.page, DEMO_TELEPORT_ID);
     const id = DEMO_TELEPORT_ID;
+    await showPanel(env.page, 'Teleport session');
     await env.page.getByTestId('teleport-panel').waitFor({ timeout: 10_000 });
     assert.match(await env.page.getByTestId(`teleport-variant-${id}`).innerText(), /vtable prefix/);
     assert.match(await env.page.getByTestId(`teleport-servers-${id}`).innerText(), /127\.0\.0\.1 · ENet port \d+/);

@@ -10,6 +10,7 @@ import { DEMO_VRPN_DEVICE_ID } from '../../main/protocols/vrpn/demo';
 import { checkSceneMoves, debugBodies, waitForStreaming } from './checks';
 import { useHeadlessDemoPage } from './demo-page';
 import { waitFor } from './helpers';
+import { showPanel } from './dock';
 
 describe('VRPN in Debian Chromium, headless demo mode', () => {
   const live = useHeadlessDemoPage('VRPN Chromium');
@@ -41,6 +42,7 @@ describe('VRPN in Debian Chromium, headless demo mode', () => {
     if (!env) return;
     const sim = env.server.devices?.demo?.vrpn;
     assert.ok(sim, 'demo mode runs the VRPN simulator');
+    await showPanel(env.page, 'Inputs (VRPN)');
     await env.page.getByTestId('vrpn-panel').waitFor({ timeout: 10_000 });
     const button = env.page.getByTestId(`vrpn-${DEMO_VRPN_DEVICE_ID}-Button0-button-3`);
     await button.waitFor({ timeout: 10_000 });

@@ -20,7 +20,7 @@ async function scanWith(settings: Record<string, unknown>): Promise<{ deviceId?:
   const targets = lanTargets(iface, settings).lsl as { address: string; localAddress?: string }[];
   // Loopback only, whatever the settings say about peers.
   assert.ok(targets.every((t) => t.address === LOOPBACK && t.localAddress === LOOPBACK));
-  const [task] = lsl.discovery!.scan(targets, 800);
+  const [task] = lsl.discovery!.scan(targets, 800, { wide: true });
   return task!.run();
 }
 

@@ -6,7 +6,8 @@
  *
  * The server's idle check counts application packets only, so a monitor that only listens would be
  * dropped after idle_connection_timeout / 1000 + 2 s: a DisplayInfo goes out every keepAliveMs.
- * The client id from the first discovery is kept and offered again on reconnect (protocol notes,
+ * The client id from the first discovery is kept (in the process's TeleportClientIds book, so a new
+ * client object for the same server inherits it) and offered again on reconnect (protocol notes,
  * docs/protocols/teleport-enet.md §A2).
  */
 import { EventEmitter } from 'node:events';
@@ -36,6 +37,7 @@ import {
   type Setup,
   type TeleportVariant,
 } from './codec';
+import { teleportClientIds, type TeleportClientIds } from './client-ids';
 import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from './discovery';
 import { teleportPanelStatus } from './panel-status';
 import type { TeleportNode, TeleportState } from './state';
@@ -57,6 +59,8 @@ export interface TeleportClientOptions {
   staleAfterMs?: number;
   /** Discovery id width: 8 (default) or 4 for builds before mid-2022. */
   idWidth?: 4 | 8;
+  /** Where the id each server gave us is kept across client objects; default the process's one book. */
+  clientIds?: TeleportClientIds;
 }
 
 export type { TeleportNode, TeleportState } from './state';
@@ -71,7 +75,9 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
   readonly kind = 'teleport' as const;
   readonly label: string;
   readonly capabilities: SourceCapabilities = {};
-  private readonly options: Required<Omit<TeleportClientOptions, 'id' | 'label'>>;
+  private readonly options: Required<Omit<TeleportClientOptions, 'id' | 'label' | 'clientIds'>>;
+  private readonly clientIds: TeleportClientIds;
+  private unhold: (() => void) | null = null;
   private enet: EnetHost | null = null;
   private peer: EnetPeer | null = null;
   private clientId = 0n;
@@ -109,6 +115,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
       staleAfterMs: options.staleAfterMs ?? 2000,
       idWidth: options.idWidth ?? 8,
     };
+    this.clientIds = options.clientIds ?? teleportClientIds;
   }
 
   /** Discovers, connects ENet, and resolves once the server's Setup arrived. */
@@ -119,7 +126,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
     const servers = await discoverTeleport({
       host: this.options.host,
       port: this.options.discoveryPort,
-      clientId: this.clientId,
+      clientId: this.clientId || this.clientIds.idFor(this.options.host, this.options.discoveryPort),
       idWidth: this.options.idWidth,
       timeoutMs: this.options.connectTimeoutMs,
       first: true,
@@ -132,6 +139,11 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
       ...this.servers.filter((s) => s.address !== server.address || s.servicePort !== server.servicePort),
     ].slice(0, 8);
     this.clientId = server.clientId;
+    for (const address of new Set([this.options.host, server.address])) {
+      this.clientIds.remember({ ...server, address, discoveryPort: this.options.discoveryPort });
+    }
+    this.unhold?.();
+    this.unhold = this.clientIds.hold(server.address, this.options.discoveryPort);
     this.servicePort = server.servicePort;
     this.serverAddress = server.address;
     const loopback = server.address.startsWith('127.') || server.address === '::1';
@@ -236,6 +248,8 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
   }
 
   private async release(): Promise<void> {
+    this.unhold?.();
+    this.unhold = null;
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.keepAlive = null;
     if (this.staleWatch) clearInterval(this.staleWatch);

@@ -47,7 +47,8 @@ export async function discoverTeleport(
   const port = options.port ?? DEFAULT_DISCOVERY_PORT;
   const request = encodeDiscoveryRequest(options.clientId ?? 0n, options.idWidth ?? 8);
   const socket: dgram.Socket = await openUdpSocket({ address: options.localAddress, peer: host });
-  if (host.endsWith('.255')) socket.setBroadcast(true);
+  const broadcast = host.endsWith('.255');
+  if (broadcast) socket.setBroadcast(true);
   const found = new Map<string, DiscoveredServer>();
   const start = performance.now();
   return new Promise((resolve) => {
@@ -66,6 +67,8 @@ export async function discoverTeleport(
         if (found.has(rinfo.address)) return;
         const server = { address: rinfo.address, ...reply, replyMs: performance.now() - start };
         found.set(rinfo.address, server);
+        // One host answered: repeating would only make it mint more clients for a request with 0.
+        if (!broadcast) clearInterval(repeat);
         options.onServer?.(server);
         if (options.first) finish();
       } catch {

@@ -6,7 +6,8 @@ import { formatHostPort, hostPortFields } from '../host-port';
 import { discoverTeleportCommand, probeTeleport, simTeleport } from './cli';
 import { TeleportClient } from './client';
 import { startTeleportDemo } from './demo';
-import { DEFAULT_DISCOVERY_PORT, discoverTeleport } from './discovery';
+import { DEFAULT_DISCOVERY_PORT } from './discovery';
+import { scanTeleport } from './discovery-scan';
 
 export const TeleportDeviceSchema = deviceEntry('teleport', { port: port.optional() });
 export type TeleportDeviceConfig = z.infer<typeof TeleportDeviceSchema>;
@@ -34,20 +35,7 @@ export const teleport = defineKind({
     lan: [{ address: '255.255.255.255', port: DEFAULT_DISCOVERY_PORT }],
     loopback: (extra) => [{ address: '127.0.0.1', port: DEFAULT_DISCOVERY_PORT }, ...extra],
     through: (targets, iface) => targets.map((t) => ({ ...t, address: iface.broadcast, localAddress: iface.address })),
-    scan: (targets, listenMs) =>
-      targets.map((t) => ({
-        what: `Teleport discovery on ${t.address}:${t.port}`,
-        run: async () =>
-          (
-            await discoverTeleport({ host: t.address, port: t.port, timeoutMs: listenMs, localAddress: t.localAddress })
-          ).map((s) => ({
-            kind: 'teleport',
-            name: 'Teleport server',
-            // The client connects by discovery: the form takes the discovery port, not the ENet one.
-            address: `${s.address}:${t.port}`,
-            detail: `ENet service port ${s.servicePort}, answered in ${s.replyMs.toFixed(0)} ms`,
-          })),
-      })),
+    scan: (targets, listenMs, context) => scanTeleport(targets, listenMs, context),
   },
   // Its client connects in the background: the other demo devices do not wait for its handshake.
   demo: { key: 'teleport', position: 1, start: startTeleportDemo },

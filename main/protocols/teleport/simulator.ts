@@ -52,6 +52,8 @@ export interface TeleportSimulatorEvents {
   handshake: [Handshake];
   /** A client was dropped by the idle rule. */
   idle: [string];
+  /** A discovery request answered: the id replied, and whether it was minted for a request with 0. */
+  discovery: [{ clientId: bigint; minted: boolean }];
 }
 
 interface ClientSession {
@@ -218,10 +220,12 @@ export class TeleportSimulator extends EventEmitter<TeleportSimulatorEvents> {
       return; // not a discovery request
     }
     let clientId = request.clientId;
-    if (clientId === 0n) clientId = this.nextClientId++;
+    const minted = clientId === 0n;
+    if (minted) clientId = this.nextClientId++;
     else if (this.knownClients.has(clientId)) this.emit('log', `client ${clientId} asks to reconnect`);
     this.knownClients.add(clientId);
     if (this.discovery) sendUdpNoWait(this.discovery, encodeDiscoveryResponse(clientId, servicePort), port, address);
+    this.emit('discovery', { clientId, minted });
   }
 
   private onConnect(peer: EnetPeer): void {

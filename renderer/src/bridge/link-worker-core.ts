@@ -12,6 +12,7 @@ import {
   binaryMessageKind,
   unpackBatch,
   unpackVideoAccessUnit,
+  GAZE_STRIDE,
   type GazeSection,
   type LinkEvent,
   type PosesSection,
@@ -40,11 +41,14 @@ export function runLinkWorker(scope: LinkWorkerScope): void {
   let started = false;
   let bridge: Bridge | null = null;
   const videos = new WorkerVideos(scope);
+  const gazeTap = { on: false };
   scope.addEventListener('message', (event) => {
     const message = event.data;
-    if (message.t === 'start' && !started) {
+    if (message.t === 'gaze-tap') {
+      gazeTap.on = message.on;
+    } else if (message.t === 'start' && !started) {
       started = true;
-      bridge = startLink(scope, message.url, videos);
+      bridge = startLink(scope, message.url, videos, gazeTap);
     } else if (message.t === 'video-canvas') {
       videos.attach(message.handle, message.canvas);
     } else if (message.t === 'video-release') {
@@ -112,7 +116,7 @@ class WorkerVideos {
   }
 }
 
-function startLink(scope: LinkWorkerScope, url: string, videos: WorkerVideos): Bridge {
+function startLink(scope: LinkWorkerScope, url: string, videos: WorkerVideos, gazeTap: { on: boolean }): Bridge {
   const post = (message: FromLinkWorker): void => scope.postMessage(message);
   const bridge = createWebSocketBridge({ url });
   const writer = new SharedPoseWriter();
@@ -158,6 +162,11 @@ function startLink(scope: LinkWorkerScope, url: string, videos: WorkerVideos): B
       batches++;
       for (const section of batch.poses) store(section);
       videos.pushGaze(batch.gaze);
+      if (gazeTap.on && batch.gaze.length > 0) {
+        // Copies: the batch's arrays are views into a buffer the next batch reuses.
+        const sections = batch.gaze.map((g) => ({ ...g, samples: g.samples.slice(0, g.count * GAZE_STRIDE) }));
+        post({ t: 'gaze', sections });
+      }
       const markers = writer.totalMarkers();
       if (markers > markersHigh) {
         markersHigh = markers;

@@ -24,6 +24,11 @@ export interface Bridge extends SightlineApi {
    */
   attachVideoCanvas?(handle: number, canvas: OffscreenCanvas, drawHere: (canvas: OffscreenCanvas) => void): boolean;
   releaseVideoCanvas?(handle: number): void;
+  /**
+   * Where gaze stays off this thread (the link worker): also pass its samples to this page's pose
+   * feed (as 'gaze' messages) while on. The main-thread link gets every sample anyway.
+   */
+  setGazeTap?(on: boolean): void;
   /** Figures of video drawn off this thread. */
   onVideoStats?(listener: (stats: VideoGazeStats) => void): () => void;
 }

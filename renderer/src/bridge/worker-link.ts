@@ -47,6 +47,7 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
   let worker: LinkWorkerHandle | null = null;
   let fallback: Bridge | null = null;
   let lastBuffer: PoseFeedMessage | null = null;
+  let gazeTap = false;
   /** Canvases handed over before the worker said hello. */
   const waitingCanvases = new Map<number, { canvas: OffscreenCanvas; drawHere: (canvas: OffscreenCanvas) => void }>();
   let connection: LinkConnection = { state: 'connecting', attempt: 1, retryAt: null, lastError: null };
@@ -69,6 +70,7 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
         for (const [handle, { canvas }] of waitingCanvases)
           worker?.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
         waitingCanvases.clear();
+        if (gazeTap) worker?.postMessage({ t: 'gaze-tap', on: true });
         return;
       case 'connection':
         return setConnection(fromWorker(message.connection));
@@ -172,6 +174,10 @@ export function createWorkerBridge(options: WorkerBridgeOptions): Bridge {
       if (mode === 'starting') waitingCanvases.set(handle, { canvas, drawHere });
       else worker.postMessage({ t: 'video-canvas', handle, canvas }, [canvas]);
       return true;
+    },
+    setGazeTap: (on) => {
+      gazeTap = on;
+      worker?.postMessage({ t: 'gaze-tap', on });
     },
     releaseVideoCanvas: (handle) => {
       if (waitingCanvases.delete(handle)) return;

@@ -2,7 +2,7 @@
  * Messages between the page and the link worker (link.worker.ts). Only low-rate traffic crosses here:
  * poses go through the shared buffer (stores/shared-poses.ts), never one message per batch.
  */
-import type { LinkEvent, RpcMethod, RpcResponse } from '../../../preload/api';
+import type { GazeSection, LinkEvent, RpcMethod, RpcResponse } from '../../../preload/api';
 import type { VideoGazeStats } from '../video/video-gaze-view';
 import type { LinkConnection } from './connection';
 
@@ -11,7 +11,9 @@ export type ToLinkWorker =
   | { t: 'rpc'; id: number; method: RpcMethod; params: unknown }
   /** Decode and draw this device's video here, on this canvas (transferred); its video stays in the worker. */
   | { t: 'video-canvas'; handle: number; canvas: OffscreenCanvas }
-  | { t: 'video-release'; handle: number };
+  | { t: 'video-release'; handle: number }
+  /** Pass the gaze samples on to the page as well (the Plots panel plots them); off by default. */
+  | { t: 'gaze-tap'; on: boolean };
 
 /**
  * The connection with its retry time in Unix ms: a worker's performance.now() counts from the
@@ -29,6 +31,8 @@ export type PoseFeedMessage =
   | { t: 'forgotten'; handle: number }
   /** Markers of all devices together reached a new high. */
   | { t: 'markers'; total: number }
+  /** The batch's gaze samples (copies), while the page asked for them with gaze-tap. */
+  | { t: 'gaze'; sections: GazeSection[] }
   /** ~4 Hz while batches flow: the worker's own counts and its last ~600 arrival-to-store latencies. */
   | { t: 'stats'; batches: number; badBatches: number; latencies: number[]; atUnixMs: number };
 

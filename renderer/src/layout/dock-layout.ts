@@ -17,6 +17,7 @@ export const SIDE_PANELS = [
   'health',
   'time',
   'playback',
+  'plots',
 ] as const;
 export type SidePanel = (typeof SIDE_PANELS)[number];
 

@@ -10,7 +10,8 @@ import {
   type SidePanel,
 } from './dock-layout';
 
-export const useDockStore = create<DockLayout>()(() => parseDockLayout(null));
+/** `resets` counts Reset layout presses, so the docking workspace can rebuild its default. */
+export const useDockStore = create<DockLayout & { resets: number }>()(() => ({ ...parseDockLayout(null), resets: 0 }));
 
 registerLayoutSection('dock', {
   restore: (saved) => useDockStore.setState(parseDockLayout(saved)),
@@ -29,6 +30,10 @@ export function moveSidePanel(panel: SidePanel, step: -1 | 1): void {
 }
 
 export function resetDock(): void {
-  useDockStore.setState({ scenePercent: DEFAULT_DOCK.scenePercent, order: [...DEFAULT_DOCK.order] });
+  useDockStore.setState((s) => ({
+    scenePercent: DEFAULT_DOCK.scenePercent,
+    order: [...DEFAULT_DOCK.order],
+    resets: s.resets + 1,
+  }));
   layoutSectionChanged();
 }

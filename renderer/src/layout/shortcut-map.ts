@@ -39,6 +39,7 @@ export const PANEL_LABELS: Record<FocusTarget, string> = {
   health: 'Health',
   time: 'Time',
   playback: 'Playback',
+  plots: 'Plots',
 };
 
 /** What the help overlay lists, in order. */
@@ -46,7 +47,7 @@ export const SHORTCUT_HELP: ReadonlyArray<{ keys: string; does: string }> = [
   { keys: 'Shift+R', does: 'Start or stop the lab recording (Record all / Stop all)' },
   { keys: 'E', does: 'Write an operator event (focuses the event field; Enter sends)' },
   { keys: '1 – 9', does: 'Send event "marker N" (recorder hotkeys)' },
-  ...FOCUS_ORDER.map((panel, i) => ({ keys: `Alt+${i + 1}`, does: `Go to ${PANEL_LABELS[panel]}` })),
+  ...FOCUS_ORDER.map((panel, i) => ({ keys: `Alt+${(i + 1) % 10}`, does: `Go to ${PANEL_LABELS[panel]}` })),
   { keys: 'F6 / Shift+F6', does: 'Go to the next / previous panel' },
   { keys: 'Shift+T', does: 'Switch theme (system → light → dark)' },
   { keys: '?', does: 'Show or hide this list' },
@@ -58,8 +59,9 @@ export function matchShortcut(press: KeyPress): ShortcutAction | null {
   if (press.typing || press.ctrlKey || press.metaKey) return null;
   if (press.key === 'F6') return { kind: 'cycle-panel', step: press.shiftKey ? -1 : 1 };
   if (press.altKey) {
-    const digit = /^Digit([1-9])$/.exec(press.code ?? '')?.[1] ?? (/^[1-9]$/.test(press.key) ? press.key : undefined);
-    const panel = digit ? FOCUS_ORDER[Number(digit) - 1] : undefined;
+    const digit = /^Digit([0-9])$/.exec(press.code ?? '')?.[1] ?? (/^[0-9]$/.test(press.key) ? press.key : undefined);
+    // Alt+0 is the tenth panel, as on a keyboard's number row.
+    const panel = digit ? FOCUS_ORDER[(Number(digit) + 9) % 10] : undefined;
     return panel ? { kind: 'focus-panel', panel } : null;
   }
   if (press.key === '?') return { kind: 'help' };

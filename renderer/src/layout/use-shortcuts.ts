@@ -5,7 +5,8 @@ import { startSession, stopSession, useSessionStore } from '../stores/session-st
 import { useDockStore } from './dock-store';
 import { FOCUS_ORDER, matchShortcut, type FocusTarget } from './shortcut-map';
 import { nextTheme, setTheme, useThemeStore } from './theme-store';
-import { slotId } from './Workspace';
+import { activateDockPanel, useDockViewStore } from './dock-controller';
+import { slotId } from './DockWorkspace';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -16,8 +17,10 @@ function isTyping(target: EventTarget | null): boolean {
 
 /** Focuses a panel, showing it first if it was hidden (it mounts on the next frame). */
 export function focusPanel(panel: FocusTarget): void {
+  if (useDockViewStore.getState().popped.includes(panel)) return;
   if (!isShown(useLayoutStore.getState(), panel)) togglePanel(panel);
   requestAnimationFrame(() => {
+    activateDockPanel(panel);
     const el = document.getElementById(slotId(panel));
     el?.focus();
     el?.scrollIntoView({ block: 'nearest' });
@@ -52,6 +55,8 @@ export function useShortcuts(help: { open: boolean; setOpen(open: boolean): void
   const { open, setOpen } = help;
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
+      // A native modal dialog (alert history, preferences) owns its keys: Esc closes it.
+      if ((e.target as HTMLElement | null)?.closest?.('dialog[open]')) return;
       const typing = isTyping(e.target);
       const action = matchShortcut({ ...keyOf(e), typing });
       if (!action) return;

@@ -7,6 +7,8 @@ import { useSceneView } from '../stores/scene-view-store';
 import { BodyCard } from './BodyCard';
 import { BodyList, SceneToolbar } from './SceneControls';
 import { FrameGate } from './scene/FrameGate';
+import { toggleDeviceLabels, useLabelFilter } from './scene/label-declutter';
+import { LabelHover } from './scene/LabelHover';
 import { probeGl } from './scene/gl-probe';
 import { deviceColour } from './scene/palette';
 import { qualityProfile, type GlInfo, type QualityProfile } from './scene/render-quality';
@@ -58,6 +60,7 @@ export function Scene3D() {
         <BodyCard />
       </div>
       <SceneHint />
+      <LabelHover />
     </div>
   );
 }
@@ -77,6 +80,7 @@ function SceneHint() {
 function SceneLegend() {
   const bodyIds = useSceneStore((s) => s.bodyIds);
   const hidden = useSceneStore((s) => s.hiddenHandles);
+  const labelsHidden = useLabelFilter((s) => s.hidden);
   const devices = useAppStore((s) => s.devices);
   const handles = Object.keys(bodyIds).map(Number);
   if (handles.length === 0) return <div className="scene-legend scene-waiting">waiting for poses…</div>;
@@ -93,6 +97,15 @@ function SceneLegend() {
             <span className="legend-count">
               {count} {count === 1 ? 'body' : 'bodies'}
             </span>
+            <input
+              type="checkbox"
+              className="legend-labels"
+              checked={!labelsHidden[handle]}
+              onChange={() => toggleDeviceLabels(handle)}
+              aria-label={`Names of ${label}`}
+              title={`Show the names of ${label}'s bodies`}
+              data-testid={`legend-labels-${handle}`}
+            />
           </label>
         );
       })}

@@ -28,6 +28,8 @@ export interface SightlineDebugHooks {
   bodyOnScreen(handle: number, id: number): { x: number; y: number } | null;
   /** Every video shown (decoded and drawn here or in the link worker): figures and the last frames drawn. */
   videoGaze(): VideoGazeStats[];
+  /** The body names the 3D view shows now, with their boxes in canvas CSS px (the label layout). */
+  labels(): { key: string; rect: { x: number; y: number; width: number; height: number } }[];
 }
 
 /** One video frame as drawn, with the gaze matched to it. */

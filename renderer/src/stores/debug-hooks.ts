@@ -2,6 +2,7 @@
  * Read-only hooks for the end-to-end tests and the benchmark (window.__sightlineDebug). They expose
  * only what the screen already shows (poses, names, rates); nothing here can act on a device.
  */
+import { shownLabels } from '../panels/scene/label-declutter';
 import { projectBodies, sceneCamera } from '../panels/scene/scene-camera';
 import { bodyName, useAppStore } from './app-store';
 import { linkBridge } from './link-bridge';
@@ -54,6 +55,7 @@ export function installDebugHooks(win: Window): void {
       return { x: rect.left + screen[i * 2]!, y: rect.top + screen[i * 2 + 1]! };
     },
     videoGaze: () => allVideoGazeStats(),
+    labels: () => shownLabels(),
   };
   Object.defineProperty(win, '__sightlineDebug', { value: Object.freeze(hooks), configurable: false, writable: false });
 }

@@ -8,6 +8,7 @@ import type { PanelLayout } from '../../../preload/api';
 import { SIDE_PANELS } from '../layout/dock-layout';
 import { resetDock } from '../layout/dock-store';
 import { layoutSectionSnapshots, onLayoutSectionChange, restoreLayoutSections } from './layout-sections';
+import { panelWindowOf } from '../layout/window-mode';
 
 /** Every panel the View menu can show or hide (main/app/menu.ts lists the same ids). */
 export const PANELS = ['scene', ...SIDE_PANELS] as const;
@@ -43,7 +44,8 @@ export function restoreLayout(saved: PanelLayout | null, save: Saver): void {
 
 function persist(): void {
   const { hidden, restored } = useLayoutStore.getState();
-  if (!restored || !saver) return;
+  // A popped-out panel's window reads the layout but never writes it: the main window owns it.
+  if (!restored || !saver || panelWindowOf() !== null) return;
   if (saveTimer) clearTimeout(saveTimer);
   const save = saver;
   saveTimer = setTimeout(() => {

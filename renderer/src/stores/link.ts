@@ -23,7 +23,7 @@ import { createRateMeter, linkStats, unixNowMs } from './link-stats';
 import { poseStore } from './pose-store';
 import { ensureMarkerCapacity, removeDevice, setBodyIds } from './scene-store';
 import { mirrorSharedPoses, stopMirroringPoses } from './shared-pose-mirror';
-import { followWorkerVideo, routeGaze, routeVideoMessage } from './video-gaze';
+import { followWorkerVideo, routeGaze, routeVideoMessage, tapGaze } from './video-gaze';
 
 const STATS_INTERVAL_MS = 1000;
 
@@ -93,6 +93,10 @@ function applyPoseFeed(message: PoseFeedMessage): void {
       break;
     case 'stats':
       linkStats.adopt(message);
+      break;
+    case 'gaze':
+      // Asked for by the Plots panel (setGazeTap): the page's video is drawn in the worker already.
+      tapGaze(message.sections);
       break;
   }
 }

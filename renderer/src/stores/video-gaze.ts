@@ -58,7 +58,20 @@ export function routeVideoMessage(buffer: ArrayBuffer): boolean {
   return true;
 }
 
+let gazeTap: ((sections: readonly GazeSection[]) => void) | null = null;
+
+/** Another reader of the gaze samples that reach this page (the Plots panel), or null. */
+export function setGazeTap(tap: ((sections: readonly GazeSection[]) => void) | null): void {
+  gazeTap = tap;
+}
+
+/** Gaze the link worker passed on for the tap only (its own video view drew it already). */
+export function tapGaze(sections: readonly GazeSection[]): void {
+  gazeTap?.(sections);
+}
+
 export function routeGaze(sections: readonly GazeSection[]): void {
+  gazeTap?.(sections);
   if (pageViews.size === 0) return;
   for (const section of sections) pageViews.get(section.handle)?.pushGaze(section);
 }

@@ -1,9 +1,11 @@
 import { useFrame } from '@react-three/fiber';
-import { useRef } from 'react';
-import type { Group, LineSegments, Mesh, SpriteMaterial } from 'three';
+import { useCallback, useRef } from 'react';
+import type { Group, LineSegments, Mesh, Sprite, SpriteMaterial } from 'three';
 import { poseStore } from '../../stores/pose-store';
 import { isSelected, useSceneView } from '../../stores/scene-view-store';
 import { frameGate } from './FrameGate';
+import { labelCorner, registerLabel, updateLabelLayout } from './label-declutter';
+import { LABEL_OFFSET_PX, type Corner } from './label-layout';
 import { deviceColour } from './palette';
 import {
   bodyAxesGeometry,
@@ -35,6 +37,18 @@ export function RigidBody(props: { handle: number; id: number; name: string; bon
   const axes = useRef<LineSegments>(null);
   const label = useRef<SpriteMaterial>(null);
   const drawnAsLive = useRef<boolean | null>(null);
+  const sprite = useRef<Sprite>(null);
+  const labelBox = useRef<Group>(null);
+  const size = useRef({ width: 1, height: 1 });
+  const corner = useRef<Corner | null | undefined>(undefined);
+  const onSize = useCallback(
+    (width: number, height: number) => {
+      size.current = { width, height };
+      // Only named bodies take part in the layout; a skeleton's unnamed segments never show a label.
+      return labelled ? registerLabel(handle, id, width, height) : undefined;
+    },
+    [handle, id, labelled],
+  );
 
   useFrame(() => {
     const g = group.current;
@@ -46,6 +60,8 @@ export function RigidBody(props: { handle: number; id: number; name: string; bon
       return;
     }
     g.visible = true;
+    updateLabelLayout(performance.now());
+    placeLabel();
     // An untracked body reports a meaningless pose (Motive sends zeros): keep the last tracked one.
     if (body.valid) {
       g.position.set(body.x, body.y, body.z);
@@ -61,6 +77,24 @@ export function RigidBody(props: { handle: number; id: number; name: string; bon
     }
   });
 
+  /** Moves the label to the corner the layout chose, or hides it there (it would overlap another). */
+  function placeLabel(): void {
+    const box = labelBox.current;
+    const s = sprite.current;
+    const chosen = labelCorner(handle, id);
+    if (!box || !s || chosen === undefined) return;
+    box.visible = chosen !== null;
+    if (chosen === null || chosen === corner.current) return;
+    corner.current = chosen;
+    const { width, height } = size.current;
+    const east = chosen === 'ne' || chosen === 'se';
+    const north = chosen === 'ne' || chosen === 'nw';
+    s.center.set(
+      east ? -LABEL_OFFSET_PX / width : 1 + LABEL_OFFSET_PX / width,
+      north ? -LABEL_OFFSET_PX / height : 1 + LABEL_OFFSET_PX / height,
+    );
+  }
+
   return (
     <group ref={group} visible={false}>
       <mesh ref={sphere} geometry={bodySphereGeometry} material={invalidBodyMaterial} scale={bone ? BONE_SCALE : 1} />
@@ -71,8 +105,8 @@ export function RigidBody(props: { handle: number; id: number; name: string; bon
         visible={showAxes}
         scale={bone ? BONE_SCALE : 1}
       />
-      <group visible={showLabel}>
-        <TextSprite text={name} accent={deviceColour(handle)} materialRef={label} />
+      <group ref={labelBox} visible={showLabel}>
+        <TextSprite text={name} accent={deviceColour(handle)} materialRef={label} spriteRef={sprite} onSize={onSize} />
       </group>
     </group>
   );

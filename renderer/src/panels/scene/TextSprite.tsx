@@ -1,6 +1,6 @@
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo, type RefObject } from 'react';
-import { SpriteMaterial, type PerspectiveCamera } from 'three';
+import { SpriteMaterial, type PerspectiveCamera, type Sprite } from 'three';
 import { createLabelTexture } from './label-texture';
 
 /**
@@ -12,9 +12,14 @@ export function TextSprite(props: {
   accent: string;
   offsetPx?: number;
   materialRef?: RefObject<SpriteMaterial | null>;
+  /** The sprite itself, for a parent that moves the label to another corner (label-declutter.ts). */
+  spriteRef?: RefObject<Sprite | null>;
+  /** The label's size in CSS px, once its texture exists. */
+  onSize?: (width: number, height: number) => (() => void) | void;
 }) {
-  const { text, accent, offsetPx = 8, materialRef } = props;
+  const { text, accent, offsetPx = 8, materialRef, spriteRef, onSize } = props;
   const label = useMemo(() => createLabelTexture(text, accent), [text, accent]);
+  useEffect(() => onSize?.(label.width, label.height), [label, onSize]);
   const material = useMemo(
     () =>
       new SpriteMaterial({
@@ -38,6 +43,7 @@ export function TextSprite(props: {
   const perPixel = usePixelSize();
   return (
     <sprite
+      ref={spriteRef}
       material={material}
       scale={[label.width * perPixel, label.height * perPixel, 1]}
       center={[-offsetPx / label.width, -offsetPx / label.height]}
