@@ -172,6 +172,12 @@ describe('rate history', () => {
     const configured = new RateHistory(250);
     configured.declare(500);
     assert.equal(configured.expectedHz(), 250);
+    // The operator accepting the rate a stream really runs at overrides its declared rate.
+    const accepted = new RateHistory();
+    accepted.declare(500);
+    accepted.record(1_000, 480);
+    accepted.accept(480);
+    assert.equal(accepted.expectedHz(), 480);
   });
 
   test('a configured rate wins; nothing is learned from too little', () => {
