@@ -182,14 +182,24 @@ export function loadDeviceConfig(path: string, origin: ConfigOrigin): LoadedConf
 export interface CommonArgs {
   demo: boolean;
   configPath?: string;
+  /** --demo-lsl: demo mode also shows simulated LSL streams (present only when given). */
+  demoLsl?: true;
 }
 
 /** For parseArgs: the options every entry point accepts (headless adds its own). */
-export const COMMON_ARG_OPTIONS = { demo: { type: 'boolean' }, config: { type: 'string' } } as const;
+export const COMMON_ARG_OPTIONS = {
+  demo: { type: 'boolean' },
+  config: { type: 'string' },
+  'demo-lsl': { type: 'boolean' },
+} as const;
 
 export function parseCommonArgs(argv: readonly string[]): CommonArgs {
   // strict: false because Electron/Chromium put their own switches on the command line.
   const { values } = parseArgs({ args: [...argv], options: COMMON_ARG_OPTIONS, strict: false, allowPositionals: true });
   const configPath = typeof values.config === 'string' ? values.config : undefined;
-  return configPath === undefined ? { demo: values.demo === true } : { demo: values.demo === true, configPath };
+  return {
+    demo: values.demo === true,
+    ...(configPath !== undefined && { configPath }),
+    ...(values['demo-lsl'] === true && { demoLsl: true as const }),
+  };
 }

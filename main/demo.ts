@@ -26,6 +26,8 @@ export interface DeviceSetupOptions {
   demoRateHz?: number;
   /** Passed to every device made from the device file (createSource). */
   sourceDefaults?: SourceDefaults;
+  /** Demo keys of opt-in demo devices to start too (`lsl` for --demo-lsl). */
+  demoOptIn?: readonly string[];
 }
 
 export interface DeviceSetup {
@@ -67,12 +69,14 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
 }
 
 async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: string | null): Promise<DeviceSetup> {
+  const wanted = (demo: KindDemo | undefined): demo is KindDemo =>
+    demo !== undefined && (!demo.optIn || (options.demoOptIn ?? []).includes(demo.key));
   const demos = kinds()
-    .all.flatMap((d, index) => (d.demo ? [{ demo: d.demo, order: d.demo.position ?? index }] : []))
+    .all.flatMap((d, index) => (wanted(d.demo) ? [{ demo: d.demo, order: d.demo.position ?? index }] : []))
     .sort((a, b) => a.order - b.order);
   const why = options.demo ? 'started with --demo' : 'no device is configured';
   const names = kinds()
-    .all.filter((d) => d.demo)
+    .all.filter((d) => wanted(d.demo))
     .map((d) => d.name);
   hub.notice(
     'info',

@@ -30,7 +30,8 @@ import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files'
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
 import { logHub } from './log/hub-log';
 import { RotatingLog } from './log/rotating-log';
-import { logsFolder, resolveRecordingFolder, settingsPath } from './settings/app-settings';
+import { logsFolder, resolveRecordingFolder, settingsPath, type AppSettings } from './settings/app-settings';
+import { lslOutletNetwork } from './protocols/lsl/settings';
 import { PreferencesService } from './settings/preferences';
 import { SettingsStore } from './settings/settings-store';
 import { startLslPublishing } from './protocols/lsl/publishing';
@@ -50,6 +51,8 @@ export interface HeadlessOptions {
   token?: string;
   /** Demo mode whatever the config says (--demo). */
   demo?: boolean;
+  /** Demo mode also shows simulated LSL streams (--demo-lsl; also settings.demoLsl). */
+  demoLsl?: boolean;
   /** Rigid bodies the demo's simulated Motive streams (default 4); the label-layout e2e uses 100. */
   demoBodies?: number;
   /** --config FILE */
@@ -143,13 +146,13 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
   let port = 0;
 
   const hub = new Hub(options.hubOptions);
-  const lsl = options.lsl ? startLslPublishing(hub, options.lsl) : undefined;
   hub.on('notice', (n) => log(`[${n.level}] ${n.message}`));
   const stopLogging = options.logFile ? logHub(hub, options.logFile) : () => {};
   const settings = options.settingsPath ? new SettingsStore(options.settingsPath) : null;
   if (settings?.loaded.message) hub.notice('warn', settings.loaded.message);
   const lab = resolveLabInterface(settings?.get().networkInterface);
   if (lab.message) hub.notice('warn', lab.message);
+  const lsl = options.lsl ? startLslPublishing(hub, lslPublisherOptions(options, settings, lab.iface)) : undefined;
   const sourceDefaults = lab.iface ? { networkInterface: lab.iface.address } : {};
   const recordingFolder = settings ? resolveRecordingFolder(settings.get()) : null;
   if (recordingFolder?.message) hub.notice('warn', recordingFolder.message);
@@ -274,6 +277,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         env: options.env,
         ...(options.demoBodies !== undefined ? { demoBodies: options.demoBodies } : {}),
         sourceDefaults,
+        demoOptIn: options.demoLsl || settings?.get().demoLsl ? ['lsl'] : [],
       });
     }
     const deviceFile = options.sources
@@ -283,7 +287,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard = startDashboard(hub, {
       deviceFile,
       configured: devices?.configured ?? [],
-      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo', lab.iface),
+      discovery: discoveryTargets(options.discovery, devices?.mode === 'demo', lab.iface, settings?.get()),
       sourceDefaults,
       discoveryOptions: options.discoveryIntervalMs !== undefined ? { intervalMs: options.discoveryIntervalMs } : {},
     });
@@ -380,10 +384,26 @@ function discoveryTargets(
   given: HeadlessOptions['discovery'],
   demo: boolean,
   lab: LabInterface | null,
+  settings: AppSettings | undefined,
 ): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab);
+  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab, settings);
   if (given !== undefined) return given;
   return demo ? loopbackTargets() : null;
+}
+
+/**
+ * The publisher's outlets: outside demo mode they answer on the operator's LSL scope (settings.lsl),
+ * joining its multicast groups on the lab interface; what the caller gave (demo's loopback, tests'
+ * ports) wins.
+ */
+export function lslPublisherOptions(
+  options: HeadlessOptions,
+  settings: SettingsStore | null,
+  lab: LabInterface | null,
+): PublisherOptions {
+  const given = options.lsl ?? {};
+  if (options.demo || !settings) return given;
+  return { ...given, outlet: { ...lslOutletNetwork(settings.get().lsl, lab?.address), ...given.outlet } };
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -402,11 +422,12 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--config FILE] [--play FILE.mcap] [--lsl]
+const HELP = `usage: node dist/main/headless.cjs [--port 8717] [--host 127.0.0.1] [--demo] [--demo-lsl] [--config FILE] [--play FILE.mcap] [--lsl]
 
   --port N       HTTP/WebSocket port (default 8717, or one the OS picks if that is taken; 0: the OS picks)
   --host ADDR    bind address; anything but loopback requires the printed ?token=…
   --demo         demo mode (a simulated Motive on loopback) whatever the config says
+  --demo-lsl     demo mode also shows simulated LSL streams (an EEG-like stream and its markers) on loopback
   --config FILE  device config (default: $SIGHTLINE_CONFIG, else ~/.config/sightline/devices.json)
   --play FILE    play a recording back (its devices appear as playback devices)
   --lsl          publish every device to the Lab Streaming Layer (one stream per device and kind)`;
@@ -443,6 +464,7 @@ async function main(argv: string[]): Promise<void> {
   const options = {
     host: values.host,
     demo: values.demo,
+    demoLsl: values['demo-lsl'],
     configPath: values.config,
     settingsPath: settingsPath(),
     logFile,

@@ -238,13 +238,14 @@ async function start(): Promise<void> {
     configPath: args.configPath,
     defaultConfigPath: defaultConfigPath(),
     sourceDefaults,
+    demoOptIn: args.demoLsl || settings.get().demoLsl ? ['lsl'] : [],
   });
   dashboard = startDashboard(hub, {
     sourceDefaults,
     deviceFile,
     configured: devices.configured ?? [],
     // Demo simulators live on loopback; a real lab is found on the network.
-    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface),
+    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface, settings.get()),
   });
   dashboard.dashboard.attachSession(recordingSession);
   const board = dashboard.dashboard;

@@ -27,6 +27,7 @@ export const MENU_PANELS = [
   { id: 'time', label: 'Time' },
   { id: 'playback', label: 'Playback' },
   { id: 'plots', label: 'Plots' },
+  { id: 'channels', label: 'Channels' },
 ] as const;
 export type PanelId = (typeof MENU_PANELS)[number]['id'];
 

@@ -10,6 +10,7 @@ import type { CliCommand } from '../protocols/descriptor';
 import { kinds, type KindRegistry } from '../protocols/registry';
 import { type CliIo, printJson, processIo, say, UsageError } from './output';
 import { infoReport } from './info';
+import { simWithLsl } from './sim-lsl';
 import { playCommand, recordCommand, recordingInfoCommand } from './recording-commands';
 
 const GENERAL_USAGE = `  info
@@ -78,6 +79,14 @@ export async function runCli(argv: string[], io: CliIo = processIo, signal?: Abo
         known ? `${command} ${device}: not available for this device` : `unknown device ${JSON.stringify(device)}`,
       );
     }
+    const descriptor = registry.get(device)!;
+    if (command === 'sim' && descriptor.cli?.simDevice && rest.includes('--lsl'))
+      return await simWithLsl(
+        descriptor,
+        rest.filter((a) => a !== '--lsl'),
+        io,
+        signal,
+      );
     return await run(rest, io, signal);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

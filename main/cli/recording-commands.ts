@@ -14,7 +14,15 @@ import { COMPRESSIONS, DEFAULT_COMPRESSION, isCompression } from '../recording/c
 import { lossTotal, type DiskState } from '../recording/recorder';
 import type { LossCounters } from '../../preload/api';
 import { startLslPublishing } from '../protocols/lsl/publishing';
+import { lslOutletNetwork } from '../protocols/lsl/settings';
+import { resolveLabInterface } from '../net/lab-interface';
+import { loadAppSettings } from '../settings/app-settings';
 import { type CliIo, parseNumber, printJson, say, untilStopped, UsageError } from './output';
+
+function labOutlet(): ReturnType<typeof lslOutletNetwork> {
+  const settings = loadAppSettings().value;
+  return lslOutletNetwork(settings.lsl, resolveLabInterface(settings.networkInterface).iface?.address);
+}
 
 function formatBytes(n: number): string {
   return n >= 1e9
@@ -68,9 +76,10 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
     demoRateHz: parseNumber(values['demo-rate'], 'demo-rate', 1, 1000),
   });
   hub.on('notice', (n) => say(io, `${n.level}: ${n.message}`));
-  // Demo data stays on this machine; a real lab's devices go to LSL's ports on every interface.
+  // Demo data stays on this machine; a real lab's devices go to LSL's ports on every interface, in the
+  // operator's LSL scope with its multicast joined on the lab interface (the app's settings).
   const lsl = values.lsl
-    ? startLslPublishing(hub, { outlet: values.demo ? { bindAddress: '127.0.0.1' } : {} })
+    ? startLslPublishing(hub, { outlet: values.demo ? { bindAddress: '127.0.0.1' } : labOutlet() })
     : undefined;
   for (const id of values.device ?? []) {
     if (!hub.get(id))

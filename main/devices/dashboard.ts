@@ -101,6 +101,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         history = new RateHistory(this.devices.expectedRateHz(d.id), { floorRatio: this.rules.lowRateRatio });
         this.histories.set(d.id, history);
       }
+      history.declare(this.declaredRateHz(d.id));
       history.record(nowMs, d.health.sampleRateHz);
       this.lastRates.set(d.id, d.health.sampleRateHz);
       return {
@@ -116,6 +117,15 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     const began = this.rules.update(inputs, nowMs);
     for (const alert of began) this.emit('alert', alert);
     this.publish(false);
+  }
+
+  /** What the device's source says it runs at; a source that fails to say is treated as saying nothing. */
+  private declaredRateHz(id: string): number | null {
+    try {
+      return this.hub.source(id)?.status().nominalRateHz ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** The alert floor, as a share of the expected rate (the preferences' rate floor). */

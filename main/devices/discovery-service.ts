@@ -18,14 +18,19 @@ export type DiscoveryTargets = Record<string, unknown>;
 
 /**
  * On the lab network: each kind's usual targets (broadcast on its standard port, mDNS on every
- * interface), or, when the operator chose a lab interface, through that interface only.
+ * interface) or what the kind's block of the settings makes of them (`settings.lsl`: scope and known
+ * peers), and, when the operator chose a lab interface, through that interface only.
  */
-export function lanTargets(iface: LabInterfaceAddress | null = null): DiscoveryTargets {
+export function lanTargets(
+  iface: LabInterfaceAddress | null = null,
+  settings: Readonly<Record<string, unknown>> = {},
+): DiscoveryTargets {
   return Object.fromEntries(
     kinds().all.flatMap((d) => {
       const discovery: KindDiscovery | undefined = d.discovery;
       if (!discovery) return [];
-      return [[d.kind, iface && discovery.through ? discovery.through(discovery.lan, iface) : discovery.lan]];
+      const lan = discovery.lanFor ? discovery.lanFor(settings[d.kind]) : discovery.lan;
+      return [[d.kind, iface && discovery.through ? discovery.through(lan, iface) : lan]];
     }),
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Each device's rate over the last minute, one point a second (the Health sparkline), and the rate the
- * device is expected to run at: the device file's expectedRateHz, else what it sustained recently.
+ * device is expected to run at: the device file's expectedRateHz, else the rate the device declares
+ * (an LSL stream's nominal rate, known from its first second), else what it sustained recently.
  */
 
 export const HISTORY_POINTS = 60;
@@ -32,10 +33,16 @@ export class RateHistory {
   private learnFromSlot = -Infinity;
   private fixedHz: number | null;
   private floorRatio: number;
+  private declaredHz: number | null = null;
 
   constructor(configuredHz: number | null = null, options: RateHistoryOptions = {}) {
     this.fixedHz = configuredHz;
     this.floorRatio = options.floorRatio ?? 0.9;
+  }
+
+  /** The rate the device declares now (SourceStatus.nominalRateHz), or null. */
+  declare(hz: number | null): void {
+    this.declaredHz = hz !== null && Number.isFinite(hz) && hz > 0 ? hz : null;
   }
 
   /** Called on every health tick; keeps one point per second (the newest reading of that second). */
@@ -62,7 +69,8 @@ export class RateHistory {
    */
   accept(rateHz: number): void {
     if (!(rateHz > 0)) return;
-    if (this.fixedHz !== null) this.fixedHz = rateHz;
+    // Over a configured or a declared rate (an LSL nominal rate) the accepted one is kept as fixed.
+    if (this.fixedHz !== null || this.declaredHz !== null) this.fixedHz = rateHz;
     else this.learnedHz = rateHz;
     this.learnFromSlot = (this.lastSlot ?? -Infinity) + 1;
   }
@@ -90,6 +98,6 @@ export class RateHistory {
   }
 
   expectedHz(): number | null {
-    return this.fixedHz ?? this.learnedHz;
+    return this.fixedHz ?? this.declaredHz ?? this.learnedHz;
   }
 }

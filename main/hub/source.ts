@@ -73,6 +73,11 @@ export interface SourceStatus<Detail = unknown> {
   /** Device-side recording state when the device has one (NatNet: frame params bit 0). */
   recording?: boolean;
   /**
+   * The rate the device itself declares (an LSL stream's nominal rate), which the rate alert expects
+   * when the device file sets none. Absent: irregular or not declared (the rate is then learned).
+   */
+  nominalRateHz?: number;
+  /**
    * What only this kind's panel shows (e.g. a Teleport session's Setup, link and nodes), passed to the
    * renderer as DeviceSnapshot.detail. Its type is the kind's own: its client sets it, its panel reads it.
    */

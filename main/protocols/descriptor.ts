@@ -82,6 +82,11 @@ export interface SourceDefaults {
 export interface KindDiscovery<T = unknown> {
   /** On the lab network. */
   lan: T;
+  /**
+   * The lab network's targets from the kind's own block of the settings file (`settings[kind]`, already
+   * validated there; undefined when absent); default: `lan`.
+   */
+  lanFor?(settings: unknown): T;
   /** Tests and demo mode: loopback only, plus the endpoints given (simulators on OS-picked ports). */
   loopback(extra: readonly Endpoint[]): T;
   scan(targets: T, listenMs: number, context: ScanContext): DiscoveryTask[];
@@ -110,6 +115,11 @@ export interface KindDemo<S = unknown, K extends string = string> {
    * device list's order. A kind that must not keep the others waiting connects in the background.
    */
   position?: number;
+  /**
+   * Started only when asked for (DeviceSetupOptions.demoOptIn names its key: `--demo-lsl`, settings
+   * `demoLsl`), so the standard demo keeps its devices.
+   */
+  optIn?: boolean;
   /** Starts the simulator on loopback and adds its client to the Hub; null (after a notice) if it cannot. */
   start(hub: Hub, options: DemoOptions): Promise<DemoDevice<S> | null>;
 }
@@ -127,6 +137,11 @@ export interface KindCli {
   summaryPosition?: number;
   /** What `sightline info` says this build supports for the kind. */
   info: Record<string, unknown>;
+  /**
+   * `sim KIND --lsl`: the device file entry fields (host, ports…) of a client for the simulator that
+   * printed this `listening` line; its samples are then published to LSL as `serve --lsl` does.
+   */
+  simDevice?(listening: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** The recorder's hook: called with every sample after the generic mapping (recording/sample-mapping.ts). */

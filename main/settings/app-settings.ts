@@ -1,5 +1,5 @@
 /**
- * The app's own settings (window placement, panel layout, theme, recording folder), in a versioned
+ * The app's own settings (window placement, panel layout, theme, recording folder, lab network), in a versioned
  * JSON file beside the device file, so the app, headless mode and the CLI share one settings folder.
  * Devices and their transforms stay in the device file (main/config.ts), which operators edit by hand.
  */
@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { defaultConfigPath } from '../config';
+import { LslSettingsSchema } from '../protocols/lsl/settings';
 import { loadVersionedFile, saveVersionedFile, type LoadedFile, type VersionedFileSpec } from './versioned-file';
 
 export const SETTINGS_VERSION = 1;
@@ -58,6 +59,10 @@ export const AppSettingsSchema = z
      * and discovery is sent on it (main/net/lab-interface.ts). Unset: the system's choice.
      */
     networkInterface: z.ipv4().optional(),
+    /** LSL's scope and known peers, for LSL discovery and Sightline's outlets (main/protocols/lsl/settings.ts). */
+    lsl: LslSettingsSchema.optional(),
+    /** Demo mode also shows simulated LSL streams (like --demo-lsl); off by default. */
+    demoLsl: z.boolean().optional(),
   })
   .strict();
 export type AppSettings = z.infer<typeof AppSettingsSchema>;

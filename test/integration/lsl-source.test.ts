@@ -61,6 +61,10 @@ test('LslSource: EEG channels as analog samples with host-mapped time, markers a
   assert.equal(status.state, 'streaming');
   const detail = status.detail as LslDetail;
   assert.equal(detail.nominalSrate, 200);
+  // The rate alert expects the nominal rate from the first second; an irregular marker stream declares none.
+  assert.equal(status.nominalRateHz, 200);
+  assert.equal(markers.status().nominalRateHz, undefined);
+  assert.equal((markers.status().detail as LslDetail).nominalSrate, 0);
   assert.deepEqual(detail.labels, ['Fp1', 'Fp2', 'F7', 'F3', 'Fz', 'F4', 'F8', 'FC5']);
   assert.ok(detail.timeCorrectionS !== null && Math.abs(detail.timeCorrectionS) < 0.01);
   assert.ok(status.clock && status.clock.samples >= 6);

@@ -1,7 +1,8 @@
 /**
  * The CLI's usage text is built from the kinds' descriptors (main/protocols/registry.ts). Operators'
  * scripts and the README quote it: it stays byte for byte what it was before the registry (a new kind only
- * adds its own lines and its name in the Devices line: lsl's are here), and a
+ * adds its own lines and its name in the Devices line: lsl's are here, and `--lsl` one line under each
+ * other kind's sim), and a
  * usage mistake still prints it after the message, with exit code 2.
  */
 import { test } from 'node:test';
@@ -14,6 +15,7 @@ const PINNED = `usage: sightline <command> <device> [options]
   sim natnet [--host 127.0.0.1] [--port 1510] [--data-port 1511] [--bodies 3] [--rate 120]
              [--bitstream 4.1] [--multicast] [--group 239.255.42.99]
       run a simulated OptiTrack Motive until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe natnet HOST [--port 1510] [--frames N] [--local ADDR] [--multicast] [--bitstream X] [--timeout MS]
       connect and print one JSON line per frame until stopped or N frames
   decode natnet FILE.pcap|FILE.pcapng [--bitstream X]
@@ -23,17 +25,20 @@ const PINNED = `usage: sightline <command> <device> [options]
   sim pupil [--invisible|--neon] [--host 127.0.0.1] [--port 8080] [--rtsp-port 8086] [--time-echo-port 12321]
             [--offset-ms 0] [--drift-ppm 0] [--gaze-bytes 9] [--mdns IFACE] [--name NAME]
       run a simulated Pupil Companion phone until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe pupil HOST[:PORT] [--tcp] [--samples N] [--no-video] [--no-gaze] [--timeout MS]
       print the phone's status, then one JSON line per gaze sample and video access unit
   discover pupil [--timeout 3000] [--interface ADDR]
       list the Companion phones announced over mDNS (and those that leave)
   sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
       run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
       connect and print one JSON line per VRPN message until stopped or N messages
   sim teleport [--host 127.0.0.1] [--discovery-port 10600] [--service-port 10500] [--variant 2022a|2022b]
                [--nodes 4] [--rate 30] [--idle-timeout 13000]
       run a simulated Teleport server (ENet era, 2022) until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe teleport [HOST] [--discovery-port 10600] [--updates N] [--timeout MS] [--id-width 4|8]
       discover, connect, print the Setup as one JSON line, then one line per node update
   discover teleport [--host 255.255.255.255] [--port 10600] [--timeout 1000] [--id-width 4|8] [--local ADDR]

@@ -24,6 +24,7 @@ import { AlertRules, type AlertInput } from '../../main/devices/alert-rules';
 import { addressOf, configFromForm, newDeviceId, parseHostPort } from '../../main/devices/device-address';
 import { DeviceFileWriter } from '../../main/devices/device-file';
 import { RateHistory } from '../../main/devices/rate-history';
+import { FakeSource } from '../helpers/fake-source';
 import { formatDuration, rateAgainstExpected, summaryLine } from '../../renderer/src/panels/device-summary';
 
 let dir = '';
@@ -156,6 +157,27 @@ describe('rate history', () => {
     h.record(t + 3000, 60); // two seconds without a tick
     assert.deepEqual(h.ratesHz().slice(-3), [0, 0, 60]);
     assert.equal(h.expectedHz(), 119, 'a slow second does not move the expectation');
+  });
+
+  test('a declared rate (an LSL nominal rate) is expected from the start; the device file still wins', () => {
+    const h = new RateHistory();
+    h.declare(500);
+    assert.equal(h.expectedHz(), 500, 'before a single point');
+    h.declare(null);
+    assert.equal(h.expectedHz(), null, 'irregular: nothing declared, nothing learned yet');
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      h.declare(bad);
+      assert.equal(h.expectedHz(), null, String(bad));
+    }
+    const configured = new RateHistory(250);
+    configured.declare(500);
+    assert.equal(configured.expectedHz(), 250);
+    // The operator accepting the rate a stream really runs at overrides its declared rate.
+    const accepted = new RateHistory();
+    accepted.declare(500);
+    accepted.record(1_000, 480);
+    accepted.accept(480);
+    assert.equal(accepted.expectedHz(), 480);
   });
 
   test('a configured rate wins; nothing is learned from too little', () => {
@@ -321,6 +343,42 @@ describe('the dashboard on a fake clock', () => {
       ['lost'],
       'the alert went out at once',
     );
+    dashboard.close();
+    await hub.close();
+  });
+
+  test('a device declaring its rate (an LSL stream) gets the rate alert within its first seconds', async () => {
+    const hub = new Hub({ healthTickMs: 60_000 });
+    let now = 1_000_000;
+    const dashboard = new Dashboard(hub, new DeviceManager(hub, null), null, { now: () => now });
+    const alerts: DeviceAlert[] = [];
+    dashboard.on('alert', (a) => alerts.push(a));
+    const source = new FakeSource({ id: 'eeg', kind: 'lsl', label: 'EEG' });
+    source.statusExtra = { nominalRateHz: 500 };
+    hub.add(source);
+    const snapshot = (rate: number): DeviceSnapshot =>
+      ({
+        id: 'eeg',
+        kind: 'lsl',
+        label: 'EEG',
+        health: {
+          state: 'streaming',
+          sampleRateHz: rate,
+          lastSampleAgeMs: 5,
+          samples: 100,
+          lastError: null,
+          clockOffsetMs: null,
+          clockUncertaintyMs: null,
+        },
+      }) as unknown as DeviceSnapshot;
+    dashboard.onDevices([snapshot(250)]);
+    assert.equal(dashboard.snapshot().history[0]!.expectedHz, 500, 'expected from the first tick');
+    for (let i = 0; i < 6; i++) {
+      now += 500;
+      dashboard.onDevices([snapshot(250)]);
+    }
+    assert.equal(alerts.filter((a) => a.deviceId === 'eeg').length, 1, 'the rate alert, 3 s in');
+    assert.match(alerts[0]!.message, /expected 500\.0 Hz/);
     dashboard.close();
     await hub.close();
   });

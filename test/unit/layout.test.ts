@@ -73,14 +73,16 @@ test('shortcuts: record, event, help, theme and panel focus; none while typing e
   assert.deepEqual(matchShortcut({ key: 'T', shiftKey: true }), { kind: 'cycle-theme' });
   assert.deepEqual(matchShortcut({ key: 'F6' }), { kind: 'cycle-panel', step: 1 });
   assert.deepEqual(matchShortcut({ key: 'F6', shiftKey: true }), { kind: 'cycle-panel', step: -1 });
-  FOCUS_ORDER.forEach((panel, i) => {
+  FOCUS_ORDER.slice(0, 10).forEach((panel, i) => {
     // Some layouts report Alt+digit as another character: the physical key decides.
     assert.deepEqual(matchShortcut({ key: '¡', code: `Digit${(i + 1) % 10}`, altKey: true }), {
       kind: 'focus-panel',
       panel,
     });
   });
-  assert.equal(FOCUS_ORDER.length, 10, 'Alt+0 is the tenth and last panel');
+  // Alt+0 is the tenth panel; the ones after it (Channels) are reached with F6.
+  assert.equal(FOCUS_ORDER[9], 'plots');
+  assert.equal(FOCUS_ORDER.length, 11);
   for (const key of ['R', '?', 'e', 'F6', 'T']) {
     assert.equal(matchShortcut({ key, shiftKey: key !== 'e', typing: true }), null, `${key} while typing`);
   }
@@ -90,6 +92,6 @@ test('shortcuts: record, event, help, theme and panel focus; none while typing e
 test('the help overlay lists every panel shortcut once', () => {
   const keys = SHORTCUT_HELP.map((s) => s.keys);
   assert.equal(new Set(keys).size, keys.length);
-  for (let i = 1; i <= FOCUS_ORDER.length; i++) assert.ok(keys.includes(`Alt+${i % 10}`));
+  for (let i = 1; i <= Math.min(10, FOCUS_ORDER.length); i++) assert.ok(keys.includes(`Alt+${i % 10}`));
   assert.ok(keys.includes('Shift+R') && keys.includes('?'));
 });

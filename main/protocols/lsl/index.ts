@@ -7,7 +7,9 @@ import { discoverLsl, probeLsl, simLsl } from './cli';
 import { MULTICAST_PORT } from './messages';
 import { MAX_QUERY_CHARS, queryLiteral } from './query';
 import { resolveStreams, scopeTargets, type ResolveTarget } from './resolver';
+import { LslSettingsSchema, lslLanTargets } from './settings';
 import { LslSource } from './source';
+import { startLslDemo } from './demo';
 
 export const LslDeviceSchema = deviceEntry('lsl', {
   /** The stream's name (the address form's part before '@'). */
@@ -66,7 +68,9 @@ export const lsl = defineKind({
   },
   createSource: lslSourceFor,
   discovery: {
-    lan: scopeTargets('site') as Endpoint[],
+    lan: lslLanTargets() as Endpoint[],
+    // The operator's scope and known peers (settings.lsl); liblsl's defaults when unset or unusable.
+    lanFor: (settings): Endpoint[] => lslLanTargets(LslSettingsSchema.safeParse(settings ?? {}).data),
     loopback: (extra): Endpoint[] => [{ address: '127.0.0.1', port: MULTICAST_PORT }, ...extra],
     // From the lab interface: its subnet's broadcast instead of the global one, multicast as before.
     through: (targets, iface): Endpoint[] =>
@@ -98,6 +102,7 @@ export const lsl = defineKind({
     // A found stream already added under another address (its source_id, else its uid).
     identify: (source) => (source instanceof LslSource ? source.identity() : null),
   },
+  demo: { key: 'lsl', optIn: true, start: startLslDemo },
   cli: {
     commands: { sim: simLsl, probe: probeLsl, discover: discoverLsl },
     usage: `  sim lsl [--host 127.0.0.1] [--channels 32] [--rate 500] [--name N] [--no-markers] [--responder-port 16571]

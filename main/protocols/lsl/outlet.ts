@@ -67,6 +67,8 @@ export interface OutletOptions {
   responderPort?: number | null;
   /** Multicast groups the responder joins (only meaningful on 16571). */
   multicastGroups?: string[];
+  /** The interface (an IPv4 address) the groups are joined on: the lab interface; default: the system's. */
+  multicastInterface?: string;
   /** Data and service port: undefined = the first free one in LSL's range, 0 = from the OS. */
   dataPort?: number;
   /** Bytes a consumer may have queued before its samples are dropped. */
@@ -148,7 +150,7 @@ export class LslOutlet {
         responder = await openUdpSocket({ address, port: options.responderPort ?? MULTICAST_PORT, reuseAddr: true });
         for (const group of options.multicastGroups ?? []) {
           try {
-            responder.addMembership(group);
+            responder.addMembership(group, options.multicastInterface);
           } catch {
             // A group the host cannot join (no route) only narrows who finds us.
           }

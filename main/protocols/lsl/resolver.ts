@@ -74,6 +74,9 @@ export async function resolveStreams(options: ResolveOptions): Promise<ResolvedS
   });
   if (options.targets.some((t) => t.address.endsWith('.255') || t.address === '255.255.255.255'))
     socket.setBroadcast(true);
+  // Multicast queries leave by the interface asked for (the lab's), not the system's default route.
+  if (options.bindAddress && /^\d+\.\d+\.\d+\.\d+$/.test(options.bindAddress) && options.bindAddress !== '0.0.0.0')
+    socket.setMulticastInterface(options.bindAddress);
   return new Promise<ResolvedStream[]>((resolve) => {
     let done = false;
     const finish = () => {

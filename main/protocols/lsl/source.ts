@@ -117,6 +117,7 @@ export class LslSource extends EventEmitter<SourceEvents> implements Source {
     return {
       state: this.state,
       ...(info && {
+        ...(info.nominalSrate > 0 && { nominalRateHz: info.nominalSrate }),
         peer: `${info.name} (${info.type || 'no type'}, ${info.channelCount} × ${info.channelFormat}, ${info.nominalSrate ? `${info.nominalSrate} Hz` : 'irregular'}) on ${info.hostname}`,
         detail: {
           name: info.name,

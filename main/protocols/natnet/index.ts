@@ -74,6 +74,7 @@ export const natnet = defineKind({
     usage: `  sim natnet [--host 127.0.0.1] [--port 1510] [--data-port 1511] [--bodies 3] [--rate 120]
              [--bitstream 4.1] [--multicast] [--group 239.255.42.99]
       run a simulated OptiTrack Motive until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe natnet HOST [--port 1510] [--frames N] [--local ADDR] [--multicast] [--bitstream X] [--timeout MS]
       connect and print one JSON line per frame until stopped or N frames
   decode natnet FILE.pcap|FILE.pcapng [--bitstream X]
@@ -82,6 +83,7 @@ export const natnet = defineKind({
       list the Motive servers that answer a discovery broadcast`,
     summary: 'natnet (OptiTrack Motive)',
     info: { status: 'supported', versions: ['2.5', '2.6', '2.7', '2.9', '3.0', '3.1', '4.0', '4.1', '4.2'] },
+    simDevice: (l) => ({ host: l.host, commandPort: l.commandPort }),
   },
   recording: { raw: natnetRawMapping, handOff: natnetRawHandOff },
 });

@@ -63,6 +63,7 @@ export const pupil = defineKind({
     usage: `  sim pupil [--invisible|--neon] [--host 127.0.0.1] [--port 8080] [--rtsp-port 8086] [--time-echo-port 12321]
             [--offset-ms 0] [--drift-ppm 0] [--gaze-bytes 9] [--mdns IFACE] [--name NAME]
       run a simulated Pupil Companion phone until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe pupil HOST[:PORT] [--tcp] [--samples N] [--no-video] [--no-gaze] [--timeout MS]
       print the phone's status, then one JSON line per gaze sample and video access unit
   discover pupil [--timeout 3000] [--interface ADDR]
@@ -70,5 +71,6 @@ export const pupil = defineKind({
     summary: 'pupil (Pupil Labs Companion)',
     summaryPosition: 2,
     info: { status: 'supported', families: ['Pupil Invisible', 'Neon'] },
+    simDevice: (l) => ({ host: l.host, port: l.port }),
   },
 });

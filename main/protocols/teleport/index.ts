@@ -44,12 +44,14 @@ export const teleport = defineKind({
     usage: `  sim teleport [--host 127.0.0.1] [--discovery-port 10600] [--service-port 10500] [--variant 2022a|2022b]
                [--nodes 4] [--rate 30] [--idle-timeout 13000]
       run a simulated Teleport server (ENet era, 2022) until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe teleport [HOST] [--discovery-port 10600] [--updates N] [--timeout MS] [--id-width 4|8]
       discover, connect, print the Setup as one JSON line, then one line per node update
   discover teleport [--host 255.255.255.255] [--port 10600] [--timeout 1000] [--id-width 4|8] [--local ADDR]
       list the Teleport servers that answer discovery`,
     summary: 'teleport (Teleport servers, ENet era)',
     info: { status: 'supported', versions: ['2022a', '2022b'] },
+    simDevice: (l) => ({ host: l.host, port: l.discoveryPort }),
   },
   panel: { searchesFirst: true },
 });

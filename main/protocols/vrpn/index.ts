@@ -83,10 +83,12 @@ export const vrpn = defineKind({
     commands: { sim: simVrpn, probe: probeVrpn },
     usage: `  sim vrpn [--host 127.0.0.1] [--port 3883] [--trackers 1] [--sensors 2] [--rate 60]
       run a simulated VRPN server (Tracker0…, Button0, Analog0, Dial0) until stopped
+      --lsl: also publish its samples to the Lab Streaming Layer, as serve --lsl does
   probe vrpn DEVICE@[tcp://]HOST[:PORT] [more devices] [--messages N] [--timeout MS]
       connect and print one JSON line per VRPN message until stopped or N messages`,
     summary: 'vrpn (any VRPN server)',
     summaryPosition: 1,
     info: { status: 'supported', versions: ['07.x (cookie major 07)'] },
+    simDevice: (l) => ({ host: l.host, port: l.port, trackers: l.devices }),
   },
 });

@@ -18,6 +18,7 @@ export const SIDE_PANELS = [
   'time',
   'playback',
   'plots',
+  'channels',
 ] as const;
 export type SidePanel = (typeof SIDE_PANELS)[number];
 

@@ -1,5 +1,6 @@
 /** What each dockable panel shows: one table for the docked workspace and for a panel's own window. */
 import type { ReactNode } from 'react';
+import { ChannelsPanel } from '../panels/Channels';
 import { Devices } from '../panels/Devices';
 import { Health } from '../panels/Health';
 import { InputsPanel } from '../panels/Inputs';
@@ -23,4 +24,5 @@ export const PANEL_CONTENT: Record<PanelName, () => ReactNode> = {
   time: () => <Time />,
   playback: () => <Playback />,
   plots: () => <PlotsPanel />,
+  channels: () => <ChannelsPanel />,
 };

@@ -40,6 +40,7 @@ export const PANEL_LABELS: Record<FocusTarget, string> = {
   time: 'Time',
   playback: 'Playback',
   plots: 'Plots',
+  channels: 'Channels',
 };
 
 /** What the help overlay lists, in order. */
@@ -47,7 +48,11 @@ export const SHORTCUT_HELP: ReadonlyArray<{ keys: string; does: string }> = [
   { keys: 'Shift+R', does: 'Start or stop the lab recording (Record all / Stop all)' },
   { keys: 'E', does: 'Write an operator event (focuses the event field; Enter sends)' },
   { keys: '1 – 9', does: 'Send event "marker N" (recorder hotkeys)' },
-  ...FOCUS_ORDER.map((panel, i) => ({ keys: `Alt+${(i + 1) % 10}`, does: `Go to ${PANEL_LABELS[panel]}` })),
+  // Alt with a digit reaches the first ten panels; the others are reached with F6.
+  ...FOCUS_ORDER.slice(0, 10).map((panel, i) => ({
+    keys: `Alt+${(i + 1) % 10}`,
+    does: `Go to ${PANEL_LABELS[panel]}`,
+  })),
   { keys: 'F6 / Shift+F6', does: 'Go to the next / previous panel' },
   { keys: 'Shift+T', does: 'Switch theme (system → light → dark)' },
   { keys: '?', does: 'Show or hide this list' },
