@@ -10,7 +10,8 @@
  * unit, nothing is emitted until the next IDR: the decoder never gets a broken access unit.
  */
 import { MAX_ACCESS_UNIT_BYTES } from '../../../preload/api';
-import { NalType, nalType, parseSps, type SpsInfo, toAnnexB } from './h264';
+import { NalType, nalType } from '../../../preload/shared/h264-nal';
+import { parseSps, type SpsInfo, toAnnexB } from './h264';
 
 export interface AccessUnit {
   /** Annex B bytes (4-byte start codes), owned by the caller. */
