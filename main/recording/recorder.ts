@@ -156,6 +156,8 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private rateWindow: { atMs: number; written: number }[] = [];
   private operatorEvents = 0;
   private workerGone = false;
+  /** The core reported its last progress after 'stop' (false: it died first). */
+  private coreFinished = false;
   private stopping: Promise<SessionSummary> | null = null;
   private error: Error | null = null;
 
@@ -458,6 +460,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
         this.fail(new Error(event.message));
         return;
       case 'stopped':
+        this.coreFinished = true;
         this.progress = event.progress;
         this.stopped?.(event.progress);
         return;
@@ -652,6 +655,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       : new Promise<CoreProgress>((resolve) => (this.stopped = resolve));
     this.link.send({ t: 'stop' });
     this.progress = await final;
+    if (!this.coreFinished) this.countUnwritten();
     await this.link.terminate();
     const counts = this.counts();
     this.summary.state = this.error ? 'failed' : 'finished';
@@ -665,6 +669,17 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     this.summary.losses = counts.totalLosses;
     await this.saveSummary();
     return this.summary;
+  }
+
+  /**
+   * The worker died: samples handed to it after its last report (which follows a chunk's close)
+   * died with it. They are recorder losses, so the session's "lost" says what the file lacks.
+   */
+  private countUnwritten(): void {
+    for (const d of this.devices.values()) {
+      const handled = (this.progress.samples[d.id] ?? 0) + (this.progress.losses[d.id] ?? 0);
+      d.losses.recorderLosses += Math.max(0, d.samples - handled);
+    }
   }
 
   private async saveSummary(): Promise<void> {
