@@ -26,8 +26,8 @@ export const DATAGRAM_OVERHEAD_BYTES = 1024;
 export const MIN_RECEIVE_BUFFER_BYTES = 1024 * 1024;
 /** Never more than this per socket, whatever the measured load (a runaway peer must not pin memory). */
 export const MAX_RECEIVE_BUFFER_BYTES = 32 * 1024 * 1024;
-/** How often the load is measured. */
-export const MEASURE_INTERVAL_MS = 250;
+/** How often the load is measured: over a second, so a sender catching up after a stall of its own counts at its rate, not its peak. */
+export const MEASURE_INTERVAL_MS = 1000;
 
 export interface ReceiveLoad {
   datagramsPerSecond: number;
