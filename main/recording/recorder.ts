@@ -25,7 +25,7 @@ import type { DeviceSnapshot, LossCounters } from '../../preload/api';
 import type { CatalogEntry, DeviceRef, Hub } from '../hub/hub';
 import { errorMessage } from '../hub/hub';
 import type { Sample } from '../hub/source';
-import { kernelDropsOf } from '../net/udp-drops';
+import { KernelDropTally } from '../net/udp-drops';
 import { hostTimeNs } from '../time/host-clock';
 import { kinds } from '../protocols/registry';
 import { describeWriteError, type AppendTarget } from './byte-sink';
@@ -135,7 +135,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly droppedBase = new Map<string, number>();
   private readonly lastStatus = new Map<string, string>();
   private readonly lastClockAt = new Map<string, number>();
-  private readonly kernelBase = new Map<string, number>();
+  private readonly kernelDrops = new Map<string, KernelDropTally>();
   private readonly remote: RemoteRecordingEntry[] = [];
   private readonly filter: Set<string> | null;
   private detach: () => void = () => {};
@@ -502,14 +502,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     if (!this.accepting()) return;
     this.onDevices(this.hub.snapshots());
     for (const [id, entry] of this.devices) {
-      const drops = await kernelDropsOf(id);
-      if (drops === null) {
-        entry.losses.kernelDrops = null;
-        continue;
-      }
-      // Drops before the recording started are not this session's.
-      if (!this.kernelBase.has(id)) this.kernelBase.set(id, drops);
-      entry.losses.kernelDrops = Math.max(0, drops - this.kernelBase.get(id)!);
+      // Per socket, from the recording's start: a reconnect's new socket neither hides nor erases drops.
+      let tally = this.kernelDrops.get(id);
+      if (!tally) this.kernelDrops.set(id, (tally = new KernelDropTally()));
+      entry.losses.kernelDrops = await tally.update(id);
     }
     const now = Date.now();
     this.rateWindow.push({ atMs: now, written: this.progress.written });

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Hub } from '../../main/hub/hub';
 import type { Source } from '../../main/hub/source';
-import { udpSocketsOf } from '../../main/net/udp';
+import { closeUdpSocket, openUdpSocket, udpSocketsOf } from '../../main/net/udp';
+import { KernelDropTally } from '../../main/net/udp-drops';
 import { NatNetClient } from '../../main/protocols/natnet/client';
 import { MotiveSimulator } from '../../main/protocols/natnet/simulator';
 import { PupilClient } from '../../main/protocols/pupil/client';
@@ -125,3 +126,34 @@ for (const c of cases) {
     assert.equal(onDisk.lost, summary.lost);
   });
 }
+
+test("a reconnect's new socket neither erases the old socket's drops nor hides its own", async (t) => {
+  const unavailable = kernelDropsUnavailable();
+  if (unavailable) {
+    t.skip(unavailable);
+    return;
+  }
+  const owner = 'kd-reconnect';
+  const tally = new KernelDropTally();
+  assert.equal(await tally.update(owner), null, 'no socket yet: not known');
+  const first = await openUdpSocket({ address: LOOPBACK, owner });
+  t.after(() => closeUdpSocket(first));
+  assert.equal(await tally.update(owner), 0);
+  const sentFirst = await forceKernelDrops(owner);
+  const afterFirst = (await tally.update(owner))!;
+  assert.ok(afterFirst >= sentFirst / 2, `${afterFirst} of ${sentFirst}`);
+
+  // The device reconnects: the old socket (and its line in /proc/net/udp) goes, a new one starts at 0.
+  await closeUdpSocket(first);
+  const second = await openUdpSocket({ address: LOOPBACK, owner });
+  t.after(() => closeUdpSocket(second));
+  assert.equal(await tally.update(owner), afterFirst, "the old socket's drops stay counted");
+  const sentSecond = await forceKernelDrops(owner);
+  const afterSecond = (await tally.update(owner))!;
+  assert.ok(
+    afterSecond - afterFirst >= sentSecond / 2,
+    `${afterSecond - afterFirst} of ${sentSecond} on the new socket`,
+  );
+  await closeUdpSocket(second);
+  assert.equal(await tally.update(owner), afterSecond, 'no socket open: the total stays');
+});
