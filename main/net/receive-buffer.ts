@@ -69,7 +69,7 @@ export function shortfallMessage(needBytes: number, grantedBytes: number): strin
         ? 'kern.ipc.maxsockbuf'
         : "the OS's socket buffer limit";
   return (
-    `the OS granted a ${kib(grantedBytes)} receive buffer where this device's rate needs ` +
+    `the OS granted a receive buffer of ${kib(grantedBytes)} where this device's rate needs ` +
     `${kib(needBytes)} (${RECEIVE_BUDGET_S} s of its data); datagrams may be dropped when the app is busy. ` +
     `Raise ${cap} (see the README, "Receive buffers")`
   );
