@@ -26,8 +26,8 @@ export const DATAGRAM_OVERHEAD_BYTES = 1024;
 export const MIN_RECEIVE_BUFFER_BYTES = 1024 * 1024;
 /** Never more than this per socket, whatever the measured load (a runaway peer must not pin memory). */
 export const MAX_RECEIVE_BUFFER_BYTES = 32 * 1024 * 1024;
-/** How often the load is measured: over a second, so a sender catching up after a stall of its own counts at its rate, not its peak. */
-export const MEASURE_INTERVAL_MS = 1000;
+/** How often the load is measured. */
+export const MEASURE_INTERVAL_MS = 250;
 
 export interface ReceiveLoad {
   datagramsPerSecond: number;
@@ -102,12 +102,19 @@ function grantedOf(socket: dgram.Socket): number | null {
 /**
  * Keeps one socket's receive buffer sized for its measured load. Attached by openUdpSocket to every
  * socket a device reads (those given an owner); stops with the socket.
+ *
+ * The buffer grows from each short window (a heavy device is covered within a quarter of a second of
+ * connecting), but whether the OS granted enough is judged on the last second's load: a sender
+ * catching up after a stall of its own is then counted at its rate, not at its peak.
  */
 export class ReceiveBufferSizer {
   private datagrams = 0;
   private bytes = 0;
   private windowStartMs = performance.now();
+  /** The last second's windows. */
+  private readonly recent: { datagrams: number; bytes: number; seconds: number }[] = [];
   private asked = 0;
+  private granted: number | null = null;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(
@@ -125,7 +132,7 @@ export class ReceiveBufferSizer {
       clearInterval(this.timer);
       socket.off('message', count);
     });
-    this.apply(receiveBufferFor({ datagramsPerSecond: 0, bytesPerSecond: 0 }));
+    this.grow(receiveBufferFor({ datagramsPerSecond: 0, bytesPerSecond: 0 }).askBytes);
   }
 
   /** What was last asked for, bytes. */
@@ -135,39 +142,63 @@ export class ReceiveBufferSizer {
 
   /** A load the protocol knows before it is measured (e.g. a declared rate): grows the buffer now. */
   expect(load: ReceiveLoad): void {
-    this.apply(receiveBufferFor(load));
+    const size = receiveBufferFor(load);
+    this.grow(size.askBytes);
+    this.check(size.needBytes);
   }
 
   private measure(): void {
     const now = performance.now();
     const seconds = (now - this.windowStartMs) / 1000;
     if (seconds <= 0) return;
-    const load = { datagramsPerSecond: this.datagrams / seconds, bytesPerSecond: this.bytes / seconds };
+    const window = { datagrams: this.datagrams, bytes: this.bytes, seconds };
     this.datagrams = 0;
     this.bytes = 0;
     this.windowStartMs = now;
-    this.apply(receiveBufferFor(load));
+    this.recent.push(window);
+    while (this.recent.length > Math.max(1, Math.round(1000 / MEASURE_INTERVAL_MS))) this.recent.shift();
+    this.grow(receiveBufferFor(loadOf([window])).askBytes);
+    this.check(receiveBufferFor(loadOf(this.recent)).needBytes);
   }
 
-  private apply(size: ReceiveBufferSize): void {
-    if (size.askBytes <= this.asked) return;
-    this.asked = size.askBytes;
+  private grow(askBytes: number): void {
+    if (askBytes <= this.asked) return;
+    this.asked = askBytes;
     try {
-      this.socket.setRecvBufferSize(size.askBytes);
+      this.socket.setRecvBufferSize(askBytes);
     } catch {
-      // Closed, or the OS refused outright: the read-back below says what there is.
+      // Closed, or the OS refused outright: the read-back says what there is.
     }
-    const granted = grantedOf(this.socket);
+    this.granted = grantedOf(this.socket);
+  }
+
+  /** Says once per device when the OS granted less than the load needs. */
+  private check(needBytes: number): void {
+    const granted = this.granted;
     // Linux reports twice what it set (the other half is its bookkeeping), which the need already counts.
-    if (granted === null || granted >= size.needBytes || told.has(this.owner)) return;
+    if (granted === null || granted >= needBytes || told.has(this.owner)) return;
     told.add(this.owner);
     const shortfall: ReceiveBufferShortfall = {
       owner: this.owner,
-      needBytes: size.needBytes,
-      askedBytes: size.askBytes,
+      needBytes,
+      askedBytes: this.asked,
       grantedBytes: granted,
-      message: shortfallMessage(size.needBytes, granted),
+      message: shortfallMessage(needBytes, granted),
     };
     for (const listener of listeners) listener(shortfall);
   }
+}
+
+function loadOf(windows: { datagrams: number; bytes: number; seconds: number }[]): ReceiveLoad {
+  let datagrams = 0;
+  let bytes = 0;
+  let seconds = 0;
+  for (const w of windows) {
+    datagrams += w.datagrams;
+    bytes += w.bytes;
+    seconds += w.seconds;
+  }
+  return seconds > 0
+    ? { datagramsPerSecond: datagrams / seconds, bytesPerSecond: bytes / seconds }
+    : { datagramsPerSecond: 0, bytesPerSecond: 0 };
 }
