@@ -113,6 +113,7 @@ for (const c of cases) {
     );
     const live = recorder.counts();
     const drops = live.losses[id]!.kernelDrops!;
+    t.diagnostic(`${drops} kernel drops for ${sent} datagrams sent to ${c.sockets} socket(s)`);
     // Only what this test sent (and the device's own datagrams caught behind it) can have been dropped.
     assert.ok(drops <= sent + 10_000, `${drops} drops for ${sent} sent`);
     assert.ok(live.lost >= drops, 'lost includes the kernel drops');
