@@ -210,7 +210,10 @@ function liblslPeer(line: Line): LiblslPeer | undefined {
   try {
     built = buildLiblslPeer('lsl-bench-peer');
   } catch (e) {
-    built = { skip: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
+    // A failed compile: its first line and the compiler's first error, on one line.
+    const lines = (e instanceof Error ? e.message : String(e)).split('\n');
+    const error = lines.slice(1).find((l) => l.includes('error'));
+    built = { skip: [lines[0], error?.trim()].filter(Boolean).join(' ') };
   }
   if ('binary' in built) return built;
   line('liblsl figures beside ours', 'absent', built.skip, null);
