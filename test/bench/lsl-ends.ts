@@ -136,6 +136,26 @@ function every(periodMs: number, tick: () => boolean, deadlineMs: number): Promi
   });
 }
 
+/** When each peer's output has closed (its process ended). */
+const closedOf = new WeakMap<CPeer, Promise<void>>();
+
+function startPeer(peer: LiblslPeer, args: string[]): CPeer {
+  const c = CPeer.start(peer.binary, args, peer.env);
+  track(c.child);
+  closedOf.set(c, new Promise((resolve) => c.child.once('close', () => resolve())));
+  return c;
+}
+
+/** The peer's first line starting with `prefix`; fails as soon as the peer ends without it (its last words). */
+function peerLine(c: CPeer, prefix: string, timeoutMs: number): Promise<string> {
+  const ended = closedOf.get(c)!.then(() => {
+    const seen = c.lines.find((l) => l.startsWith(prefix));
+    if (seen !== undefined) return seen;
+    throw new Error(`lsl-bench-peer ended without "${prefix.trim()}": ${c.lines.slice(-2).join(' / ')}`);
+  });
+  return Promise.race([c.line(prefix, timeoutMs), ended]);
+}
+
 /** Our outlet in this process. */
 export async function ourOutlet(plan: PushPlan): Promise<PushingOutlet> {
   const outlet = await LslOutlet.create({
@@ -193,17 +213,16 @@ export async function liblslOutlet(peer: LiblslPeer, plan: PushPlan): Promise<Pu
     plan.stamp,
     String(plan.tickMs ?? 1),
   ];
-  const c = CPeer.start(peer.binary, args, peer.env);
-  track(c.child);
+  const c = startPeer(peer, args);
   const close = () => endChild(c.child, () => c.child.stdin.end());
   try {
-    const [, , port] = (await c.line('ready ', 20_000)).split(' ');
+    const [, , port] = (await peerLine(c, 'ready ', 20_000)).split(' ');
     const info = await fetchFullInfo(LOOPBACK, Number(port));
     return {
       stream: { address: LOOPBACK, info },
       close,
       async push() {
-        const [, pushed, , share] = (await c.line('pushed ', plan.seconds * 1000 + 60_000)).split(' ');
+        const [, pushed, , share] = (await peerLine(c, 'pushed ', plan.seconds * 1000 + 60_000)).split(' ');
         return { pushed: Number(pushed), cpuShare: Number(share), dropped: undefined };
       },
     };
@@ -300,12 +319,11 @@ export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection
 /** liblsl's inlet in its own process, connected to the stream's address without resolving. */
 export function liblslInlet(peer: LiblslPeer, stream: ResolvedStream, seconds: number): Sink {
   const xml = shortInfoXml({ ...stream.info, v4address: stream.address });
-  const c = CPeer.start(peer.binary, ['inlet', String(seconds), xml], peer.env);
-  track(c.child);
+  const c = startPeer(peer, ['inlet', String(seconds), xml]);
   c.child.stdin.end();
   const result = settled(
     (async (): Promise<Received> => {
-      const line = await c.line('result ', FIRST_SAMPLE_MS + seconds * 1000 + 40_000);
+      const line = await peerLine(c, 'result ', FIRST_SAMPLE_MS + seconds * 1000 + 40_000);
       const [inWindow, cpuShare, total, firstTs, lastTs, p50, p99] = line.split(' ').slice(1).map(Number) as number[];
       return {
         inWindow: inWindow!,
@@ -319,7 +337,7 @@ export function liblslInlet(peer: LiblslPeer, stream: ResolvedStream, seconds: n
       };
     })(),
   );
-  const windowOver = Promise.race([c.line('window', FIRST_SAMPLE_MS + seconds * 1000 + 40_000), result]).then(
+  const windowOver = Promise.race([peerLine(c, 'window', FIRST_SAMPLE_MS + seconds * 1000 + 40_000), result]).then(
     () => undefined,
   );
   return { windowOver: settled(windowOver), result, close: () => endChild(c.child, () => c.child.kill('SIGTERM')) };
@@ -370,10 +388,9 @@ export async function liblslOneProcessLatency(
   channels: number,
   count: number,
 ): Promise<{ received: number; p50Ms: number; p99Ms: number }> {
-  const c = CPeer.start(peer.binary, ['latency', String(channels), String(count)], peer.env);
-  track(c.child);
+  const c = startPeer(peer, ['latency', String(channels), String(count)]);
   try {
-    const [received, p50, p99] = (await c.line('latency ', count + 60_000)).split(' ').slice(1).map(Number);
+    const [received, p50, p99] = (await peerLine(c, 'latency ', count + 60_000)).split(' ').slice(1).map(Number);
     return { received: received!, p50Ms: p50! * 1000, p99Ms: p99! * 1000 };
   } finally {
     await endChild(c.child, () => c.child.kill('SIGTERM'));

@@ -57,31 +57,48 @@ function read(source: () => Promise<Source>, sink: (s: Source['stream']) => Sink
   });
 }
 
+/** Runs one row's measurement; a failure is printed as that row's miss, and the bench carries on. */
+async function attempt(line: Line, name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    line(name, 'failed', (e instanceof Error ? e.message : String(e)).split('\n')[0]!, false);
+  }
+}
+
 /** Samples from the first to the last timestamp at the rate: how many a gapless run delivers. */
 const span = (r: Received, rateHz: number) => Math.round((r.lastTs - r.firstTs) * rateHz) + 1;
 
+const OUTLET_NAME = 'LSL outlet, 1000 Hz × 700 float32 channels (100 bodies), 5 s';
+const LIBLSL_OUTLET_NAME = 'liblsl outlet, 1000 Hz × 700 float32 channels (100 bodies), 5 s';
+// The header and test pattern, counted as bytes, may hide at most one sample's worth.
+const SLACK = 1;
+
 async function outletRows(line: Line, liblsl: LiblslPeer | undefined): Promise<void> {
-  const ours = await pushed(() => ourOutlet({ ...OUTLET, name: 'BenchMoCap' }), byteCounter);
-  const slack = 1; // the header and test pattern, counted as bytes, may hide at most one sample's worth
-  line(
-    'LSL outlet, 1000 Hz × 700 float32 channels (100 bodies), 5 s',
-    `${ours.received.total} of ${ours.pushed.pushed} samples at the inlet, ${ours.pushed.dropped} dropped`,
-    'all arrive',
-    ours.received.total >= ours.pushed.pushed - slack && ours.pushed.dropped === 0,
-  );
-  line('  outlet process CPU share', `${pct(ours.pushed.cpuShare)} of one core`, '—', null);
+  await attempt(line, OUTLET_NAME, async () => {
+    const ours = await pushed(() => ourOutlet({ ...OUTLET, name: 'BenchMoCap' }), byteCounter);
+    line(
+      OUTLET_NAME,
+      `${ours.received.total} of ${ours.pushed.pushed} samples at the inlet, ${ours.pushed.dropped} dropped`,
+      'all arrive',
+      ours.received.total >= ours.pushed.pushed - SLACK && ours.pushed.dropped === 0,
+    );
+    line('  outlet process CPU share', `${pct(ours.pushed.cpuShare)} of one core`, '—', null);
+  });
   if (!liblsl) return;
 
-  const theirs = await pushed(() => liblslOutlet(liblsl, { ...OUTLET, name: 'LiblslBenchMoCap' }), byteCounter);
-  line(
-    'liblsl outlet, 1000 Hz × 700 float32 channels (100 bodies), 5 s',
-    `${theirs.received.total} of ${theirs.pushed.pushed} samples at the inlet`,
-    'all arrive',
-    theirs.received.total >= theirs.pushed.pushed - slack,
-  );
-  line('  liblsl outlet process CPU share', `${pct(theirs.pushed.cpuShare)} of one core`, '—', null);
+  await attempt(line, LIBLSL_OUTLET_NAME, async () => {
+    const theirs = await pushed(() => liblslOutlet(liblsl, { ...OUTLET, name: 'LiblslBenchMoCap' }), byteCounter);
+    line(
+      LIBLSL_OUTLET_NAME,
+      `${theirs.received.total} of ${theirs.pushed.pushed} samples at the inlet`,
+      'all arrive',
+      theirs.received.total >= theirs.pushed.pushed - SLACK,
+    );
+    line('  liblsl outlet process CPU share', `${pct(theirs.pushed.cpuShare)} of one core`, '—', null);
+  });
 
-  for (const [name, outlet, sink] of [
+  const mixed = [
     [
       '  our outlet → liblsl inlet, same rate',
       () => ourOutlet({ ...OUTLET, name: 'BenchMoCapToLiblsl' }),
@@ -92,15 +109,17 @@ async function outletRows(line: Line, liblsl: LiblslPeer | undefined): Promise<v
       () => liblslOutlet(liblsl, { ...OUTLET, name: 'LiblslBenchMoCapToOurs' }),
       (s: Source['stream']) => ourInlet(s, SECONDS),
     ],
-  ] as const) {
-    const r = await pushed(outlet, sink);
-    line(
-      name,
-      `${r.received.total} of ${r.pushed.pushed}; outlet ${pct(r.pushed.cpuShare)}, inlet ${pct(r.received.cpuShare)} of one core`,
-      'all arrive',
-      r.received.total === r.pushed.pushed,
-    );
-  }
+  ] as const;
+  for (const [name, outlet, sink] of mixed)
+    await attempt(line, name, async () => {
+      const r = await pushed(outlet, sink);
+      line(
+        name,
+        `${r.received.total} of ${r.pushed.pushed}; outlet ${pct(r.pushed.cpuShare)}, inlet ${pct(r.received.cpuShare)} of one core`,
+        'all arrive',
+        r.received.total === r.pushed.pushed,
+      );
+    });
 }
 
 function inletValue(r: Received): string {
@@ -112,42 +131,39 @@ const inletMet = (r: Received) => r.total === span(r, INLET.rateHz) && !r.bad &&
 
 async function inletRows(line: Line, liblsl: LiblslPeer | undefined): Promise<void> {
   const sim = () => simLslOutlet(INLET.channels, INLET.rateHz);
-  const ours = await read(sim, (s) => ourInlet(s, SECONDS));
-  line('LSL inlet ← sim lsl (another process), 64 ch × 2 kHz, 5 s', inletValue(ours), 'all arrive', inletMet(ours));
-  line('  inlet process CPU share', `${pct(ours.cpuShare)} of one core`, '—', null);
+  const oursName = 'LSL inlet ← sim lsl (another process), 64 ch × 2 kHz, 5 s';
+  await attempt(line, oursName, async () => {
+    const ours = await read(sim, (s) => ourInlet(s, SECONDS));
+    line(oursName, inletValue(ours), 'all arrive', inletMet(ours));
+    line('  inlet process CPU share', `${pct(ours.cpuShare)} of one core`, '—', null);
+  });
   if (!liblsl) return;
 
-  // Paced as `sim lsl` pushes (chunks every SIM_TICK_MS), so that both inlets get the same chunks.
+  // Paced as `sim lsl` pushes (chunks every SIM_TICK_MS), so that every inlet gets the same chunks.
   const plan = { ...INLET, seconds: 0, stamp: 'nominal' as const, tickMs: SIM_TICK_MS };
-  const theirs = await read(
-    () => liblslOutlet(liblsl, { ...plan, name: 'LiblslBenchEEG' }),
-    (s) => liblslInlet(liblsl, s, SECONDS),
-  );
-  line(
-    'liblsl inlet ← liblsl outlet (another process), 64 ch × 2 kHz, 5 s',
-    inletValue(theirs),
-    'all arrive',
-    inletMet(theirs),
-  );
-  line('  liblsl inlet process CPU share', `${pct(theirs.cpuShare)} of one core`, '—', null);
+  const theirsName = 'liblsl inlet ← liblsl outlet (another process), 64 ch × 2 kHz, 5 s';
+  await attempt(line, theirsName, async () => {
+    const theirs = await read(
+      () => liblslOutlet(liblsl, { ...plan, name: 'LiblslBenchEEG' }),
+      (s) => liblslInlet(liblsl, s, SECONDS),
+    );
+    line(theirsName, inletValue(theirs), 'all arrive', inletMet(theirs));
+    line('  liblsl inlet process CPU share', `${pct(theirs.cpuShare)} of one core`, '—', null);
+  });
 
-  const liblslFromSim = await read(sim, (s) => liblslInlet(liblsl, s, SECONDS));
-  line(
-    '  liblsl inlet ← sim lsl (ours), same rate',
-    `${inletValue(liblslFromSim)}; inlet ${pct(liblslFromSim.cpuShare)} of one core`,
-    'all arrive',
-    inletMet(liblslFromSim),
-  );
-  const oursFromLiblsl = await read(
-    () => liblslOutlet(liblsl, { ...plan, name: 'LiblslBenchEEGToOurs' }),
-    (s) => ourInlet(s, SECONDS),
-  );
-  line(
-    '  our inlet ← liblsl outlet, same rate',
-    `${inletValue(oursFromLiblsl)}; inlet ${pct(oursFromLiblsl.cpuShare)} of one core`,
-    'all arrive',
-    inletMet(oursFromLiblsl),
-  );
+  const mixed = [
+    ['  liblsl inlet ← sim lsl (ours), same rate', sim, (s: Source['stream']) => liblslInlet(liblsl, s, SECONDS)],
+    [
+      '  our inlet ← liblsl outlet, same rate',
+      () => liblslOutlet(liblsl, { ...plan, name: 'LiblslBenchEEGToOurs' }),
+      (s: Source['stream']) => ourInlet(s, SECONDS),
+    ],
+  ] as const;
+  for (const [name, source, sink] of mixed)
+    await attempt(line, name, async () => {
+      const r = await read(source, sink);
+      line(name, `${inletValue(r)}; inlet ${pct(r.cpuShare)} of one core`, 'all arrive', inletMet(r));
+    });
 }
 
 function latencyLine(line: Line, name: string, received: number, total: number, p50Ms: number, p99Ms: number): void {
@@ -161,47 +177,39 @@ function latencyLine(line: Line, name: string, received: number, total: number, 
 
 async function latencyRows(line: Line, liblsl: LiblslPeer | undefined): Promise<void> {
   const total = LATENCY.rateHz * LATENCY.seconds;
-  const ours = await pushed(
-    () => ourOutlet({ ...LATENCY, name: 'BenchLatency' }),
-    (s) => ourInlet(s, 0, false),
-  );
-  const r = ours.received;
-  latencyLine(line, 'LSL outlet → inlet latency, loopback, 7 ch, one process', r.total, total, r.p50Ms, r.p99Ms);
+  const oursName = 'LSL outlet → inlet latency, loopback, 7 ch, one process';
+  await attempt(line, oursName, async () => {
+    const { received: r } = await pushed(
+      () => ourOutlet({ ...LATENCY, name: 'BenchLatency' }),
+      (s) => ourInlet(s, 0, false),
+    );
+    latencyLine(line, oursName, r.total, total, r.p50Ms, r.p99Ms);
+  });
   if (!liblsl) return;
 
-  const theirs = await liblslOneProcessLatency(liblsl, LATENCY.channels, total);
-  latencyLine(
-    line,
-    'liblsl outlet → inlet latency, loopback, 7 ch, one process',
-    theirs.received,
-    total,
-    theirs.p50Ms,
-    theirs.p99Ms,
-  );
-  const toLiblsl = await pushed(
-    () => ourOutlet({ ...LATENCY, name: 'BenchLatencyToLiblsl' }),
-    (s) => liblslInlet(liblsl, s, 0),
-  );
-  latencyLine(
-    line,
-    '  our outlet → liblsl inlet, two processes',
-    toLiblsl.received.total,
-    total,
-    toLiblsl.received.p50Ms,
-    toLiblsl.received.p99Ms,
-  );
-  const toOurs = await pushed(
-    () => liblslOutlet(liblsl, { ...LATENCY, name: 'LiblslBenchLatencyToOurs' }),
-    (s) => ourInlet(s, 0, false),
-  );
-  latencyLine(
-    line,
-    '  liblsl outlet → our inlet, two processes',
-    toOurs.received.total,
-    total,
-    toOurs.received.p50Ms,
-    toOurs.received.p99Ms,
-  );
+  const theirsName = 'liblsl outlet → inlet latency, loopback, 7 ch, one process';
+  await attempt(line, theirsName, async () => {
+    const theirs = await liblslOneProcessLatency(liblsl, LATENCY.channels, total);
+    latencyLine(line, theirsName, theirs.received, total, theirs.p50Ms, theirs.p99Ms);
+  });
+
+  const mixed = [
+    [
+      '  our outlet → liblsl inlet, two processes',
+      () => ourOutlet({ ...LATENCY, name: 'BenchLatencyToLiblsl' }),
+      (s: Source['stream']) => liblslInlet(liblsl, s, 0),
+    ],
+    [
+      '  liblsl outlet → our inlet, two processes',
+      () => liblslOutlet(liblsl, { ...LATENCY, name: 'LiblslBenchLatencyToOurs' }),
+      (s: Source['stream']) => ourInlet(s, 0, false),
+    ],
+  ] as const;
+  for (const [name, outlet, sink] of mixed)
+    await attempt(line, name, async () => {
+      const { received: r } = await pushed(outlet, sink);
+      latencyLine(line, name, r.total, total, r.p50Ms, r.p99Ms);
+    });
 }
 
 /** The compiled liblsl bench peer, or why there is none (printed once). */
