@@ -258,6 +258,11 @@ export async function simLslOutlet(channels: number, rateHz: number): Promise<So
   }
 }
 
+function endedEarly(afterMs: number, seconds: number): string {
+  const when = Number.isNaN(afterMs) ? '' : ` ${(afterMs / 1000).toFixed(1)} s`;
+  return `the stream ended${when} into the ${seconds} s window`;
+}
+
 /** Our inlet in this process. */
 export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection = true): Sink {
   const latencies: number[] = [];
@@ -265,7 +270,7 @@ export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection
   let firstTs = NaN;
   let lastTs = NaN;
   let lastArrival = 0;
-  let ended = false;
+  let endedAt: number | undefined;
   const inlet = new LslInlet({
     stream,
     bindAddress: LOOPBACK,
@@ -276,7 +281,9 @@ export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection
       lastTs = s.timestamp;
       lastArrival = performance.now();
     },
-    onState: (state) => (ended ||= state === 'closed'),
+    onState: (state) => {
+      if (state === 'closed' && endedAt === undefined) endedAt = performance.now();
+    },
   });
   inlet.start();
   let windowDone!: () => void;
@@ -290,9 +297,10 @@ export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection
       await sleep(seconds * 1000);
       const cpuShare = cpuShareSince(cpu, t0);
       const inWindow = total - atStart;
+      if (endedAt !== undefined && endedAt - t0 < seconds * 1000) throw new Error(endedEarly(endedAt - t0, seconds));
       windowDone();
       await waitFor(
-        () => ended || performance.now() - lastArrival > SILENCE_MS,
+        () => endedAt !== undefined || performance.now() - lastArrival > SILENCE_MS,
         30_000,
         `the end of ${stream.info.name}`,
       );
@@ -325,6 +333,8 @@ export function liblslInlet(peer: LiblslPeer, stream: ResolvedStream, seconds: n
     (async (): Promise<Received> => {
       const line = await peerLine(c, 'result ', FIRST_SAMPLE_MS + seconds * 1000 + 40_000);
       const [inWindow, cpuShare, total, firstTs, lastTs, p50, p99] = line.split(' ').slice(1).map(Number) as number[];
+      // The peer prints a negative share when the stream ended inside the window.
+      if (cpuShare! < 0) throw new Error(endedEarly(NaN, seconds));
       return {
         inWindow: inWindow!,
         cpuShare: cpuShare!,

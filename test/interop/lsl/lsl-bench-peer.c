@@ -13,7 +13,8 @@
  *       An inlet on the stream whose info XML is given (its v4address set: no resolve, no recovery).
  *       Prints "open", waits (at most 30 s) for the first sample, pulls for SECONDS measuring its CPU
  *       share (then prints "window"), then until the stream ends or stays silent for 1 s; prints
- *       "result <in window> <cpu share> <total> <first ts> <last ts> <latency p50 s> <p99 s>".
+ *       "result <in window> <cpu share> <total> <first ts> <last ts> <latency p50 s> <p99 s>" (the share
+ *       is -1 when the stream ended before the window was over).
  *   lsl-bench-peer latency CHANNELS COUNT
  *       Outlet and inlet in this one process: a thread pushes COUNT samples, one per millisecond, each
  *       stamped when pushed; prints "latency <received> <p50 s> <p99 s>".
