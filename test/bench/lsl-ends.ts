@@ -48,12 +48,14 @@ export interface Pushed {
 
 export interface Source {
   stream: ResolvedStream;
+  /** Lets an outlet that waits for its inlet start pushing (no-op for one already pushing). */
+  go(): void;
   /** Ends the stream (its consumers see it close) and its process; safe to call twice. */
   close(): Promise<void>;
 }
 
 export interface PushingOutlet extends Source {
-  /** Waits (at most 20 s) for a consumer, then pushes the plan's samples. */
+  /** Waits (at most 20 s) for a consumer, then pushes the plan's samples (call once the sink is ready). */
   push(): Promise<Pushed>;
 }
 
@@ -72,6 +74,8 @@ export interface Received {
 }
 
 export interface Sink {
+  /** Resolves once the inlet is streaming (its open call returned): the outlet may start pushing. */
+  ready: Promise<void>;
   /** Resolves when the CPU window (from the first sample) is over; a source may end after that. */
   windowOver: Promise<void>;
   /** What arrived: after the window, once the stream ended or stayed silent for 1 s. */
@@ -142,6 +146,7 @@ const closedOf = new WeakMap<CPeer, Promise<void>>();
 function startPeer(peer: LiblslPeer, args: string[]): CPeer {
   const c = CPeer.start(peer.binary, args, peer.env);
   track(c.child);
+  c.child.stdin.on('error', () => undefined); // a peer that already ended: its wait reports why
   closedOf.set(c, new Promise((resolve) => c.child.once('close', () => resolve())));
   return c;
 }
@@ -174,6 +179,7 @@ export async function ourOutlet(plan: PushPlan): Promise<PushingOutlet> {
   const total = Math.round(plan.rateHz * plan.seconds);
   return {
     stream: { address: LOOPBACK, info: outlet.info },
+    go: () => undefined,
     close: () => outlet.close(),
     async push() {
       await waitFor(() => outlet.consumerCount > 0, 20_000, `a consumer of ${plan.name}`);
@@ -215,13 +221,16 @@ export async function liblslOutlet(peer: LiblslPeer, plan: PushPlan): Promise<Pu
   ];
   const c = startPeer(peer, args);
   const close = () => endChild(c.child, () => c.child.stdin.end());
+  const go = () => void c.child.stdin.write('go\n');
   try {
     const [, , port] = (await peerLine(c, 'ready ', 20_000)).split(' ');
     const info = await fetchFullInfo(LOOPBACK, Number(port));
     return {
       stream: { address: LOOPBACK, info },
       close,
+      go,
       async push() {
+        go();
         const [, pushed, , share] = (await peerLine(c, 'pushed ', plan.seconds * 1000 + 60_000)).split(' ');
         return { pushed: Number(pushed), cpuShare: Number(share), dropped: undefined };
       },
@@ -251,7 +260,7 @@ export async function simLslOutlet(channels: number, rateHz: number): Promise<So
   try {
     const listening = JSON.parse(sim.lines[0]!) as { streams: { dataPort: number }[] };
     const info = await fetchFullInfo(LOOPBACK, listening.streams[0]!.dataPort);
-    return { stream: { address: LOOPBACK, info }, close };
+    return { stream: { address: LOOPBACK, info }, go: () => undefined, close };
   } catch (e) {
     await close();
     throw e;
@@ -271,6 +280,8 @@ export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection
   let lastTs = NaN;
   let lastArrival = 0;
   let endedAt: number | undefined;
+  let streaming!: () => void;
+  const ready = new Promise<void>((r) => (streaming = r));
   const inlet = new LslInlet({
     stream,
     bindAddress: LOOPBACK,
@@ -282,6 +293,7 @@ export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection
       lastArrival = performance.now();
     },
     onState: (state) => {
+      if (state === 'streaming') streaming();
       if (state === 'closed' && endedAt === undefined) endedAt = performance.now();
     },
   });
@@ -318,6 +330,7 @@ export function ourInlet(stream: ResolvedStream, seconds: number, timeCorrection
     })(),
   );
   return {
+    ready: settled(Promise.race([ready, result.then(() => undefined)])),
     windowOver: settled(Promise.race([windowOver, result.then(() => undefined)])),
     result,
     close: () => inlet.close(),
@@ -350,7 +363,13 @@ export function liblslInlet(peer: LiblslPeer, stream: ResolvedStream, seconds: n
   const windowOver = Promise.race([peerLine(c, 'window', FIRST_SAMPLE_MS + seconds * 1000 + 40_000), result]).then(
     () => undefined,
   );
-  return { windowOver: settled(windowOver), result, close: () => endChild(c.child, () => c.child.kill('SIGTERM')) };
+  const ready = peerLine(c, 'open', 30_000).then(() => undefined);
+  return {
+    ready: settled(Promise.race([ready, result.then(() => undefined)])),
+    windowOver: settled(windowOver),
+    result,
+    close: () => endChild(c.child, () => c.child.kill('SIGTERM')),
+  };
 }
 
 /** A consumer in another process that asks for the feed and only counts bytes until the outlet closes. */
@@ -386,6 +405,8 @@ export function byteCounter(stream: ResolvedStream): Sink {
     }),
   );
   return {
+    // Nothing to wait for: the outlet's wait for a consumer is the counter's connection.
+    ready: Promise.resolve(),
     windowOver: settled(result.then(() => undefined)),
     result,
     close: () => endChild(child, () => child.kill('SIGTERM')),

@@ -41,6 +41,7 @@ const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
 /** Pushes the plan into the sink, lets the last samples land, closes the outlet, then reads the sink. */
 function pushed(outlet: () => Promise<PushingOutlet>, sink: (s: Source['stream']) => Sink) {
   return withEnds(outlet, sink, async (source, k) => {
+    await k.ready;
     const p = await source.push();
     await sleep(500);
     await source.close();
@@ -51,6 +52,8 @@ function pushed(outlet: () => Promise<PushingOutlet>, sink: (s: Source['stream']
 /** Reads the source for the sink's window, then closes it so the sink can tell every sample arrived. */
 function read(source: () => Promise<Source>, sink: (s: Source['stream']) => Sink) {
   return withEnds(source, sink, async (s, k) => {
+    await k.ready;
+    s.go();
     await k.windowOver;
     await s.close();
     return await k.result;

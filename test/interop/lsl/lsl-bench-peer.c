@@ -4,8 +4,8 @@
  * (CLOCK_MONOTONIC, the clock our side reads too). Driven by its arguments, one line per fact on stdout:
  *
  *   lsl-bench-peer outlet NAME CHANNELS RATE SECONDS STAMP TICK_MS
- *       A float32 outlet. Prints "ready <uid> <data port>", waits (at most 30 s) for a consumer, then
- *       every TICK_MS milliseconds pushes what is due: STAMP "nominal" pushes RATE × SECONDS samples (SECONDS 0:
+ *       A float32 outlet. Prints "ready <uid> <data port>", waits (at most 30 s each) for a consumer and
+ *       for "go" on stdin, then every TICK_MS milliseconds pushes what is due: STAMP "nominal" pushes RATE × SECONDS samples (SECONDS 0:
  *       until stdin closes) as chunks stamped start + i / RATE; STAMP "now" pushes one sample per
  *       tick, RATE × SECONDS of them, each stamped when pushed. Prints "pushed <n> cpu <share>",
  *       then keeps the outlet open until stdin closes.
@@ -82,6 +82,13 @@ static int outlet(const char *name, int channels, double rate, double seconds, i
 	printf("ready %s %d\n", lsl_get_uid(lsl_get_info(out)), data_port(out));
 	if (!lsl_wait_for_consumers(out, 30)) {
 		printf("error no consumer within 30 s\n");
+		return 1;
+	}
+	/* The bench says "go" once its inlet is streaming, as it does before its own outlet pushes. */
+	char go[16] = "";
+	struct pollfd in = {0, POLLIN, 0};
+	if (poll(&in, 1, 30000) <= 0 || read(0, go, sizeof go - 1) <= 0 || strncmp(go, "go", 2)) {
+		printf("error no go within 30 s\n");
 		return 1;
 	}
 	long total = seconds > 0 ? lround(rate * seconds) : -1;
@@ -219,13 +226,14 @@ static int latency(int channels, long count) {
 		printf("error bad stream info\n");
 		return 1;
 	}
-	pthread_t thread;
-	pthread_create(&thread, NULL, push_each_ms, &p);
 	lsl_open_stream(in, 10, &ec);
 	if (ec) {
 		printf("error open %d\n", ec);
 		return 1;
 	}
+	/* Pushing starts once the inlet is streaming, as in the bench's own latency run. */
+	pthread_t thread;
+	pthread_create(&thread, NULL, push_each_ms, &p);
 	float *sample = calloc((size_t)channels, sizeof(float));
 	double *latencies = malloc((size_t)count * sizeof(double));
 	long n = 0;
