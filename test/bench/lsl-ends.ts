@@ -32,6 +32,7 @@ export interface PushPlan {
   name: string;
   channels: number;
   rateHz: number;
+  /** 0: until closed (liblsl's outlet only; ours runs continuously as `sim lsl`). */
   seconds: number;
   /** nominal: due samples as one chunk per tick, stamped start + i / rate; now: one per tick, stamped when pushed. */
   stamp: Stamp;
@@ -127,15 +128,18 @@ function cpuShareSince(start: NodeJS.CpuUsage, startMs: number): number {
   return (used.user + used.system) / 1000 / (performance.now() - startMs);
 }
 
-/** Runs `tick` every `periodMs` until it returns true (or the deadline passes). */
+/** Runs `tick` every `periodMs` until it returns true (or the deadline passes); a throw ends it, rejected. */
 function every(periodMs: number, tick: () => boolean, deadlineMs: number): Promise<void> {
   const end = performance.now() + deadlineMs;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
-      if (tick() || performance.now() > end) {
-        clearInterval(timer);
+      try {
+        if (!tick() && performance.now() <= end) return;
         resolve();
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
+      clearInterval(timer);
     }, periodMs);
   });
 }
