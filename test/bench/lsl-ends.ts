@@ -454,3 +454,25 @@ export async function withEnds<S extends Source, T>(
     await s.close();
   }
 }
+
+/** Pushes the outlet's plan into the sink once it is ready, lets the last samples land, closes the outlet, reads the sink. */
+export function pushed(outlet: () => Promise<PushingOutlet>, sink: (s: ResolvedStream) => Sink, settleMs = 500) {
+  return withEnds(outlet, sink, async (source, k) => {
+    await k.ready;
+    const p = await source.push();
+    await sleep(settleMs);
+    await source.close();
+    return { pushed: p, received: await k.result };
+  });
+}
+
+/** Reads the source for the sink's window, then closes it so the sink can tell every sample arrived. */
+export function read(source: () => Promise<Source>, sink: (s: ResolvedStream) => Sink): Promise<Received> {
+  return withEnds(source, sink, async (s, k) => {
+    await k.ready;
+    s.go();
+    await k.windowOver;
+    await s.close();
+    return await k.result;
+  });
+}

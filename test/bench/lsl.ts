@@ -11,7 +11,6 @@
  */
 import { SIM_TICK_MS } from '../../main/protocols/lsl/simulator';
 import { buildLiblslPeer } from '../helpers/liblsl-peer';
-import { sleep } from '../integration/natnet-helpers';
 import {
   byteCounter,
   liblslInlet,
@@ -19,13 +18,12 @@ import {
   liblslOutlet,
   ourInlet,
   ourOutlet,
+  pushed,
+  read,
   simLslOutlet,
-  withEnds,
   type LiblslPeer,
-  type PushingOutlet,
   type PushPlan,
   type Received,
-  type Sink,
   type Source,
 } from './lsl-ends';
 
@@ -37,28 +35,6 @@ const INLET = { channels: 64, rateHz: 2000 };
 const LATENCY: Omit<PushPlan, 'name'> = { channels: 7, rateHz: 1000, seconds: SECONDS, stamp: 'now' };
 
 const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
-
-/** Pushes the plan into the sink, lets the last samples land, closes the outlet, then reads the sink. */
-function pushed(outlet: () => Promise<PushingOutlet>, sink: (s: Source['stream']) => Sink) {
-  return withEnds(outlet, sink, async (source, k) => {
-    await k.ready;
-    const p = await source.push();
-    await sleep(500);
-    await source.close();
-    return { pushed: p, received: await k.result };
-  });
-}
-
-/** Reads the source for the sink's window, then closes it so the sink can tell every sample arrived. */
-function read(source: () => Promise<Source>, sink: (s: Source['stream']) => Sink) {
-  return withEnds(source, sink, async (s, k) => {
-    await k.ready;
-    s.go();
-    await k.windowOver;
-    await s.close();
-    return await k.result;
-  });
-}
 
 /** Runs one row's measurement; a failure is printed as that row's miss, and the bench carries on. */
 async function attempt(line: Line, name: string, run: () => Promise<void>): Promise<void> {

@@ -12,9 +12,7 @@ import {
   liblslOutlet,
   ourInlet,
   ourOutlet,
-  withEnds,
-  type PushingOutlet,
-  type Sink,
+  pushed,
   type Source,
 } from '../../bench/lsl-ends';
 import { buildLiblslPeer } from '../../helpers/liblsl-peer';
@@ -24,15 +22,6 @@ const skip = 'skip' in built ? built.skip : undefined;
 if (skip) console.log(`liblsl bench ends skipped: ${skip}`);
 
 const PLAN = { channels: 4, rateHz: 100, seconds: 1, stamp: 'nominal' as const };
-
-function run(outlet: () => Promise<PushingOutlet>, sink: (s: Source['stream']) => Sink) {
-  return withEnds(outlet, sink, async (source, k) => {
-    await k.ready;
-    const pushed = await source.push();
-    await source.close();
-    return { pushed, received: await k.result };
-  });
-}
 
 test('our outlet → liblsl inlet and liblsl outlet → our inlet: every sample, both CPU shares', { skip }, async () => {
   if (!('binary' in built)) return;
@@ -48,15 +37,15 @@ test('our outlet → liblsl inlet and liblsl outlet → our inlet: every sample,
       (s: Source['stream']) => ourInlet(s, 0.5),
     ],
   ] as const) {
-    const { pushed, received } = await run(outlet, sink);
-    assert.equal(pushed.pushed, 100, what);
+    const { pushed: sent, received } = await pushed(outlet, sink);
+    assert.equal(sent.pushed, 100, what);
     assert.equal(received.total, 100, what);
     // Nominal stamps: the first and last sample are 99 periods apart.
     assert.ok(
       Math.abs(received.lastTs - received.firstTs - 0.99) < 1e-6,
       `${what}: ${received.firstTs}…${received.lastTs}`,
     );
-    for (const share of [pushed.cpuShare, received.cpuShare]) assert.ok(share >= 0 && share < 4, `${what}: ${share}`);
+    for (const share of [sent.cpuShare, received.cpuShare]) assert.ok(share >= 0 && share < 4, `${what}: ${share}`);
     assert.ok(received.p50Ms >= 0, what);
   }
 });
