@@ -22,7 +22,11 @@ function line(name: string, value: string, target: string, met: boolean | null):
 
 async function main(): Promise<void> {
   console.log(
-    `Sightline benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.versions.node}`,
+    `Sightline benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.versions.node}, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (figures from a loaded machine are upper bounds)`,
   );
 
   const decode = await benchNatNetDecode();

@@ -1,7 +1,8 @@
 /**
- * The liblsl peer for interop tests and fixture captures: test/interop/lsl/lsl-peer.c compiled against the
- * liblsl that SIGHTLINE_LIBLSL names (the path of liblsl.so in an install prefix, its headers in the
- * include folder beside its lib folder), with an lsl_api.cfg written here that keeps liblsl on 127.0.0.1.
+ * The liblsl peers: test/interop/lsl/lsl-peer.c (interop tests and fixture captures) and
+ * test/interop/lsl/lsl-bench-peer.c (the bench), compiled against the liblsl that SIGHTLINE_LIBLSL names
+ * (the path of liblsl.so in an install prefix, its headers in the include folder beside its lib folder),
+ * with an lsl_api.cfg written here that keeps liblsl on 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -10,9 +11,13 @@ import type { ChannelFormat } from '../../main/protocols/lsl/info';
 import type { SampleValues } from '../../main/protocols/lsl/samples';
 
 const BUILD_DIR = path.join(__dirname, '../../test-results/lsl-interop');
-const SOURCE = path.join(__dirname, '../interop/lsl/lsl-peer.c');
+const SOURCES = path.join(__dirname, '../interop/lsl');
 
-export function buildLiblslPeer(): { binary: string; env: NodeJS.ProcessEnv } | { skip: string } {
+export type LiblslProgram = 'lsl-peer' | 'lsl-bench-peer';
+
+export function buildLiblslPeer(
+  program: LiblslProgram = 'lsl-peer',
+): { binary: string; env: NodeJS.ProcessEnv } | { skip: string } {
   const lib = process.env.SIGHTLINE_LIBLSL;
   if (!lib)
     return {
@@ -23,12 +28,15 @@ export function buildLiblslPeer(): { binary: string; env: NodeJS.ProcessEnv } | 
   const include = path.join(libDir, '..', 'include');
   if (!existsSync(path.join(include, 'lsl_c.h'))) return { skip: `no lsl_c.h in ${include}` };
   mkdirSync(BUILD_DIR, { recursive: true });
-  const binary = path.join(BUILD_DIR, 'lsl-peer');
-  const r = spawnSync('gcc', ['-O2', '-Wall', '-o', binary, SOURCE, `-I${include}`, lib, `-Wl,-rpath,${libDir}`], {
-    encoding: 'utf8',
-  });
+  const binary = path.join(BUILD_DIR, program);
+  const source = path.join(SOURCES, `${program}.c`);
+  const r = spawnSync(
+    'gcc',
+    ['-O2', '-Wall', '-pthread', '-o', binary, source, `-I${include}`, lib, '-lm', `-Wl,-rpath,${libDir}`],
+    { encoding: 'utf8' },
+  );
   if (r.error) return { skip: `gcc is not available: ${r.error.message}` };
-  if (r.status !== 0) throw new Error(`compiling the liblsl peer failed:\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`compiling ${program}.c against liblsl failed:\n${r.stderr}`);
   const cfg = path.join(BUILD_DIR, 'lsl_api.cfg');
   writeFileSync(
     cfg,

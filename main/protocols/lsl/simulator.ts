@@ -56,6 +56,9 @@ export interface LslSimulatorOptions {
   tickMs?: number;
 }
 
+/** The simulator's default push period: the bench paces liblsl's outlet the same way. */
+export const SIM_TICK_MS = 20;
+
 export class LslSimulator {
   eeg: LslOutlet | undefined;
   markers: LslOutlet | undefined;
@@ -72,7 +75,7 @@ export class LslSimulator {
       markers: options.markers ?? true,
       sourceIdPrefix: options.sourceIdPrefix ?? 'sightline-sim',
       outlet: options.outlet ?? {},
-      tickMs: options.tickMs ?? 20,
+      tickMs: options.tickMs ?? SIM_TICK_MS,
     };
   }
 
