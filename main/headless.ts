@@ -25,6 +25,7 @@ import type { Dashboard } from './devices/dashboard';
 import { setupDevices, type DeviceSetup } from './demo';
 import { errorMessage, Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
+import { EventFeed } from './link/event-feed';
 import { RendererLink, type LinkTransport, type RendererLinkOptions } from './link/renderer-link';
 import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
@@ -161,11 +162,13 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     compression: settings?.get().recordingCompression,
   });
   const playback = new PlaybackController(hub);
+  const events = new EventFeed().attach(hub, session);
   const linkOptions: RendererLinkOptions = {
     ...options.linkOptions,
     ...(settings ? { layouts: settings } : {}),
     session,
     playback,
+    events,
   };
   let dashboard: DashboardSetup | null = null;
 
@@ -317,6 +320,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       });
     });
   } catch (error) {
+    events.close();
     await dashboard?.close();
     await hub.close();
     await devices?.close();
@@ -351,6 +355,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       });
       await dashboard?.close();
       await session.close();
+      events.close();
       await playback.close();
       await hub.close();
       await devices?.close();

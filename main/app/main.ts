@@ -16,6 +16,7 @@ import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
 import { PlaybackController } from '../recording/playback-controller';
 import { SessionController } from '../recording/session';
+import { EventFeed } from '../link/event-feed';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN } from '../link/sender-policy';
 import { appProtocolHandler } from '../link/app-protocol';
@@ -69,6 +70,7 @@ let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
 let preferences: PreferencesService | null = null;
+let events: EventFeed | null = null;
 let deviceFile = defaultConfigPath();
 const log = new RotatingLog({ folder: logsFolder(), echo: (line) => console.log(line) });
 const settings = new SettingsStore();
@@ -128,6 +130,7 @@ function linkWindow(win: BrowserWindow, role: { main: boolean }): void {
     ...(recordingSession ? { session: recordingSession } : {}),
     ...(playback ? { playback } : {}),
     ...(preferences ? { preferences } : {}),
+    ...(events ? { events } : {}),
     openPanelWindow,
   });
   if (role.main) link = windowLink;
@@ -225,6 +228,7 @@ async function start(): Promise<void> {
     compression: settings.get().recordingCompression,
     appVersion: app.getVersion(),
   });
+  events = new EventFeed().attach(hub, recordingSession);
   const lab = resolveLabInterface(settings.get().networkInterface);
   if (lab.message) hub.notice('warn', lab.message);
   if (lab.iface) log.info(`lab network interface: ${describeLabInterface(lab.iface)}`);
