@@ -38,6 +38,7 @@ import { SettingsStore } from './settings/settings-store';
 import { startLslPublishing } from './protocols/lsl/publishing';
 import type { LslPublisher, PublisherOptions } from './protocols/lsl/publisher';
 import { resolveLabInterface, type LabInterface } from './net/lab-interface';
+import type { LabInterfaceAddress } from './protocols/descriptor';
 
 export interface HeadlessOptions {
   /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
@@ -298,16 +299,30 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard.dashboard.attachSession(session);
     if (settings) {
       const board = dashboard.dashboard;
+      let discoveryIface: LabInterfaceAddress | null = lab.iface;
+      // Discovery made from the settings follows them (lab network: interface, scope and peers; demo:
+      // known peers on loopback); targets a caller gave (tests) stay as given.
+      const refreshDiscovery = (): void => {
+        if (options.discovery !== undefined && options.discovery !== 'lab') return;
+        const demo = devices?.mode === 'demo';
+        const targets = discoveryTargets(options.discovery, demo, discoveryIface, settings.get());
+        if (targets) board.discovery?.setTargets(targets);
+      };
       const preferences = new PreferencesService(settings, {
         // A folder given on the command line (or by a test) wins until the operator picks another.
         setRecordingFolder: (folder) => {
           if (!options.recordingsDir || settings.get().recordingFolder) session.setOutDir(folder);
         },
         setRateFloor: (ratio) => board.setRateFloor(ratio),
-        // Only lab-network discovery follows the interface; demo and tests keep their loopback targets.
-        ...(options.discovery === 'lab' && devices?.mode !== 'demo'
-          ? { setDiscoveryInterface: (iface) => board.discovery?.setTargets(lanTargets(iface)) }
-          : {}),
+        setDiscoveryInterface: (iface) => {
+          discoveryIface = iface;
+          refreshDiscovery();
+        },
+        setLsl: (_lsl, demoLsl) => {
+          refreshDiscovery();
+          if (lsl && !options.demo) lsl.publisher.setOutletOptions(lslPublisherOptions(options, settings, lab.iface).outlet ?? {});
+          void devices?.setOptIn('lsl', demoLsl || options.demoLsl === true);
+        },
       });
       preferences.applyStored();
       linkOptions.preferences = preferences;
@@ -388,12 +403,12 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
 function discoveryTargets(
   given: HeadlessOptions['discovery'],
   demo: boolean,
-  lab: LabInterface | null,
+  lab: LabInterfaceAddress | null,
   settings: AppSettings | undefined,
 ): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab, settings);
+  if (given === 'lab') return demo ? loopbackTargets({}, settings) : lanTargets(lab, settings);
   if (given !== undefined) return given;
-  return demo ? loopbackTargets() : null;
+  return demo ? loopbackTargets({}, settings) : null;
 }
 
 /**

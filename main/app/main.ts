@@ -27,6 +27,7 @@ import { preferencesOf, PreferencesService } from '../settings/preferences';
 import { SettingsStore } from '../settings/settings-store';
 import { loopbackTargets, lanTargets } from '../devices/discovery-service';
 import { describeLabInterface, resolveLabInterface } from '../net/lab-interface';
+import type { LabInterfaceAddress } from '../protocols/descriptor';
 import { startDashboard, type DashboardSetup } from '../devices/setup';
 import { notifyAlerts } from './alert-notifier';
 import { IpcRouter } from './ipc';
@@ -249,8 +250,16 @@ async function start(): Promise<void> {
     deviceFile,
     configured: devices.configured ?? [],
     // Demo simulators live on loopback; a real lab is found on the network.
-    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface, settings.get()),
+    discovery: devices.mode === 'demo' ? loopbackTargets({}, settings.get()) : lanTargets(lab.iface, settings.get()),
   });
+  let discoveryIface: LabInterfaceAddress | null = lab.iface;
+  // Discovery follows the settings: the lab network's interface, LSL scope and known peers; in demo
+  // mode, the known peers on loopback only.
+  const refreshDiscovery = (): void => {
+    const targets =
+      devices?.mode === 'demo' ? loopbackTargets({}, settings.get()) : lanTargets(discoveryIface, settings.get());
+    board.discovery?.setTargets(targets);
+  };
   dashboard.dashboard.attachSession(recordingSession);
   const board = dashboard.dashboard;
   const recorder = recordingSession;
@@ -259,9 +268,13 @@ async function start(): Promise<void> {
       if (!process.env.SIGHTLINE_RECORDINGS) recorder.setOutDir(folder);
     },
     setRateFloor: (ratio) => board.setRateFloor(ratio),
-    // Demo simulators stay on loopback; only lab-network discovery follows the interface.
     setDiscoveryInterface: (iface) => {
-      if (devices?.mode !== 'demo') board.discovery?.setTargets(lanTargets(iface));
+      discoveryIface = iface;
+      refreshDiscovery();
+    },
+    setLsl: (_lsl, demoLsl) => {
+      refreshDiscovery();
+      void devices?.setOptIn('lsl', demoLsl || args.demoLsl === true);
     },
     pickFolder: async () => {
       const options = { title: 'Recording folder', properties: ['openDirectory', 'createDirectory'] as const };
