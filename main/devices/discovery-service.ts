@@ -90,6 +90,11 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
     this.targets = targets;
   }
 
+  /** Where the next scans look (tests check a preference took effect). */
+  currentTargets(): DiscoveryTargets {
+    return this.targets;
+  }
+
   /** Scans now and then every intervalMs. */
   start(): void {
     void this.scan();
