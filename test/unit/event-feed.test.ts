@@ -13,7 +13,10 @@ import { Hub } from '../../main/hub/hub';
 import type { EventSample } from '../../main/hub/source';
 import { EventFeed, rowOfNote, rowOfSample } from '../../main/link/event-feed';
 import { RendererLink } from '../../main/link/renderer-link';
-import { FakeSource } from '../helpers/fake-source';
+import { PlaybackController } from '../../main/recording/playback-controller';
+import { Recorder } from '../../main/recording/recorder';
+import { FakeSource, waitFor } from '../helpers/fake-source';
+import { tempDir } from '../helpers/recording';
 import { FakeTransport, settle } from '../helpers/fake-transport';
 
 const LSL: DeviceRef = { id: 'eeg-markers', handle: 3, kind: 'lsl', label: 'LSL Markers', simulated: false };
@@ -204,4 +207,44 @@ test('the page’s check refuses what main would never send', () => {
     { ...ok, rows: [null] },
   ];
   for (const b of bad) assert.equal(readDeviceEventsEvent(b), null, JSON.stringify(b).slice(0, 120));
+});
+
+test('a recording played back: its devices’ events come back as rows, button values in words', async () => {
+  const hub = new Hub({ healthTickMs: 60_000 });
+  const source = new FakeSource({ id: 'lab', kind: 'vrpn', label: 'Wand' });
+  hub.add(source);
+  await hub.connect('lab');
+  const recorder = await Recorder.start(hub, { outDir: tempDir('event-feed') });
+  const t = Date.now() * 1e6;
+  source.emit('sample', { kind: 'event', name: 'stimulus/1', hostTimeNs: t });
+  source.emit('sample', {
+    kind: 'event',
+    name: 'Wand0/button 0',
+    value: 1,
+    control: { device: 'Wand0', kind: 'button', index: 0 },
+    hostTimeNs: t + 1e6,
+  });
+  await recorder.stop();
+  await hub.close();
+
+  const player = new Hub({ healthTickMs: 60_000 });
+  const controller = new PlaybackController(player);
+  const feed = new EventFeed({ intervalMs: 0 }).attach(player);
+  const rows: DeviceEventsEvent['rows'] = [];
+  feed.on('batch', (e) => rows.push(...e.rows));
+  try {
+    await controller.open(recorder.mcapPath);
+    await waitFor(() => rows.length === 2, 'both events played back', 10_000);
+    assert.deepEqual(
+      rows.map((r) => [r.deviceId, r.text, r.value]),
+      [
+        ['playback:lab', 'stimulus/1', null],
+        ['playback:lab', 'Wand0/button 0', 'pressed'],
+      ],
+    );
+  } finally {
+    feed.close();
+    await controller.close();
+    await player.close();
+  }
 });
