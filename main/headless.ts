@@ -320,7 +320,8 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
         },
         setLsl: (_lsl, demoLsl) => {
           refreshDiscovery();
-          if (lsl && !options.demo) lsl.publisher.setOutletOptions(lslPublisherOptions(options, settings, lab.iface).outlet ?? {});
+          if (lsl && !options.demo)
+            lsl.publisher.setOutletOptions(lslPublisherOptions(options, settings, lab.iface).outlet ?? {});
           void devices?.setOptIn('lsl', demoLsl || options.demoLsl === true);
         },
       });
