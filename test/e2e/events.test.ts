@@ -10,7 +10,7 @@
  *   node scripts/build.mjs && node --import tsx --test test/e2e/events.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,7 +19,7 @@ import { LslSimulator } from '../../main/protocols/lsl/simulator';
 import { seriousAxeViolations } from './axe';
 import { useHeadlessDemoPage } from './demo-page';
 import { panelRegion, showPanel } from './dock';
-import { waitFor } from './helpers';
+import { ARTIFACTS, waitFor } from './helpers';
 
 const STREAM = 'E2EStim';
 const NAME = 'Stim markers';
@@ -127,6 +127,11 @@ describe('Events panel in Debian Chromium, headless demo mode', () => {
     const times = (await shownRows(page)).map((r) => r.time.slice(0, 12));
     assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
     assert.ok(await events.getByRole('region', { name: 'Events, newest first' }).isVisible());
+    const shots = join(ARTIFACTS, 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    await page.getByTestId('dock-max-events').click();
+    await page.screenshot({ path: join(shots, 'events.png') });
+    await page.getByTestId('dock-max-events').click();
     assert.deepEqual(env.problems.errors, []);
   });
 
