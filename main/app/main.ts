@@ -252,6 +252,9 @@ async function start(): Promise<void> {
     // Demo simulators live on loopback; a real lab is found on the network.
     discovery: devices.mode === 'demo' ? loopbackTargets({}, settings.get()) : lanTargets(lab.iface, settings.get()),
   });
+  dashboard.dashboard.attachSession(recordingSession);
+  const board = dashboard.dashboard;
+  const recorder = recordingSession;
   let discoveryIface: LabInterfaceAddress | null = lab.iface;
   // Discovery follows the settings: the lab network's interface, LSL scope and known peers; in demo
   // mode, the known peers on loopback only.
@@ -260,9 +263,6 @@ async function start(): Promise<void> {
       devices?.mode === 'demo' ? loopbackTargets({}, settings.get()) : lanTargets(discoveryIface, settings.get());
     board.discovery?.setTargets(targets);
   };
-  dashboard.dashboard.attachSession(recordingSession);
-  const board = dashboard.dashboard;
-  const recorder = recordingSession;
   preferences = new PreferencesService(settings, {
     setRecordingFolder: (folder) => {
       if (!process.env.SIGHTLINE_RECORDINGS) recorder.setOutDir(folder);
