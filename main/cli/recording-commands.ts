@@ -11,7 +11,7 @@ import { frameLine } from './frame-line';
 import { packageVersion } from './info';
 import { SessionController } from '../recording/session';
 import { COMPRESSIONS, DEFAULT_COMPRESSION, isCompression } from '../recording/compression';
-import { lossTotal, type DiskState } from '../recording/recorder';
+import { lossTotal, type DiskState, type RecorderCounts } from '../recording/recorder';
 import type { LossCounters } from '../../preload/api';
 import { startLslPublishing } from '../protocols/lsl/publishing';
 import { lslOutletNetwork } from '../protocols/lsl/settings';
@@ -122,13 +122,7 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   let warnedLow = false;
   const live = setInterval(() => {
     const c = recorder.counts();
-    const perDevice = Object.entries(c.perDevice)
-      .map(([id, n]) => `${id} ${n}${lossText(c.losses[id])}`)
-      .join(', ');
-    say(
-      io,
-      `recording ${((Date.now() - startedMs) / 1000).toFixed(0)} s: ${c.messages} messages, ${formatBytes(c.written)}, lost ${c.lost}${perDevice ? ` | ${perDevice}` : ''} | ${diskText(c.disk)}`,
-    );
+    say(io, progressLine(c, (Date.now() - startedMs) / 1000));
     if (c.disk.low && !warnedLow) {
       warnedLow = true;
       say(io, `warn: less than 10 minutes of disk space left for the recording (${diskText(c.disk)})`);
@@ -162,6 +156,14 @@ export async function recordCommand(argv: string[], io: CliIo, signal?: AbortSig
   });
   if (end.error) say(io, `sightline record: ${end.error}`);
   return end.error ? 1 : 0;
+}
+
+/** The live line `record` prints every second. */
+export function progressLine(c: RecorderCounts, elapsedS: number): string {
+  const perDevice = Object.entries(c.perDevice)
+    .map(([id, n]) => `${id} ${n}${lossText(c.losses[id])}`)
+    .join(', ');
+  return `recording ${elapsedS.toFixed(0)} s: ${c.messages} messages, ${formatBytes(c.written)}, lost ${c.lost}${perDevice ? ` | ${perDevice}` : ''} | ${diskText(c.disk)}`;
 }
 
 /** " (gaps G, kernel K, overflow O, recorder R)" when any loss counter of the device is not 0. */

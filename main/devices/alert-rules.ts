@@ -11,6 +11,7 @@ import {
   type DeviceAlert,
   type RowState,
 } from '../../preload/api';
+import { clockJump, type ClockReading } from '../../preload/shared/clock-jump';
 
 export interface AlertInput {
   deviceId: string;
@@ -20,6 +21,7 @@ export interface AlertInput {
   expectedHz: number | null;
   clockOffsetMs: number | null;
   clockUncertaintyMs: number | null;
+  clockDriftPpm: number | null;
 }
 
 export interface AlertRuleOptions {
@@ -28,8 +30,9 @@ export interface AlertRuleOptions {
   /** The rate must stay low this long (one slow second is not an alert). */
   lowRateHoldMs?: number;
   /**
-   * An offset change above max(this, 4 × uncertainty) between ticks is a jump. Default 10 ms: clock
-   * models that follow each echo (VRPN) wander by a few ms, which is not worth an alert.
+   * The smallest offset change between ticks that is a jump (preload/shared/clock-jump.ts widens it
+   * with both readings' uncertainties and allows for the drift). Default 10 ms: clock models that
+   * follow each echo (VRPN) wander by a few ms, which is not worth an alert.
    */
   clockJumpMs?: number;
   /** A jump is an event, not a state: its alert shows this long. */
@@ -40,7 +43,7 @@ interface DeviceWatch {
   /** Lost and not streaming since: the Hub's retries pass through 'connecting' without ending the outage. */
   lost: boolean;
   lowSinceMs: number | null;
-  lastOffsetMs: number | null;
+  lastClock: ClockReading | null;
   jumpUntilMs: number;
   jumpMessage: string;
   active: Map<AlertRule, AlertRecord>;
@@ -118,7 +121,7 @@ export class AlertRules {
         watch = {
           lost: false,
           lowSinceMs: null,
-          lastOffsetMs: null,
+          lastClock: null,
           jumpUntilMs: -Infinity,
           jumpMessage: '',
           active: new Map(),
@@ -187,15 +190,20 @@ export class AlertRules {
     const offset = input.clockOffsetMs;
     if (offset === null || input.rowState === 'lost' || input.rowState === 'disconnected') {
       // A reconnect measures the clock afresh: the first offset after it is not a jump.
-      watch.lastOffsetMs = offset === null ? null : watch.lastOffsetMs;
+      if (offset === null) watch.lastClock = null;
     } else {
-      const previous = watch.lastOffsetMs;
-      const limit = Math.max(this.jumpMs, 4 * (input.clockUncertaintyMs ?? 0));
-      if (previous !== null && Math.abs(offset - previous) > limit) {
+      const reading: ClockReading = {
+        offsetMs: offset,
+        uncertaintyMs: input.clockUncertaintyMs ?? 0,
+        driftPpm: input.clockDriftPpm ?? 0,
+        atMs: nowMs,
+      };
+      const jump = watch.lastClock === null ? null : clockJump(watch.lastClock, reading, this.jumpMs);
+      if (jump !== null) {
         watch.jumpUntilMs = nowMs + this.jumpShowMs;
-        watch.jumpMessage = `${name}: clock offset jumped by ${(offset - previous).toFixed(1)} ms`;
+        watch.jumpMessage = `${name}: clock offset jumped by ${jump.toFixed(1)} ms`;
       }
-      watch.lastOffsetMs = offset;
+      watch.lastClock = reading;
     }
     if (nowMs < watch.jumpUntilMs) out.set('clock-jump', watch.jumpMessage);
     return out;

@@ -112,6 +112,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         expectedHz: history.expectedHz(),
         clockOffsetMs: d.health.clockOffsetMs,
         clockUncertaintyMs: d.health.clockUncertaintyMs,
+        clockDriftPpm: d.health.clockDriftPpm,
       };
     });
     const began = this.rules.update(inputs, nowMs);

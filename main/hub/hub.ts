@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { BodyName, DeviceSnapshot, DeviceState, LinkEvent } from '../../preload/api';
+import { onReceiveBufferShort } from '../net/receive-buffer';
 import { Backoff, type BackoffOptions } from './backoff';
 import { HealthTracker } from './health';
 import type {
@@ -115,6 +116,7 @@ export class Hub extends EventEmitter<HubEvents> {
   private readonly tick: ReturnType<typeof setInterval>;
   private changeQueued = false;
   private closed = false;
+  private readonly unsubscribe: () => void;
 
   constructor(options: HubOptions = {}) {
     super();
@@ -123,6 +125,11 @@ export class Hub extends EventEmitter<HubEvents> {
     this.tick = setInterval(() => this.emitDevices(), options.healthTickMs ?? 500);
     // Reporting alone must not keep a process alive; sockets and retry timers do that.
     this.tick.unref();
+    // A device's socket got a smaller receive buffer than its rate needs: the operator is told which setting to raise.
+    this.unsubscribe = onReceiveBufferShort((s) => {
+      const device = this.devices.get(s.owner);
+      if (device) this.notice('warn', `${device.ref.label}: ${s.message}`, s.owner);
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -533,6 +540,7 @@ export class Hub extends EventEmitter<HubEvents> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.tick);
+    this.unsubscribe();
     const all = [...this.devices.values()];
     await Promise.all(all.map((d) => this.stop(d)));
     for (const d of all) d.detach();

@@ -5,6 +5,7 @@
  */
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { ReceiveBufferSizer } from './receive-buffer';
 
 export interface OpenUdpOptions {
   /** Local address to bind; the wildcard of the family when omitted. */
@@ -14,20 +15,27 @@ export interface OpenUdpOptions {
   /** Decides udp4/udp6 when `address` does not (e.g. the peer's address). */
   peer?: string;
   reuseAddr?: boolean;
-  /** Best effort: the OS may cap it (Linux: net.core.rmem_max). */
-  receiveBufferBytes?: number;
-  /** Who reads it (a device id): its kernel drop count is then reported for that device (udp-drops.ts). */
+  /**
+   * Who reads it (a device id): its receive buffer is then sized for the load it measures
+   * (receive-buffer.ts), and its kernel drop count is reported for that device (udp-drops.ts).
+   */
   owner?: string;
 }
 
 /** Open sockets by owner, for the kernel's per-socket drop counts. */
 const owned = new Map<dgram.Socket, string>();
 
+/** The open sockets `owner` said it reads. */
+export function udpSocketsOf(owner: string): dgram.Socket[] {
+  const sockets: dgram.Socket[] = [];
+  for (const [socket, o] of owned) if (o === owner) sockets.push(socket);
+  return sockets;
+}
+
 /** The local ports of the open sockets `owner` said it reads. */
 export function udpPortsOf(owner: string): number[] {
   const ports: number[] = [];
-  for (const [socket, o] of owned) {
-    if (o !== owner) continue;
+  for (const socket of udpSocketsOf(owner)) {
     try {
       ports.push(socket.address().port);
     } catch {
@@ -52,16 +60,10 @@ export function openUdpSocket(options: OpenUdpOptions = {}): Promise<dgram.Socke
     };
     const onListening = () => {
       socket.removeListener('error', onError);
-      if (options.receiveBufferBytes !== undefined) {
-        try {
-          socket.setRecvBufferSize(options.receiveBufferBytes);
-        } catch {
-          // Keeping the default buffer only costs frames under bursts; not a reason to fail.
-        }
-      }
       if (options.owner !== undefined) {
         owned.set(socket, options.owner);
         socket.once('close', () => owned.delete(socket));
+        new ReceiveBufferSizer(socket, options.owner);
       }
       resolve(socket);
     };

@@ -25,7 +25,7 @@ import type { DeviceSnapshot, LossCounters } from '../../preload/api';
 import type { CatalogEntry, DeviceRef, Hub } from '../hub/hub';
 import { errorMessage } from '../hub/hub';
 import type { Sample } from '../hub/source';
-import { kernelDropsOf } from '../net/udp-drops';
+import { KernelDropTally } from '../net/udp-drops';
 import { hostTimeNs } from '../time/host-clock';
 import { kinds } from '../protocols/registry';
 import { describeWriteError, type AppendTarget } from './byte-sink';
@@ -135,7 +135,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly droppedBase = new Map<string, number>();
   private readonly lastStatus = new Map<string, string>();
   private readonly lastClockAt = new Map<string, number>();
-  private readonly kernelBase = new Map<string, number>();
+  private readonly kernelDrops = new Map<string, KernelDropTally>();
   private readonly remote: RemoteRecordingEntry[] = [];
   private readonly filter: Set<string> | null;
   private detach: () => void = () => {};
@@ -156,6 +156,8 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private rateWindow: { atMs: number; written: number }[] = [];
   private operatorEvents = 0;
   private workerGone = false;
+  /** The core reported its last progress after 'stop' (false: it died first). */
+  private coreFinished = false;
   private stopping: Promise<SessionSummary> | null = null;
   private error: Error | null = null;
 
@@ -458,6 +460,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
         this.fail(new Error(event.message));
         return;
       case 'stopped':
+        this.coreFinished = true;
         this.progress = event.progress;
         this.stopped?.(event.progress);
         return;
@@ -499,14 +502,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     if (!this.accepting()) return;
     this.onDevices(this.hub.snapshots());
     for (const [id, entry] of this.devices) {
-      const drops = await kernelDropsOf(id);
-      if (drops === null) {
-        entry.losses.kernelDrops = null;
-        continue;
-      }
-      // Drops before the recording started are not this session's.
-      if (!this.kernelBase.has(id)) this.kernelBase.set(id, drops);
-      entry.losses.kernelDrops = Math.max(0, drops - this.kernelBase.get(id)!);
+      // Per socket, from the recording's start: a reconnect's new socket neither hides nor erases drops.
+      let tally = this.kernelDrops.get(id);
+      if (!tally) this.kernelDrops.set(id, (tally = new KernelDropTally()));
+      entry.losses.kernelDrops = await tally.update(id);
     }
     const now = Date.now();
     this.rateWindow.push({ atMs: now, written: this.progress.written });
@@ -652,6 +651,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       : new Promise<CoreProgress>((resolve) => (this.stopped = resolve));
     this.link.send({ t: 'stop' });
     this.progress = await final;
+    if (!this.coreFinished) this.countUnwritten();
     await this.link.terminate();
     const counts = this.counts();
     this.summary.state = this.error ? 'failed' : 'finished';
@@ -665,6 +665,17 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     this.summary.losses = counts.totalLosses;
     await this.saveSummary();
     return this.summary;
+  }
+
+  /**
+   * The worker died: samples handed to it after its last report (which follows a chunk's close)
+   * died with it. They are recorder losses, so the session's "lost" says what the file lacks.
+   */
+  private countUnwritten(): void {
+    for (const d of this.devices.values()) {
+      const handled = (this.progress.samples[d.id] ?? 0) + (this.progress.losses[d.id] ?? 0);
+      d.losses.recorderLosses += Math.max(0, d.samples - handled);
+    }
   }
 
   private async saveSummary(): Promise<void> {

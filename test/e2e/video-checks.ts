@@ -122,10 +122,33 @@ export async function checkGazeRing(
 
 /** Share of 48 points around the circle that have a pixel of the colour within 2 px radially. */
 export function ringHits(image: Rgba, cx: number, cy: number, radius: number, isColour: ColourTest): number {
-  let hits = 0;
-  const points = 48;
-  for (let k = 0; k < points; k++) {
-    const a = (2 * Math.PI * k) / points;
+  return ringPoints(image, cx, cy, radius, isColour).filter(Boolean).length / RING_POINTS;
+}
+
+/**
+ * Like ringHits, but a point counts only when the colour is on the ring and not also just outside
+ * the ring's dark rim at the same angle (`outsidePx` beyond the radius): colour that belongs to the
+ * scene under the ring (e.g. a colour bar seen through a dashed ring's gaps) runs across both.
+ */
+export function ringOnlyHits(
+  image: Rgba,
+  cx: number,
+  cy: number,
+  radius: number,
+  outsidePx: number,
+  isColour: ColourTest,
+): number {
+  const on = ringPoints(image, cx, cy, radius, isColour);
+  const outside = ringPoints(image, cx, cy, radius + outsidePx, isColour);
+  return on.filter((hit, k) => hit && !outside[k]).length / RING_POINTS;
+}
+
+const RING_POINTS = 48;
+
+function ringPoints(image: Rgba, cx: number, cy: number, radius: number, isColour: ColourTest): boolean[] {
+  const hits: boolean[] = [];
+  for (let k = 0; k < RING_POINTS; k++) {
+    const a = (2 * Math.PI * k) / RING_POINTS;
     let hit = false;
     for (let dr = -2; dr <= 2 && !hit; dr++) {
       const x = Math.round(cx + (radius + dr) * Math.cos(a));
@@ -134,7 +157,7 @@ export function ringHits(image: Rgba, cx: number, cy: number, radius: number, is
       const i = (y * image.width + x) * 4;
       hit = isColour(image.data[i]!, image.data[i + 1]!, image.data[i + 2]!);
     }
-    if (hit) hits++;
+    hits.push(hit);
   }
-  return hits / points;
+  return hits;
 }

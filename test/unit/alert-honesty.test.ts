@@ -57,6 +57,7 @@ describe('alert rules: acknowledgement and history', () => {
     expectedHz: 120,
     clockOffsetMs: null,
     clockUncertaintyMs: null,
+    clockDriftPpm: null,
   };
 
   test('an acknowledged alert stays active but is no longer open, and is not raised again', () => {

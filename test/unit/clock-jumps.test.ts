@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clockJump } from '../../renderer/src/stores/clock-jumps';
+import { clockJump } from '../../preload/shared/clock-jump';
 
 const base = { offsetMs: 1_000_000, uncertaintyMs: 0.05, driftPpm: 0, atMs: 0 };
 

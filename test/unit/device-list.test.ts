@@ -198,6 +198,7 @@ describe('alert rules on a fake clock', () => {
     expectedHz: 120,
     clockOffsetMs: 5,
     clockUncertaintyMs: 0.1,
+    clockDriftPpm: 0,
   };
 
   test('lost and stale alert at once and clear when the device is back', () => {
@@ -257,6 +258,27 @@ describe('alert rules on a fake clock', () => {
     assert.equal(rules.active().length, 1);
     rules.update([{ ...base, clockOffsetMs: 56 }], 6100);
     assert.deepEqual(rules.active(), []);
+  });
+
+  test('an estimate refined from a slow round trip to a fast one is no jump; the same step on a sharp clock is', () => {
+    // A loaded host: the first round trips queued 40 ms (uncertainty 20 ms); a fast one then moves the
+    // estimate by 15 ms, within what the first one claimed.
+    const rules = new AlertRules();
+    rules.update([{ ...base, clockUncertaintyMs: 20 }], 0);
+    assert.deepEqual(rules.update([{ ...base, clockOffsetMs: 20, clockUncertaintyMs: 0.5 }], 500), []);
+    const sharp = new AlertRules();
+    sharp.update([base], 0);
+    assert.deepEqual(
+      sharp.update([{ ...base, clockOffsetMs: 20 }], 500).map((a) => a.rule),
+      ['clock-jump'],
+    );
+  });
+
+  test('an offset that moves as the clock drift says is no jump', () => {
+    // 300 ppm fast for 60 s lowers the offset by 18 ms.
+    const rules = new AlertRules();
+    rules.update([{ ...base, clockDriftPpm: 300 }], 0);
+    assert.deepEqual(rules.update([{ ...base, clockDriftPpm: 300, clockOffsetMs: 5 - 18 }], 60_000), []);
   });
 
   test('a device that leaves the list takes its alerts with it', () => {

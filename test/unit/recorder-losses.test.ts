@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Hub } from '../../main/hub/hub';
 import { openUdpSocket, closeUdpSocket, udpPortsOf } from '../../main/net/udp';
-import { kernelDropsOf, parseProcNetUdp } from '../../main/net/udp-drops';
+import { kernelDropsOf, parseProcNetUdp, parseProcNetUdpSockets } from '../../main/net/udp-drops';
 import { Recorder } from '../../main/recording/recorder';
 import { FakeSource, waitFor } from '../helpers/fake-source';
 import { tempDir } from '../helpers/recording';
@@ -32,6 +32,12 @@ test('/proc/net/udp: the drops column per local port (hex), summed over sockets 
     '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n' +
     '   7: 00000000000000000000000001000000:9C41 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 2222 2 0000000000000000 3\n';
   assert.equal(parseProcNetUdp(v6).get(0x9c41), 3);
+  // Per socket too, by inode (a reconnect's new socket has a new one).
+  assert.deepEqual(parseProcNetUdpSockets(text), [
+    { port: 0x05e7, inode: '11111', drops: 0 },
+    { port: 0x05e7, inode: '11112', drops: 17 },
+    { port: 0xd431, inode: '11113', drops: 4 },
+  ]);
 });
 
 test("a device's UDP sockets are found by owner; the kernel figure is a number on Linux, else null", async (t) => {

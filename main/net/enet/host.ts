@@ -42,6 +42,8 @@ export interface EnetHostOptions {
   maxPacketSize?: number;
   /** Bytes a peer may hold in unfinished reassemblies. Default 32 MB. */
   maxWaitingData?: number;
+  /** The device that reads the socket (a device id): buffer sized and kernel drops reported for it (../udp.ts). */
+  owner?: string;
 }
 
 export interface EnetHostCounters {
@@ -91,7 +93,11 @@ export class EnetHost extends EventEmitter<EnetHostEvents> {
   private readonly peerHost: PeerHost;
 
   static async create(options: EnetHostOptions = {}): Promise<EnetHost> {
-    const socket = await openUdpSocket({ address: options.address ?? '127.0.0.1', port: options.port ?? 0 });
+    const socket = await openUdpSocket({
+      address: options.address ?? '127.0.0.1',
+      port: options.port ?? 0,
+      owner: options.owner,
+    });
     return new EnetHost(socket, options);
   }
 

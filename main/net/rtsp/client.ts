@@ -49,6 +49,8 @@ export interface RtspSessionOptions {
   /** RTP packets held to put reordered ones back in sequence. Default 16. */
   reorderWindow?: number;
   userAgent?: string;
+  /** The device that reads the UDP pair (a device id): buffers sized and kernel drops reported for it (../udp.ts). */
+  socketOwner?: string;
 }
 
 export interface RtpDelivery {
@@ -104,7 +106,10 @@ const WATCHDOG_MS = 500;
 const RR_INTERVAL_MS = 1000;
 
 export class RtspSession extends EventEmitter<RtspSessionEvents> {
-  readonly options: Required<Omit<RtspSessionOptions, 'userAgent'>> & { userAgent: string };
+  readonly options: Required<Omit<RtspSessionOptions, 'userAgent' | 'socketOwner'>> & {
+    userAgent: string;
+    socketOwner?: string;
+  };
   media: SdpMedia | undefined;
   description: SessionDescription | undefined;
   /** The server's `Server:` header, when it sent one. */
@@ -174,7 +179,7 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
 
     let transport: string;
     if (this.options.transport === 'udp') {
-      this.udp = await openUdpPair(this.socket!.localAddress ?? '0.0.0.0');
+      this.udp = await openUdpPair(this.socket!.localAddress ?? '0.0.0.0', this.options.socketOwner);
       this.udp.rtp.on('message', (msg) => this.onRtp(msg));
       this.udp.rtcp.on('message', (msg, rinfo) => this.onRtcp(msg, rinfo));
       transport = `RTP/AVP;unicast;client_port=${this.udp.ports[0]}-${this.udp.ports[1]}`;

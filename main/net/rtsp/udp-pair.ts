@@ -11,13 +11,14 @@ export interface UdpPair {
   ports: [number, number];
 }
 
-export async function openUdpPair(address: string, attempts = 16): Promise<UdpPair> {
+/** `owner`: the device that reads the pair (see OpenUdpOptions.owner). */
+export async function openUdpPair(address: string, owner?: string, attempts = 16): Promise<UdpPair> {
   for (let i = 0; i < attempts; i++) {
-    const rtp = await openUdpSocket({ address, port: 0 });
+    const rtp = await openUdpSocket({ address, port: 0, owner });
     const port = rtp.address().port;
     if (port % 2 === 0 && port < 65535) {
       try {
-        const rtcp = await openUdpSocket({ address, port: port + 1 });
+        const rtcp = await openUdpSocket({ address, port: port + 1, owner });
         return { rtp, rtcp, ports: [port, port + 1] };
       } catch {
         // taken: try another
@@ -25,7 +26,7 @@ export async function openUdpPair(address: string, attempts = 16): Promise<UdpPa
     }
     await closeUdpSocket(rtp);
   }
-  const rtp = await openUdpSocket({ address, port: 0 });
-  const rtcp = await openUdpSocket({ address, port: 0 });
+  const rtp = await openUdpSocket({ address, port: 0, owner });
+  const rtcp = await openUdpSocket({ address, port: 0, owner });
   return { rtp, rtcp, ports: [rtp.address().port, rtcp.address().port] };
 }

@@ -125,7 +125,6 @@ const INITIAL_ECHOES = 5;
 const INITIAL_ECHO_SPACING_MS = 30;
 const MAX_OUTSTANDING_ECHOES = 32;
 const MODEL_DEF_ATTEMPTS = 3;
-const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 interface ServerInfoWaiter {
   resolve: (info: ServerInfo) => void;
@@ -283,7 +282,6 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
       const socket = await openUdpSocket({
         address: this.options.localAddress,
         peer: this.serverAddress,
-        receiveBufferBytes: RECEIVE_BUFFER_BYTES,
         owner: this.id,
       });
       if (generation !== this.generation) {
@@ -380,7 +378,6 @@ export class NatNetClient extends EventEmitter<SourceEvents> implements Source {
     const socket = await openUdpSocket({
       port,
       reuseAddr: true,
-      receiveBufferBytes: RECEIVE_BUFFER_BYTES,
       owner: this.id,
     });
     try {

@@ -354,6 +354,7 @@ export class PupilClient extends EventEmitter<SourceEvents> implements Source {
       select: SELECT[name],
       rtpSilenceMs: this.options.rtpSilenceMs ?? 10_000,
       userAgent: 'Sightline',
+      socketOwner: this.id,
     });
     keeper.on('problem', (reason) => {
       this.diag.lastStreamProblem = `${name}: ${reason}`;

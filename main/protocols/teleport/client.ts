@@ -151,6 +151,7 @@ export class TeleportClient extends EventEmitter<SourceEvents> implements Source
       address: loopback ? server.address : isIP(server.address) === 6 ? '::' : '0.0.0.0',
       peerLimit: 1,
       channelLimit: TELEPORT_CHANNEL_COUNT,
+      owner: this.id,
     });
     this.enet = enet;
     enet.on('drop', () => this.stats.malformed++);

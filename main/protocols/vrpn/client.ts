@@ -266,8 +266,7 @@ export class VrpnClient extends EventEmitter<SourceEvents> implements Source {
       listener.once('error', reject);
       listener.listen({ host: local, port: 0 }, () => resolve());
     });
-    // 1 MiB: a VRPN server's tracker reports are ~100 B; this holds seconds of bursts at 1 kHz.
-    const udp = await openUdpSocket({ address: local, receiveBufferBytes: 1024 * 1024, owner: this.id });
+    const udp = await openUdpSocket({ address: local, owner: this.id });
     this.udp = udp;
     udp.on('error', () => {});
     const tcpPort = (listener.address() as net.AddressInfo).port;

@@ -1,14 +1,16 @@
 /**
  * The docking workspace (dockview): every panel in tabs and splits anywhere, the 3D scene included;
  * each panel can be maximised, popped out into its own window, moved from the keyboard, or hidden.
- * A DockSlot frames a panel with those tools and keeps the region role and name (and test ids) the
- * rest of the app and the tests address it by.
+ * The tools sit in the tab bar of the panel's group, for the tab shown (inside the panel they covered
+ * its own controls, e.g. the 3D scene's display options). A DockSlot keeps the region role and name
+ * (and test ids) the rest of the app and the tests address a panel by.
  */
 import {
   DockviewReact,
   themeDark,
   themeLight,
   type DockviewApi,
+  type IDockviewHeaderActionsProps,
   type IDockviewPanelHeaderProps,
   type IDockviewPanelProps,
 } from 'dockview-react';
@@ -152,6 +154,7 @@ export function DockWorkspace() {
         theme={resolved === 'light' ? themeLight : themeDark}
         components={{ panel: PanelHost }}
         defaultTabComponent={Tab}
+        rightHeaderActionsComponent={GroupTools}
         onReady={(event) => setApi(event.api)}
         disableFloatingGroups
       />
@@ -165,6 +168,13 @@ export function DockWorkspace() {
  */
 function Tab(props: IDockviewPanelHeaderProps) {
   return <span className="dock-tab-title">{props.api.title}</span>;
+}
+
+/** The shown tab's tools, at the right of its group's tab bar. */
+function GroupTools(props: IDockviewHeaderActionsProps) {
+  const panel = props.activePanel?.id as PanelName | undefined;
+  if (!panel || !(panel in PANEL_CONTENT)) return null;
+  return <DockTools panel={panel} label={panelTitle(panel)} />;
 }
 
 function PanelHost(props: IDockviewPanelProps<{ panel: PanelName }>) {
@@ -198,7 +208,7 @@ function PoppedOut() {
   );
 }
 
-export function DockSlot(props: { panel: PanelName; children: ReactNode; standalone?: boolean }) {
+export function DockSlot(props: { panel: PanelName; children: ReactNode }) {
   const label = panelTitle(props.panel);
   return (
     <div
@@ -209,7 +219,6 @@ export function DockSlot(props: { panel: PanelName; children: ReactNode; standal
       aria-label={label}
       data-testid={`dock-${props.panel}`}
     >
-      {props.standalone ? null : <DockTools panel={props.panel} label={label} />}
       <div className="dock-slot-body">{props.children}</div>
     </div>
   );

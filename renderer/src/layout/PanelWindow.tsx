@@ -46,9 +46,7 @@ export function PanelWindow({ panel }: { panel: string }) {
         </button>
       </header>
       <main className="workspace panel-window-body">
-        <DockSlot panel={panel} standalone>
-          {PANEL_CONTENT[panel]()}
-        </DockSlot>
+        <DockSlot panel={panel}>{PANEL_CONTENT[panel]()}</DockSlot>
       </main>
     </div>
   );

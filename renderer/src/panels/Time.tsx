@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import type { DeviceSnapshot } from '../../../preload/api';
 import { useAppStore } from '../stores/app-store';
-import { clockJump, type ClockReading } from '../stores/clock-jumps';
+import { clockJump, type ClockReading } from '../../../preload/shared/clock-jump';
 import { DASH, formatClockSync } from './format';
 import { Panel } from './Panel';
 

@@ -20,7 +20,7 @@ type Wire =
   | { $: 'big'; v: string }
   | { $: 'arr'; v: Wire[] }
   | { $: 'obj'; v: Record<string, Wire> }
-  | { $: 'date'; v: number }
+  | { $: 'date'; v: Wire }
   | { $: 're'; source: string; flags: string }
   | { $: 'map'; v: [Wire, Wire][] }
   | { $: 'set'; v: Wire[] }
@@ -77,7 +77,8 @@ function toWire(value: unknown, depth: number, seen: Set<object>): Wire {
       return { $: 'view', type: tag, b64: toBase64(buffer), byteOffset: value.byteOffset, length };
     }
     if (Array.isArray(value)) return { $: 'arr', v: value.map((item) => toWire(item, depth + 1, seen)) };
-    if (value instanceof Date) return { $: 'date', v: value.getTime() };
+    // An invalid Date's time is NaN, which JSON would turn into null (the epoch): carried as a number.
+    if (value instanceof Date) return { $: 'date', v: toWire(value.getTime(), depth + 1, seen) };
     if (value instanceof RegExp) return { $: 're', source: value.source, flags: value.flags };
     if (value instanceof Map) {
       return { $: 'map', v: [...value].map(([k, v]) => [toWire(k, depth + 1, seen), toWire(v, depth + 1, seen)]) };
@@ -120,7 +121,7 @@ function fromWire(wire: Wire): unknown {
       return out;
     }
     case 'date':
-      return new Date(wire.v);
+      return new Date(fromWire(wire.v) as number);
     case 're':
       return new RegExp(wire.source, wire.flags);
     case 'map':

@@ -1,7 +1,9 @@
 /**
- * Notices a device clock that jumped (device restarted, clock stepped): between two snapshots the
- * offset to the host may only move by what the drift explains, plus the uncertainties. Pure, so the
- * rule is unit-tested apart from the panel.
+ * Notices a device clock that jumped (device restarted, clock stepped): between two readings the
+ * offset to the host may only move by what the drift explains, plus the uncertainties of both
+ * readings (an estimate made from a slow round trip may move by up to its own uncertainty when a
+ * faster one arrives: that is the estimate improving, not the clock jumping). One rule for main's
+ * clock-jump alert and the Time panel's notice.
  */
 export interface ClockReading {
   offsetMs: number;
@@ -19,10 +21,10 @@ export interface ClockReading {
 export const MIN_JUMP_MS = 5;
 
 /** The unexplained change of offset in ms when it is a jump, else null. */
-export function clockJump(previous: ClockReading, next: ClockReading): number | null {
+export function clockJump(previous: ClockReading, next: ClockReading, minJumpMs = MIN_JUMP_MS): number | null {
   // offset = host − device: a device clock running fast lowers it by drift × elapsed.
   const lowered = ((next.driftPpm || 0) * 1e-6 * (next.atMs - previous.atMs)) / (1 + (next.driftPpm || 0) * 1e-6);
   const unexplained = next.offsetMs - previous.offsetMs + lowered;
-  const tolerance = Math.max(MIN_JUMP_MS, 10 * (previous.uncertaintyMs + next.uncertaintyMs));
+  const tolerance = Math.max(minJumpMs, 10 * (previous.uncertaintyMs + next.uncertaintyMs));
   return Math.abs(unexplained) > tolerance ? unexplained : null;
 }
