@@ -15,7 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { LslOutlet } from '../../main/protocols/lsl/outlet';
 import { LslSimulator } from '../../main/protocols/lsl/simulator';
+import { lslLocalClock } from '../../main/protocols/lsl/time';
 import { seriousAxeViolations } from './axe';
 import { useHeadlessDemoPage } from './demo-page';
 import { panelRegion, showPanel } from './dock';
@@ -54,6 +56,17 @@ async function shownRows(page: Page): Promise<ShownRow[]> {
   );
 }
 
+/** Adds an LSL stream from the Devices panel's form, as an operator would. */
+async function addLslDevice(page: Page, address: string, name: string): Promise<void> {
+  await showPanel(page, 'Devices');
+  await page.getByTestId('add-device').click();
+  await page.getByTestId('device-form').waitFor();
+  await page.getByTestId('device-form-kind').selectOption('lsl');
+  await page.getByTestId('device-form-address').fill(address);
+  await page.getByTestId('device-form-name').fill(name);
+  await page.getByTestId('device-form-submit').click();
+}
+
 describe('Events panel in Debian Chromium, headless demo mode', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-events-'));
   const simulator = new LslSimulator({
@@ -80,15 +93,7 @@ describe('Events panel in Debian Chromium, headless demo mode', () => {
     const env = live(t);
     if (!env) return;
     const { page } = env;
-    await showPanel(page, 'Devices');
-    await page.getByTestId('add-device').click();
-    await page.getByTestId('device-form').waitFor();
-    await page.getByTestId('device-form-kind').selectOption('lsl');
-    await page
-      .getByTestId('device-form-address')
-      .fill(`${STREAM}-Markers@127.0.0.1:${simulator.markers!.info.v4servicePort}`);
-    await page.getByTestId('device-form-name').fill(NAME);
-    await page.getByTestId('device-form-submit').click();
+    await addLslDevice(page, `${STREAM}-Markers@127.0.0.1:${simulator.markers!.info.v4servicePort}`, NAME);
 
     await showPanel(page, 'Events');
     const events = panelRegion(page, 'Events');
@@ -191,6 +196,65 @@ describe('Events panel in Debian Chromium, headless demo mode', () => {
     } finally {
       await popped.close();
     }
+  });
+
+  test('a 1 kHz marker stream: the newest markers reach the list, what the link left out is counted and shown', async (t) => {
+    const env = live(t);
+    if (!env) return;
+    const { page } = env;
+    const burst = await LslOutlet.create({
+      name: 'E2EBurst',
+      type: 'Markers',
+      channelCount: 1,
+      channelFormat: 'string',
+      nominalSrate: 0,
+      sourceId: 'e2e-events-burst',
+      bindAddress: '127.0.0.1',
+      responderPort: null,
+      dataPort: 0,
+    });
+    t.after(() => burst.close());
+    await addLslDevice(page, `E2EBurst@127.0.0.1:${burst.info.v4servicePort}`, 'Burst markers');
+    await showPanel(page, 'Events');
+    // The inlet is connected once a first marker comes through.
+    await waitFor(
+      'the first marker',
+      async () => {
+        burst.pushSample(['burst/start']);
+        return (await shownRows(page)).some((r) => r.device === 'Burst markers');
+      },
+      20_000,
+      500,
+    );
+    // 1000 markers in about a second, 20 every 20 ms.
+    const TOTAL = 1000;
+    await new Promise<void>((resolve) => {
+      let sent = 0;
+      const timer = setInterval(() => {
+        const chunk = [];
+        for (let k = 0; k < 20 && sent < TOTAL; k++, sent++) {
+          chunk.push({ timestamp: lslLocalClock(), values: [`burst/${sent}`] });
+        }
+        burst.pushChunk(chunk);
+        if (sent >= TOTAL) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    // The newest is never the one left out.
+    await waitFor('the last marker', async () =>
+      (await shownRows(page)).some((r) => r.device === 'Burst markers' && r.text === `burst/${TOTAL - 1}`),
+    );
+    const dropped = await page.getByTestId('events-dropped-main').innerText();
+    const left = Number(/^([\d,]+) not shown/.exec(dropped)?.[1]?.replace(/,/g, ''));
+    const shown = (await shownRows(page)).filter((r) => /^burst\/\d+$/.test(r.text)).length;
+    t.diagnostic(`${shown} burst markers in the list, ${left} left out by the link's rate limit`);
+    assert.ok(left > 0, `some were left out: ${dropped}`);
+    // Every marker is shown or counted (the count also holds any other device's left out meanwhile).
+    assert.ok(shown + left >= TOTAL, `${shown} shown + ${left} left out`);
+    assert.ok(shown <= 1000, 'the page keeps at most 1000 rows');
+    assert.deepEqual(env.problems.errors, []);
   });
 
   test('axe-core: no serious violation in the Events panel with rows, in both themes', async (t) => {
