@@ -163,7 +163,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     compression: settings?.get().recordingCompression,
   });
   const playback = new PlaybackController(hub);
-  const events = new EventFeed().attach(hub, session);
+  const events = new EventFeed().attach(hub, session, playback);
   const linkOptions: RendererLinkOptions = {
     ...options.linkOptions,
     ...(settings ? { layouts: settings } : {}),

@@ -229,7 +229,7 @@ async function start(): Promise<void> {
     compression: settings.get().recordingCompression,
     appVersion: app.getVersion(),
   });
-  events = new EventFeed().attach(hub, recordingSession);
+  events = new EventFeed().attach(hub, recordingSession, playback);
   const lab = resolveLabInterface(settings.get().networkInterface);
   if (lab.message) hub.notice('warn', lab.message);
   if (lab.iface) log.info(`lab network interface: ${describeLabInterface(lab.iface)}`);

@@ -1,7 +1,7 @@
 /**
  * The Events panel's feed: every device's events (EventSamples: LSL string markers, VRPN buttons and
- * dials, Pupil eye events, a recording's events played back), the operator's events and the lab
- * recording's start and stop, as rows for the page. One feed per process, shared by every renderer
+ * dials, Pupil eye events, a recording's events played back), the operator's events (live, and those of
+ * a recording played back) and the lab recording's start and stop, as rows for the page. One feed per process, shared by every renderer
  * link, so a page that (re)connects or a panel popped out into its own window gets the recent history.
  *
  * Rate limit: rows go out in batches, at most one every intervalMs (100 ms), each at most maxPerBatch
@@ -15,6 +15,9 @@ import { EventEmitter } from 'node:events';
 import { DeviceEventLimits, type DeviceEventRow, type DeviceEventsEvent } from '../../preload/api';
 import type { DeviceRef, Hub } from '../hub/hub';
 import type { EventSample, Sample } from '../hub/source';
+import { hostTimeNs } from '../time/host-clock';
+import type { PlaybackController } from '../recording/playback-controller';
+import type { PlayedNote } from '../recording/playback';
 import type { SessionController, SessionNote } from '../recording/session';
 
 export interface EventFeedOptions {
@@ -94,6 +97,19 @@ export function rowOfNote(note: SessionNote): NewRow {
   };
 }
 
+/** An operator event of a recording played back: at the time it plays, marked as the recording's. */
+export function rowOfPlayedNote(note: PlayedNote, atMs = hostTimeNs() / 1e6): NewRow {
+  return {
+    atMs,
+    deviceTimeMs: null,
+    source: 'operator',
+    deviceId: null,
+    device: 'Operator (played back)',
+    text: clip(note.text, DeviceEventLimits.maxText),
+    value: note.source ? clip(note.source, DeviceEventLimits.maxValue) : null,
+  };
+}
+
 export class EventFeed extends EventEmitter<EventFeedEvents> {
   private readonly intervalMs: number;
   private readonly maxPerBatch: number;
@@ -114,13 +130,21 @@ export class EventFeed extends EventEmitter<EventFeedEvents> {
     this.historySize = Math.min(DeviceEventLimits.maxRows, Math.max(1, options.history ?? DeviceEventLimits.maxRows));
   }
 
-  /** Follows the Hub's event samples and, when given, the session's notes. */
-  attach(hub: Hub, session?: SessionController | null): this {
+  /**
+   * Follows the Hub's event samples (a recording's devices played back included) and, when given, the
+   * session's notes and the operator events of a recording played back.
+   */
+  attach(hub: Hub, session?: SessionController | null, playback?: PlaybackController | null): this {
     this.detach.push(hub.addSink((device, sample) => this.onSample(device, sample)));
     if (session) {
       const onNote = (note: SessionNote): void => this.push(rowOfNote(note));
       session.on('note', onNote);
       this.detach.push(() => session.off('note', onNote));
+    }
+    if (playback) {
+      const onPlayed = (note: PlayedNote): void => this.push(rowOfPlayedNote(note));
+      playback.on('note', onPlayed);
+      this.detach.push(() => playback.off('note', onPlayed));
     }
     return this;
   }

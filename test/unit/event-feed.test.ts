@@ -209,7 +209,7 @@ test('the page’s check refuses what main would never send', () => {
   for (const b of bad) assert.equal(readDeviceEventsEvent(b), null, JSON.stringify(b).slice(0, 120));
 });
 
-test('a recording played back: its devices’ events come back as rows, button values in words', async () => {
+test('a recording played back: its devices’ events and its operator events come back as rows, in order', async () => {
   const hub = new Hub({ healthTickMs: 60_000 });
   const source = new FakeSource({ id: 'lab', kind: 'vrpn', label: 'Wand' });
   hub.add(source);
@@ -224,22 +224,24 @@ test('a recording played back: its devices’ events come back as rows, button v
     control: { device: 'Wand0', kind: 'button', index: 0 },
     hostTimeNs: t + 1e6,
   });
+  recorder.operatorEvent('subject ready', 'hotkey', {}, t + 2e6);
   await recorder.stop();
   await hub.close();
 
   const player = new Hub({ healthTickMs: 60_000 });
   const controller = new PlaybackController(player);
-  const feed = new EventFeed({ intervalMs: 0 }).attach(player);
+  const feed = new EventFeed({ intervalMs: 0 }).attach(player, null, controller);
   const rows: DeviceEventsEvent['rows'] = [];
   feed.on('batch', (e) => rows.push(...e.rows));
   try {
     await controller.open(recorder.mcapPath);
-    await waitFor(() => rows.length === 2, 'both events played back', 10_000);
+    await waitFor(() => rows.length === 3, 'the three events played back', 10_000);
     assert.deepEqual(
-      rows.map((r) => [r.deviceId, r.text, r.value]),
+      rows.map((r) => [r.source, r.deviceId, r.device, r.text, r.value]),
       [
-        ['playback:lab', 'stimulus/1', null],
-        ['playback:lab', 'Wand0/button 0', 'pressed'],
+        ['device', 'playback:lab', 'Wand (recorded)', 'stimulus/1', null],
+        ['device', 'playback:lab', 'Wand (recorded)', 'Wand0/button 0', 'pressed'],
+        ['operator', null, 'Operator (played back)', 'subject ready', 'hotkey'],
       ],
     );
   } finally {
