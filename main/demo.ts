@@ -38,6 +38,11 @@ export interface DeviceSetup {
   demo: DemoSimulators | null;
   /** The device file's valid entries, now in the Hub (config mode). */
   configured?: DeviceConfig[];
+  /**
+   * Starts or stops an opt-in demo (`lsl`: the Preferences' demo LSL streams) while demo mode runs; its
+   * devices join or leave the Hub. Nothing outside demo mode.
+   */
+  setOptIn(key: string, on: boolean): Promise<void>;
   /** Stops what setupDevices started besides the Hub's sources (the demo simulators). Close the Hub first. */
   close(): Promise<void>;
 }
@@ -65,7 +70,14 @@ export async function setupDevices(hub: Hub, options: DeviceSetupOptions): Promi
     // Not awaited: a device that is off shows as 'reconnecting' with its reason; start-up goes on.
     hub.connect(device.id).catch(() => {});
   }
-  return { mode: 'config', configPath: path, demo: null, configured: config.devices, close: async () => {} };
+  return {
+    mode: 'config',
+    configPath: path,
+    demo: null,
+    configured: config.devices,
+    setOptIn: async () => {},
+    close: async () => {},
+  };
 }
 
 async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: string | null): Promise<DeviceSetup> {
@@ -88,11 +100,38 @@ async function startDemo(hub: Hub, options: DeviceSetupOptions, configPath: stri
     const device = await demo.start(hub, options);
     if (device) started.push({ key: demo.key, device });
   }
+  const simulators: Record<string, unknown> = Object.fromEntries(started.map((s) => [s.key, s.device.simulator]));
+  let closed = false;
+  // One change at a time: a quick on-off-on from the dialog ends as the last one asked.
+  let changing: Promise<void> = Promise.resolve();
+  const setOptIn = (key: string, on: boolean): Promise<void> => {
+    changing = changing.then(async () => {
+      const running = started.find((s) => s.key === key);
+      if (closed || on === (running !== undefined)) return;
+      if (running) {
+        started.splice(started.indexOf(running), 1);
+        delete simulators[key];
+        for (const id of running.device.deviceIds ?? []) await hub.remove(id).catch(() => {});
+        await running.device.close();
+        return;
+      }
+      const demo = kinds().all.find((d) => d.demo?.optIn && d.demo.key === key)?.demo;
+      const device = demo ? await demo.start(hub, options) : null;
+      if (!device) return;
+      if (closed) return void (await device.close());
+      started.push({ key, device });
+      simulators[key] = device.simulator;
+    });
+    return changing;
+  };
   return {
     mode: 'demo',
     configPath,
-    demo: Object.fromEntries(started.map((s) => [s.key, s.device.simulator])) as DemoSimulators,
+    demo: simulators as DemoSimulators,
+    setOptIn,
     close: async () => {
+      closed = true;
+      await changing;
       for (const { device } of started) await device.close();
     },
   };

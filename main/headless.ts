@@ -25,6 +25,7 @@ import type { Dashboard } from './devices/dashboard';
 import { setupDevices, type DeviceSetup } from './demo';
 import { errorMessage, Hub, type HubOptions } from './hub/hub';
 import type { Source } from './hub/source';
+import { EventFeed } from './link/event-feed';
 import { RendererLink, type LinkTransport, type RendererLinkOptions } from './link/renderer-link';
 import { lookupStatic, rendererCsp, securityHeaders } from './link/static-files';
 import { WS_MAX_PAYLOAD, WsTransport } from './link/ws-transport';
@@ -37,6 +38,7 @@ import { SettingsStore } from './settings/settings-store';
 import { startLslPublishing } from './protocols/lsl/publishing';
 import type { LslPublisher, PublisherOptions } from './protocols/lsl/publisher';
 import { resolveLabInterface, type LabInterface } from './net/lab-interface';
+import type { LabInterfaceAddress } from './protocols/descriptor';
 
 export interface HeadlessOptions {
   /** Bind address; default 127.0.0.1. Anything but loopback requires the token. */
@@ -161,11 +163,13 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     compression: settings?.get().recordingCompression,
   });
   const playback = new PlaybackController(hub);
+  const events = new EventFeed().attach(hub, session, playback);
   const linkOptions: RendererLinkOptions = {
     ...options.linkOptions,
     ...(settings ? { layouts: settings } : {}),
     session,
     playback,
+    events,
   };
   let dashboard: DashboardSetup | null = null;
 
@@ -295,16 +299,31 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
     dashboard.dashboard.attachSession(session);
     if (settings) {
       const board = dashboard.dashboard;
+      let discoveryIface: LabInterfaceAddress | null = lab.iface;
+      // Discovery made from the settings follows them (lab network: interface, scope and peers; demo:
+      // known peers on loopback); targets a caller gave (tests) stay as given.
+      const refreshDiscovery = (): void => {
+        if (options.discovery !== undefined && options.discovery !== 'lab') return;
+        const demo = devices?.mode === 'demo';
+        const targets = discoveryTargets(options.discovery, demo, discoveryIface, settings.get());
+        if (targets) board.discovery?.setTargets(targets);
+      };
       const preferences = new PreferencesService(settings, {
         // A folder given on the command line (or by a test) wins until the operator picks another.
         setRecordingFolder: (folder) => {
           if (!options.recordingsDir || settings.get().recordingFolder) session.setOutDir(folder);
         },
         setRateFloor: (ratio) => board.setRateFloor(ratio),
-        // Only lab-network discovery follows the interface; demo and tests keep their loopback targets.
-        ...(options.discovery === 'lab' && devices?.mode !== 'demo'
-          ? { setDiscoveryInterface: (iface) => board.discovery?.setTargets(lanTargets(iface)) }
-          : {}),
+        setDiscoveryInterface: (iface) => {
+          discoveryIface = iface;
+          refreshDiscovery();
+        },
+        setLsl: (_lsl, demoLsl) => {
+          refreshDiscovery();
+          if (lsl && !options.demo)
+            lsl.publisher.setOutletOptions(lslPublisherOptions(options, settings, lab.iface).outlet ?? {});
+          void devices?.setOptIn('lsl', demoLsl || options.demoLsl === true);
+        },
       });
       preferences.applyStored();
       linkOptions.preferences = preferences;
@@ -317,6 +336,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       });
     });
   } catch (error) {
+    events.close();
     await dashboard?.close();
     await hub.close();
     await devices?.close();
@@ -351,6 +371,7 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
       });
       await dashboard?.close();
       await session.close();
+      events.close();
       await playback.close();
       await hub.close();
       await devices?.close();
@@ -383,12 +404,12 @@ export async function startHeadless(options: HeadlessOptions = {}): Promise<Head
 function discoveryTargets(
   given: HeadlessOptions['discovery'],
   demo: boolean,
-  lab: LabInterface | null,
+  lab: LabInterfaceAddress | null,
   settings: AppSettings | undefined,
 ): DiscoveryTargets | null {
-  if (given === 'lab') return demo ? loopbackTargets() : lanTargets(lab, settings);
+  if (given === 'lab') return demo ? loopbackTargets({}, settings) : lanTargets(lab, settings);
   if (given !== undefined) return given;
-  return demo ? loopbackTargets() : null;
+  return demo ? loopbackTargets({}, settings) : null;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { deviceKinds } from './device-kinds';
+import { knownPeerProblem, LSL_SCOPES, MAX_KNOWN_PEERS } from './api/preferences';
 
 const deviceId = z.string().min(1).max(128);
 const MAX_LAYOUT_JSON = 64 * 1024;
@@ -48,6 +49,16 @@ export const PreferencesSchema = z
     staleFramePeriods: z.number().int().min(2).max(100),
     rateFloorPercent: z.number().int().min(10).max(99),
     networkInterface: z.ipv4().nullable(),
+    lslScope: z.enum(LSL_SCOPES),
+    lslKnownPeers: z
+      .array(
+        z.string().superRefine((peer, ctx) => {
+          const problem = knownPeerProblem(peer);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
+      .max(MAX_KNOWN_PEERS),
+    demoLsl: z.boolean(),
   })
   .strict();
 

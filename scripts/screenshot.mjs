@@ -17,6 +17,7 @@ const shots = [
   ['test-results/screenshots/plots.png', 'docs/plots.png'],
   ['test-results/screenshots/preferences.png', 'docs/preferences.png'],
   ['test-results/screenshots/labels-100.png', 'docs/labels-100.png'],
+  ['test-results/screenshots/events.png', 'docs/events.png'],
 ];
 
 for (const [from] of shots) rmSync(join(root, from), { force: true });

@@ -16,6 +16,7 @@ import { setupDevices, type DeviceSetup } from '../demo';
 import { Hub } from '../hub/hub';
 import { PlaybackController } from '../recording/playback-controller';
 import { SessionController } from '../recording/session';
+import { EventFeed } from '../link/event-feed';
 import { RendererLink } from '../link/renderer-link';
 import { APP_ORIGIN } from '../link/sender-policy';
 import { appProtocolHandler } from '../link/app-protocol';
@@ -26,6 +27,7 @@ import { preferencesOf, PreferencesService } from '../settings/preferences';
 import { SettingsStore } from '../settings/settings-store';
 import { loopbackTargets, lanTargets } from '../devices/discovery-service';
 import { describeLabInterface, resolveLabInterface } from '../net/lab-interface';
+import type { LabInterfaceAddress } from '../protocols/descriptor';
 import { startDashboard, type DashboardSetup } from '../devices/setup';
 import { notifyAlerts } from './alert-notifier';
 import { IpcRouter } from './ipc';
@@ -69,6 +71,7 @@ let devices: DeviceSetup | null = null;
 let mainWindow: BrowserWindow | null = null;
 let link: RendererLink | null = null;
 let preferences: PreferencesService | null = null;
+let events: EventFeed | null = null;
 let deviceFile = defaultConfigPath();
 const log = new RotatingLog({ folder: logsFolder(), echo: (line) => console.log(line) });
 const settings = new SettingsStore();
@@ -128,6 +131,7 @@ function linkWindow(win: BrowserWindow, role: { main: boolean }): void {
     ...(recordingSession ? { session: recordingSession } : {}),
     ...(playback ? { playback } : {}),
     ...(preferences ? { preferences } : {}),
+    ...(events ? { events } : {}),
     openPanelWindow,
   });
   if (role.main) link = windowLink;
@@ -225,6 +229,7 @@ async function start(): Promise<void> {
     compression: settings.get().recordingCompression,
     appVersion: app.getVersion(),
   });
+  events = new EventFeed().attach(hub, recordingSession, playback);
   const lab = resolveLabInterface(settings.get().networkInterface);
   if (lab.message) hub.notice('warn', lab.message);
   if (lab.iface) log.info(`lab network interface: ${describeLabInterface(lab.iface)}`);
@@ -245,19 +250,31 @@ async function start(): Promise<void> {
     deviceFile,
     configured: devices.configured ?? [],
     // Demo simulators live on loopback; a real lab is found on the network.
-    discovery: devices.mode === 'demo' ? loopbackTargets() : lanTargets(lab.iface, settings.get()),
+    discovery: devices.mode === 'demo' ? loopbackTargets({}, settings.get()) : lanTargets(lab.iface, settings.get()),
   });
   dashboard.dashboard.attachSession(recordingSession);
   const board = dashboard.dashboard;
   const recorder = recordingSession;
+  let discoveryIface: LabInterfaceAddress | null = lab.iface;
+  // Discovery follows the settings: the lab network's interface, LSL scope and known peers; in demo
+  // mode, the known peers on loopback only.
+  const refreshDiscovery = (): void => {
+    const targets =
+      devices?.mode === 'demo' ? loopbackTargets({}, settings.get()) : lanTargets(discoveryIface, settings.get());
+    board.discovery?.setTargets(targets);
+  };
   preferences = new PreferencesService(settings, {
     setRecordingFolder: (folder) => {
       if (!process.env.SIGHTLINE_RECORDINGS) recorder.setOutDir(folder);
     },
     setRateFloor: (ratio) => board.setRateFloor(ratio),
-    // Demo simulators stay on loopback; only lab-network discovery follows the interface.
     setDiscoveryInterface: (iface) => {
-      if (devices?.mode !== 'demo') board.discovery?.setTargets(lanTargets(iface));
+      discoveryIface = iface;
+      refreshDiscovery();
+    },
+    setLsl: (_lsl, demoLsl) => {
+      refreshDiscovery();
+      void devices?.setOptIn('lsl', demoLsl || args.demoLsl === true);
     },
     pickFolder: async () => {
       const options = { title: 'Recording folder', properties: ['openDirectory', 'createDirectory'] as const };

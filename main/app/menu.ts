@@ -28,6 +28,7 @@ export const MENU_PANELS = [
   { id: 'playback', label: 'Playback' },
   { id: 'plots', label: 'Plots' },
   { id: 'channels', label: 'Channels' },
+  { id: 'events', label: 'Events' },
 ] as const;
 export type PanelId = (typeof MENU_PANELS)[number]['id'];
 

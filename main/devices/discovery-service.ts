@@ -35,10 +35,21 @@ export function lanTargets(
   );
 }
 
-/** Tests and demo mode: loopback only, on the standard ports plus any given (simulators on OS-picked ports). */
-export function loopbackTargets(extra: Partial<Record<string, Endpoint[]>> = {}): DiscoveryTargets {
+/**
+ * Tests and demo mode: loopback only, on the standard ports plus any given (simulators on OS-picked
+ * ports) and what the settings add on loopback (`settings.lsl`'s known peers on this computer).
+ */
+export function loopbackTargets(
+  extra: Partial<Record<string, Endpoint[]>> = {},
+  settings: Readonly<Record<string, unknown>> = {},
+): DiscoveryTargets {
   return Object.fromEntries(
-    kinds().all.flatMap((d) => (d.discovery ? [[d.kind, d.discovery.loopback(extra[d.kind] ?? [])]] : [])),
+    kinds().all.flatMap((d) => {
+      const discovery: KindDiscovery | undefined = d.discovery;
+      if (!discovery) return [];
+      const fromSettings = discovery.loopbackFor?.(settings[d.kind]) ?? [];
+      return [[d.kind, discovery.loopback([...fromSettings, ...(extra[d.kind] ?? [])])]];
+    }),
   );
 }
 
@@ -77,6 +88,11 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
    */
   setTargets(targets: DiscoveryTargets): void {
     this.targets = targets;
+  }
+
+  /** Where the next scans look (tests check a preference took effect). */
+  currentTargets(): DiscoveryTargets {
+    return this.targets;
   }
 
   /** Scans now and then every intervalMs. */

@@ -44,6 +44,7 @@ import { GazeQueue } from './gaze-queue';
 import { VideoGate, type VideoGateCounts } from './video-gate';
 import { InputStates } from './input-state';
 import type { Dashboard } from '../devices/dashboard';
+import type { EventFeed } from './event-feed';
 import { kinds } from '../protocols/registry';
 import { PLAYBACK_KIND } from '../recording/playback';
 
@@ -90,6 +91,8 @@ export interface RendererLinkOptions {
   openPanelWindow?: (panel: string) => boolean;
   /** The Preferences dialog's values (main/settings/preferences.ts); without it the dialog says so. */
   preferences?: PreferencesService;
+  /** The Events panel's rows (event-feed.ts), shared by every link; without it the panel stays empty. */
+  events?: EventFeed;
 }
 
 export interface LayoutKeeper {
@@ -148,6 +151,7 @@ export class RendererLink {
   private readonly dashboard: Dashboard | null;
   private readonly openPanelWindow: ((panel: string) => boolean) | null;
   private readonly preferences: PreferencesService | null;
+  private readonly events: EventFeed | null;
   private readonly counts: Omit<LinkStats, 'gazeDropped' | 'video'> = {
     batchesSent: 0,
     acks: 0,
@@ -170,6 +174,7 @@ export class RendererLink {
     this.dashboard = options.dashboard ?? null;
     this.openPanelWindow = options.openPanelWindow ?? null;
     this.preferences = options.preferences ?? null;
+    this.events = options.events ?? null;
     const onDevices = (devices: DeviceSnapshot[]): void => this.send({ type: 'devices', devices });
     const onCatalog = (c: CatalogEntry): void => this.send({ type: 'catalog', handle: c.handle, bodies: c.bodies });
     const onNotice = (n: Notice): void => this.send(n);
@@ -202,6 +207,12 @@ export class RendererLink {
       dashboard.on('update', onDashboard);
       this.detach.push(() => dashboard.off('update', onDashboard));
     }
+    if (this.events) {
+      const onEvents = (event: LinkEvent): void => this.send(event);
+      const events = this.events;
+      events.on('batch', onEvents);
+      this.detach.push(() => events.off('batch', onEvents));
+    }
     transport.onAck((seq) => this.onAck(seq));
     transport.onRpc((method, params) => this.handleRpc(method, params));
     this.replay();
@@ -225,6 +236,7 @@ export class RendererLink {
     if (this.playback) this.send({ type: 'playback', playback: this.playback.state() });
     for (const e of this.inputs.all()) this.send(e);
     if (this.dashboard) this.send(this.dashboard.snapshot());
+    if (this.events) this.send(this.events.snapshot());
     for (const { device, sample } of this.hub.latestPoses()) {
       if (!this.pending.has(device.handle)) this.pending.set(device.handle, { sample, count: 0 });
     }

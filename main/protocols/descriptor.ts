@@ -89,6 +89,11 @@ export interface KindDiscovery<T = unknown> {
   lanFor?(settings: unknown): T;
   /** Tests and demo mode: loopback only, plus the endpoints given (simulators on OS-picked ports). */
   loopback(extra: readonly Endpoint[]): T;
+  /**
+   * What the kind's block of the settings adds on loopback in demo mode (LSL: known peers that are
+   * this computer's loopback addresses); never an address off this computer.
+   */
+  loopbackFor?(settings: unknown): Endpoint[];
   scan(targets: T, listenMs: number, context: ScanContext): DiscoveryTask[];
   /** The lan targets narrowed to the operator's lab interface (sent from it, to its subnet); default: unchanged. */
   through?(targets: T, iface: LabInterfaceAddress): T;
@@ -99,6 +104,8 @@ export interface KindDiscovery<T = unknown> {
 /** What a demo device leaves running besides its Source in the Hub. */
 export interface DemoDevice<S = unknown> {
   simulator: S;
+  /** The Hub devices it added, removed when an opt-in demo is turned off while running. */
+  deviceIds?: string[];
   close(): Promise<void>;
 }
 

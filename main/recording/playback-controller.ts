@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { PlaybackState } from '../../preload/api';
 import type { Hub } from '../hub/hub';
-import { RecordingPlayer } from './playback';
+import { RecordingPlayer, type PlayedNote } from './playback';
 
 export type PlaybackCommand =
   | { action: 'play' }
@@ -13,7 +13,7 @@ export type PlaybackCommand =
   | { action: 'seek'; positionNs: number }
   | { action: 'speed'; speed: number };
 
-export class PlaybackController extends EventEmitter<{ changed: [PlaybackState | null] }> {
+export class PlaybackController extends EventEmitter<{ changed: [PlaybackState | null]; note: [PlayedNote] }> {
   private player: RecordingPlayer | null = null;
 
   constructor(private readonly hub: Hub) {
@@ -30,6 +30,7 @@ export class PlaybackController extends EventEmitter<{ changed: [PlaybackState |
     await this.close();
     this.player = player;
     player.on('state', (state) => this.emit('changed', state));
+    player.on('note', (note) => this.emit('note', note));
     for (const source of player.sources) {
       this.hub.add(source);
       await this.hub.connect(source.id);

@@ -21,7 +21,7 @@ import type {
   SourceStatus,
 } from '../hub/source';
 import { hostTimeNs } from '../time/host-clock';
-import { IndexedRecording, RecordingReader, type ScannedMessage } from './mcap-reader';
+import { decodeJsonMessage, IndexedRecording, RecordingReader, type ScannedMessage } from './mcap-reader';
 import { deviceOfTopic, SampleDecoder, type RecordedDevice } from './sample-decoding';
 
 /** A recorded device replayed: a kind of its own, never added from the form. */
@@ -99,9 +99,18 @@ export class PlaybackSource extends EventEmitter<SourceEvents> implements Source
   }
 }
 
+/** An operator event of the recording, played back at its time (the Events panel lists it). */
+export interface PlayedNote {
+  text: string;
+  source: string;
+}
+
 export interface PlayerEvents {
   state: [PlaybackState];
+  note: [PlayedNote];
 }
+
+const OPERATOR_EVENT = 'sightline.OperatorEvent';
 
 export interface PlayerOptions {
   /** Prefix for the sources' ids (default 'playback'). */
@@ -258,6 +267,28 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
     return this.anchorWallMs + (recNs - this.anchorRecNs) / 1e6 / this.speed - performance.now();
   }
 
+  /** Waits, through pauses, until recorded time recNs is due; false when this pass is over. */
+  private async until(recNs: number, live: () => boolean): Promise<boolean> {
+    while (live()) {
+      if (!this.playing) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      const wait = this.dueInMs(recNs);
+      if (wait <= 1) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(wait, 250));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    return live();
+  }
+
   /** Runs a reading pass; a read that fails because the player was closed or moved on is no error. */
   private start(generation: number): void {
     this.run(generation).catch((error: unknown) => {
@@ -284,6 +315,15 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
     for await (const message of messages) {
       if (!live()) return;
       const schema = message.channel.schemaName;
+      if (schema === OPERATOR_EVENT) {
+        const recNs = Number(message.logTimeNs);
+        const json = recNs < from ? null : decodeJsonMessage(message);
+        if (!json || typeof json.text !== 'string') continue;
+        if (!(await this.until(recNs, live))) return;
+        this.position = recNs;
+        this.emit('note', { text: json.text, source: typeof json.source === 'string' ? json.source : '' });
+        continue;
+      }
       if (!SAMPLE_SCHEMAS.has(schema) && schema !== 'sightline.Catalog' && schema !== 'foxglove.CompressedVideo')
         continue;
       const decoded = decoder.decode(message);
@@ -299,24 +339,7 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
         continue;
       }
       if (decoded.type !== 'sample') continue;
-      while (live()) {
-        if (!this.playing) {
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          this.wake = null;
-          continue;
-        }
-        const wait = this.dueInMs(recNs);
-        if (wait <= 1) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(wait, 250));
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-      if (!live()) return;
+      if (!(await this.until(recNs, live))) return;
       this.position = recNs;
       this.byDevice.get(decoded.deviceId)?.deliver(replayed(decoded.sample), message.data.byteLength);
     }

@@ -31,8 +31,14 @@ export interface SessionControllerOptions extends Omit<
   remoteTimeoutMs?: number;
 }
 
+/** What the Events panel lists from the session: the operator's events and the recording's start and stop. */
+export type SessionNote =
+  | { kind: 'operator'; text: string; source: string; atNs: number }
+  | { kind: 'started' | 'stopped'; name: string; atNs: number };
+
 export interface SessionEvents {
   changed: [SessionState];
+  note: [SessionNote];
 }
 
 /** Where headless mode and the CLI put sessions: $SIGHTLINE_RECORDINGS, else the settings' folder (~/Documents/Sightline). */
@@ -117,6 +123,7 @@ export class SessionController extends EventEmitter<SessionEvents> {
         remote: [],
       };
       this.changed();
+      this.emit('note', { kind: 'started', name: recorder.name, atNs: hostTimeNs() });
       // The counts move all the time; the UI hears of them once a second, not per sample.
       this.ticker = setInterval(() => this.changed(), 1000);
       this.ticker.unref();
@@ -160,6 +167,7 @@ export class SessionController extends EventEmitter<SessionEvents> {
         error: summary.error,
       };
       this.changed();
+      this.emit('note', { kind: 'stopped', name: recorder.name, atNs: hostTimeNs() });
       return this.state();
     });
   }
@@ -171,6 +179,7 @@ export class SessionController extends EventEmitter<SessionEvents> {
     this.recorder?.operatorEvent(text, source, Object.fromEntries(answers.map((a) => [a.deviceId, a.result])), at);
     this.current = { ...this.current, lastEvent: { text, atMs: at / 1e6, answers } };
     this.changed();
+    this.emit('note', { kind: 'operator', text, source, atNs: at });
     return answers;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The Preferences dialog's values: kept in settings.json (the settings file's `preferences` block,
- * plus its existing recordingFolder and theme) and applied to the running app at once: the recorder's
- * folder, the alert floor, the stale rule, discovery's interface. What the page applies itself
+ * plus its existing recordingFolder, theme, networkInterface, lsl and demoLsl) and applied to the running
+ * app at once: the recorder's folder, the alert floor, the stale rule, discovery's interface, LSL's
+ * scope and known peers, the demo LSL streams. What the page applies itself
  * (theme, units, up axis) it takes from the answer. Demo mode at start applies at the next start.
  */
 import { mkdirSync, statfsSync, statSync } from 'node:fs';
@@ -10,9 +11,13 @@ import { dirname } from 'node:path';
 import type { Preferences, PreferencesState } from '../../preload/api';
 import { setDefaultStalePeriods } from '../hub/stale-clock';
 import { broadcastOf } from '../net/lab-interface';
+import { DEFAULT_LSL_SETTINGS, type LslSettings } from '../protocols/lsl/settings';
 import { defaultRecordingFolder, type AppSettings } from './app-settings';
 
-export const DEFAULT_PREFERENCES: Omit<Preferences, 'recordingFolder' | 'theme' | 'networkInterface'> = {
+/** The preferences kept elsewhere in the settings file than its `preferences` block. */
+type KeptApart = 'recordingFolder' | 'theme' | 'networkInterface' | 'lslScope' | 'lslKnownPeers' | 'demoLsl';
+
+export const DEFAULT_PREFERENCES: Omit<Preferences, KeptApart> = {
   units: 'm',
   upAxis: 'y',
   demoAtStart: true,
@@ -33,6 +38,12 @@ export interface PreferenceTargets {
   setRateFloor?(ratio: number): void;
   /** Discovery's interface (its address and broadcast), or null for every interface. */
   setDiscoveryInterface?(iface: { address: string; broadcast: string } | null): void;
+  /**
+   * LSL's scope and known peers, and whether demo mode runs the simulated LSL streams, as now in the
+   * settings file: discovery asks the new peers at its next scan, outlets reopen on the new scope's
+   * groups, the demo streams start or stop.
+   */
+  setLsl?(lsl: LslSettings, demoLsl: boolean): void;
   /** The app's folder picker; absent in headless mode. */
   pickFolder?(): Promise<string | null>;
 }
@@ -47,6 +58,10 @@ export function preferencesOf(settings: AppSettings): Preferences {
     theme: settings.theme,
     // The lab interface is the settings' own networkInterface (main/net/lab-interface.ts), not a second copy.
     networkInterface: settings.networkInterface ?? null,
+    // LSL's block is the one LSL discovery and the outlets read (main/protocols/lsl/settings.ts).
+    lslScope: settings.lsl?.scope ?? DEFAULT_LSL_SETTINGS.scope,
+    lslKnownPeers: [...(settings.lsl?.knownPeers ?? DEFAULT_LSL_SETTINGS.knownPeers)],
+    demoLsl: settings.demoLsl ?? false,
   };
 }
 
@@ -113,7 +128,7 @@ export class PreferencesService {
 
   /**
    * Checks, saves and applies. The folder must exist or be creatable (it is created); the interface
-   * must be one this computer has.
+   * must be one this computer has. (The call's schema checked the rest, known peers included.)
    */
   set(next: Preferences): PreferencesState {
     if (next.recordingFolder !== null) {
@@ -127,15 +142,17 @@ export class PreferencesService {
     if (next.networkInterface !== null && !ipv4Interfaces().some((i) => i.address === next.networkInterface)) {
       throw new Error(`this computer has no interface with the address ${next.networkInterface}`);
     }
-    const { recordingFolder, theme, networkInterface, ...rest } = next;
+    const { recordingFolder, theme, networkInterface, lslScope, lslKnownPeers, demoLsl, ...rest } = next;
     const current = this.settings.get();
-    const { recordingFolder: _old, networkInterface: _oldInterface, ...without } = current;
+    const { recordingFolder: _old, networkInterface: _oldInterface, demoLsl: _oldDemo, ...without } = current;
     this.settings.update({
       ...without,
       ...(recordingFolder !== null ? { recordingFolder } : {}),
       ...(networkInterface !== null ? { networkInterface } : {}),
       theme,
       preferences: rest,
+      lsl: { scope: lslScope, knownPeers: [...lslKnownPeers] },
+      ...(demoLsl ? { demoLsl } : {}),
     });
     this.apply(next);
     return this.state();
@@ -152,5 +169,6 @@ export class PreferencesService {
     setDefaultStalePeriods(p.staleFramePeriods);
     const iface = p.networkInterface === null ? null : ipv4Interfaces().find((i) => i.address === p.networkInterface);
     this.targets.setDiscoveryInterface?.(iface ? { address: iface.address, broadcast: iface.broadcast } : null);
+    this.targets.setLsl?.({ scope: p.lslScope, knownPeers: [...p.lslKnownPeers] }, p.demoLsl);
   }
 }

@@ -1,7 +1,8 @@
-/** Events: main → renderer, JSON, low rate (snapshots, catalogs, notices, session, dashboard, inputs). */
+/** Events: main → renderer, JSON, low rate (snapshots, catalogs, notices, session, dashboard, inputs, device events). */
 import type { DeviceKindInfo } from '../device-kinds';
 import type { CatalogEvent } from './catalog';
 import type { DashboardEvent } from './dashboard';
+import type { DeviceEventsEvent } from './device-events';
 import type { DeviceSnapshot } from './devices';
 import type { InputsEvent } from './inputs';
 import type { PlaybackState, SessionState } from './recording';
@@ -22,4 +23,5 @@ export type LinkEvent =
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; deviceId?: string }
   | InputsEvent
   | { type: 'app-command'; command: AppCommand }
-  | DashboardEvent;
+  | DashboardEvent
+  | DeviceEventsEvent;

@@ -18,6 +18,7 @@ export * from './catalog';
 export * from './recording';
 export * from './inputs';
 export * from './dashboard';
+export * from './device-events';
 export * from './preferences';
 export * from './events';
 export * from './rpc';

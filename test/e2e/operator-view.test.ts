@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -18,6 +17,7 @@ import { ARTIFACTS, waitFor } from './helpers';
 import { debugBodies } from './checks';
 import { showPanel } from './dock';
 import { decodePng } from './png';
+import { seriousAxeViolations } from './axe';
 
 const SHOTS = join(ARTIFACTS, 'screenshots');
 const SIZES = [
@@ -33,25 +33,6 @@ async function demoDeviceIds(page: Page): Promise<string[]> {
   return page.$$eval('[data-testid^="device-card-"]', (cards) =>
     cards.map((c) => c.getAttribute('data-testid')!.replace(/^device-card-/, '')),
   );
-}
-
-/** Runs axe-core on the page as it is and returns the serious and critical violations. */
-export async function seriousAxeViolations(page: Page): Promise<string[]> {
-  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(axePath, 'utf8'));
-  const found = await page.evaluate(async () => {
-    interface AxeResults {
-      violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
-    }
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<AxeResults> } }).axe;
-    const results = await axe.run(document, { resultTypes: ['violations'] });
-    return results.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)),
-    }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${v.targets}`);
 }
 
 describe('the operator view in Debian Chromium, headless demo mode', () => {

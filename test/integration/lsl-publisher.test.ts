@@ -105,3 +105,21 @@ test('record --demo --lsl: the devices and recording.start/stop markers on LSL (
   assert.equal(await running, 0, rec.err());
   await waitFor(() => r.samples.some((s) => s.values[0] === 'recording.stop=lsl take'), 5000, 'the stop marker');
 });
+
+test('new outlet options (a changed LSL scope): each stream reopens with them, same source_id, new uid', async (t) => {
+  const publisher = new LslPublisher({ outlet: { bindAddress: LOOPBACK, responderPort: null, dataPort: 0 } });
+  t.after(() => publisher.close());
+  publisher.sink(pupil, { kind: 'event', hostTimeNs: hostTimeNs(), name: 'before' });
+  await waitFor(() => publisher.streams().length === 1, 5000, 'the markers outlet');
+  const [before] = publisher.streams();
+  // What a scope change hands over: the scope's groups (none for machine) on the same loopback ports.
+  publisher.setOutletOptions({ bindAddress: LOOPBACK, responderPort: null, dataPort: 0, multicastGroups: [] });
+  assert.equal(publisher.streams().length, 0, 'the old outlet is gone');
+  publisher.sink(pupil, { kind: 'event', hostTimeNs: hostTimeNs(), name: 'after' });
+  await waitFor(() => publisher.streams().length === 1, 5000, 'the outlet again');
+  const [again] = publisher.streams();
+  assert.equal(again!.sourceId, before!.sourceId);
+  assert.notEqual(again!.uid, before!.uid);
+  const [found] = await resolveOn(() => [{ address: LOOPBACK, port: again!.dataPort }], "type='Markers'");
+  assert.equal(found!.info.uid, again!.uid);
+});

@@ -28,6 +28,9 @@ const base: Preferences = {
   staleFramePeriods: 5,
   rateFloorPercent: 90,
   networkInterface: null,
+  lslScope: 'site',
+  lslKnownPeers: [],
+  demoLsl: false,
 };
 
 describe('preferences', () => {

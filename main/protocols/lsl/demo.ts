@@ -46,5 +46,5 @@ export async function startLslDemo(hub: Hub): Promise<DemoDevice<LslSimulator> |
     // Not awaited: the other demo devices must not wait for LSL's resolve.
     hub.connect(id).catch((error: unknown) => hub.notice('error', `demo mode: ${errorMessage(error)}`, id));
   }
-  return { simulator, close: () => simulator.stop() };
+  return { simulator, deviceIds: devices.map((d) => d.id), close: () => simulator.stop() };
 }

@@ -7,7 +7,7 @@ import { discoverLsl, probeLsl, simLsl } from './cli';
 import { MULTICAST_PORT } from './messages';
 import { MAX_QUERY_CHARS, queryLiteral } from './query';
 import { resolveStreams, scopeTargets, type ResolveTarget } from './resolver';
-import { LslSettingsSchema, lslLanTargets } from './settings';
+import { isLoopbackPeer, LslSettingsSchema, lslLanTargets } from './settings';
 import { LslSource } from './source';
 import { startLslDemo } from './demo';
 
@@ -72,6 +72,11 @@ export const lsl = defineKind({
     // The operator's scope and known peers (settings.lsl); liblsl's defaults when unset or unusable.
     lanFor: (settings): Endpoint[] => lslLanTargets(LslSettingsSchema.safeParse(settings ?? {}).data),
     loopback: (extra): Endpoint[] => [{ address: '127.0.0.1', port: MULTICAST_PORT }, ...extra],
+    // Demo mode asks the known peers that are this computer, on every LSL port, and nothing else.
+    loopbackFor: (settings): Endpoint[] => {
+      const peers = LslSettingsSchema.safeParse(settings ?? {}).data?.knownPeers ?? [];
+      return scopeTargets('machine', peers.filter(isLoopbackPeer)).slice(1) as Endpoint[];
+    },
     // From the lab interface: its subnet's broadcast instead of the global one, multicast as before.
     through: (targets, iface): Endpoint[] =>
       targets.map((t) => ({

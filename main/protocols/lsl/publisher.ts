@@ -93,7 +93,23 @@ export class LslPublisher {
   private readonly hostOffsetNs = hostTimeNs() - lslLocalClock() * 1e9;
   private closed = false;
 
-  constructor(private readonly options: PublisherOptions = {}) {}
+  constructor(private options: PublisherOptions = {}) {}
+
+  /**
+   * New network options for every outlet (the operator changed LSL's scope): each stream's outlet
+   * closes and opens again with them at its next sample, with the same source_id, so LSL inlets
+   * (LabRecorder, another Sightline) recover it.
+   */
+  setOutletOptions(outlet: Partial<OutletOptions>): void {
+    this.options = { ...this.options, outlet };
+    for (const [key, p] of this.publications) {
+      this.publications.delete(key);
+      void (async () => {
+        await p.pending;
+        await p.outlet?.close();
+      })();
+    }
+  }
 
   /** The sink to give Hub.addSink. */
   readonly sink: SampleSink = (device, sample) => this.onSample(device, sample);

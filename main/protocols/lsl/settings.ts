@@ -26,6 +26,11 @@ export type LslSettings = z.infer<typeof LslSettingsSchema>;
 
 export const DEFAULT_LSL_SETTINGS: LslSettings = { scope: 'site', knownPeers: [] };
 
+/** A known peer that is this computer's loopback (what demo mode and tests may ask). */
+export function isLoopbackPeer(peer: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(peer) || peer.toLowerCase() === 'localhost';
+}
+
 /** Where discovery on the lab network sends its queries. */
 export function lslLanTargets(settings: LslSettings = DEFAULT_LSL_SETTINGS): ResolveTarget[] {
   return scopeTargets(settings.scope, settings.knownPeers);

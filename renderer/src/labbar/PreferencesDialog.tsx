@@ -1,14 +1,20 @@
 /**
  * Preferences in the window: recording folder (a picker in the app, a path in headless mode) with
- * its free space, theme, units and up axis, demo mode at start, alert thresholds, and the network
- * interface discovery uses. Saved by main to settings.json (validated there) and applied at once:
+ * its free space, theme, units and up axis, demo mode at start, alert thresholds, the network
+ * interface discovery uses, and LSL's scope, known peers and demo streams. Saved by main to settings.json (validated there) and applied at once:
  * main applies its part, this page the theme and the 3D view's units and up axis.
  */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import type { Preferences, PreferencesState } from '../../../preload/api';
+import { LSL_SCOPES, parseKnownPeers, type Preferences, type PreferencesState } from '../../../preload/api';
 import { setTheme } from '../layout/theme-store';
 import { loadPreferences, pickFolder, savePreferences } from '../stores/preferences-actions';
 import { setSceneOptions } from '../stores/scene-view-store';
+
+const SCOPE_NAMES: Record<Preferences['lslScope'], string> = {
+  machine: 'this computer (machine)',
+  link: 'the local network (link)',
+  site: 'the site, across routers (site)',
+};
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return 'free space unknown';
@@ -27,6 +33,9 @@ export function PreferencesDialog(props: { onClose(): void }) {
   const [state, setState] = useState<PreferencesState | null>(null);
   const [draft, setDraft] = useState<Preferences | null>(null);
   const [folderText, setFolderText] = useState('');
+  const [peersText, setPeersText] = useState('');
+  const [peersProblem, setPeersProblem] = useState<string | null>(null);
+  const peersHintId = useId();
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
@@ -37,6 +46,7 @@ export function PreferencesDialog(props: { onClose(): void }) {
       setState(r);
       setDraft(r.preferences);
       setFolderText(r.preferences.recordingFolder ?? '');
+      setPeersText(r.preferences.lslKnownPeers.join('\n'));
     });
   }, []);
   const edit = (change: Partial<Preferences>) => {
@@ -45,7 +55,16 @@ export function PreferencesDialog(props: { onClose(): void }) {
   };
   const save = async () => {
     if (!draft) return;
-    const preferences = { ...draft, recordingFolder: folderText.trim() ? folderText.trim() : null };
+    const peers = parseKnownPeers(peersText);
+    if ('error' in peers) {
+      setPeersProblem(peers.error);
+      return;
+    }
+    const preferences = {
+      ...draft,
+      recordingFolder: folderText.trim() ? folderText.trim() : null,
+      lslKnownPeers: peers.peers,
+    };
     const r = await savePreferences(preferences);
     if (typeof r === 'string') {
       setProblem(r);
@@ -54,6 +73,7 @@ export function PreferencesDialog(props: { onClose(): void }) {
     setProblem(null);
     setState(r);
     setDraft(r.preferences);
+    setPeersText(r.preferences.lslKnownPeers.join('\n'));
     applyPagePreferences(r.preferences);
     setSaved(true);
   };
@@ -209,6 +229,70 @@ export function PreferencesDialog(props: { onClose(): void }) {
                 </select>
               )}
             </Field>
+            <Field
+              label="LSL scope"
+              hint="where LSL discovery asks and Sightline's outlets answer; demo mode stays on this computer"
+            >
+              {(id) => (
+                <select
+                  id={id}
+                  value={draft.lslScope}
+                  onChange={(e) => edit({ lslScope: e.target.value as Preferences['lslScope'] })}
+                  data-testid="pref-lsl-scope"
+                >
+                  {LSL_SCOPES.map((scope) => (
+                    <option key={scope} value={scope}>
+                      {SCOPE_NAMES[scope]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="LSL known peers">
+              {(id) => (
+                <>
+                  <textarea
+                    id={id}
+                    rows={3}
+                    value={peersText}
+                    spellCheck={false}
+                    placeholder="eeg-pc or 192.168.1.50"
+                    aria-invalid={peersProblem !== null}
+                    aria-describedby={peersHintId}
+                    onChange={(e) => {
+                      setSaved(false);
+                      setPeersText(e.target.value);
+                      const parsed = parseKnownPeers(e.target.value);
+                      setPeersProblem('error' in parsed ? parsed.error : null);
+                    }}
+                    data-testid="pref-lsl-peers"
+                  />
+                  <div
+                    id={peersHintId}
+                    className={peersProblem ? 'form-error' : 'pref-hint'}
+                    data-testid="pref-lsl-peers-hint"
+                  >
+                    {peersProblem
+                      ? `⚠ ${peersProblem}`
+                      : 'PCs asked directly where multicast does not reach: host names or IPv4 addresses, one per line'}
+                  </div>
+                </>
+              )}
+            </Field>
+            <Field
+              label="Demo LSL streams"
+              hint="in demo mode, a simulated EEG stream and its markers; they start and stop at once"
+            >
+              {(id) => (
+                <input
+                  id={id}
+                  type="checkbox"
+                  checked={draft.demoLsl}
+                  onChange={(e) => edit({ demoLsl: e.target.checked })}
+                  data-testid="pref-demo-lsl"
+                />
+              )}
+            </Field>
           </div>
         )}
         {problem && draft ? (
@@ -220,7 +304,7 @@ export function PreferencesDialog(props: { onClose(): void }) {
           <span aria-live="polite" data-testid="pref-saved">
             {saved ? 'Saved and applied.' : ''}
           </span>
-          <button type="submit" disabled={!draft} data-testid="pref-save">
+          <button type="submit" disabled={!draft || peersProblem !== null} data-testid="pref-save">
             Save
           </button>
         </div>

@@ -49,7 +49,7 @@ export function slotId(panel: string): string {
 const DEFAULT_GROUPS: { lead: PanelName; tabs: PanelName[] }[] = [
   { lead: 'video', tabs: [] },
   { lead: 'devices', tabs: ['health', 'time', 'inputs', 'teleport', 'channels'] },
-  { lead: 'recording', tabs: ['playback'] },
+  { lead: 'recording', tabs: ['events', 'playback'] },
 ];
 /** The plots go under the 3D scene, where a wide time axis fits. */
 const UNDER_SCENE: PanelName[] = ['plots'];

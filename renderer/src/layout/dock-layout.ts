@@ -19,6 +19,7 @@ export const SIDE_PANELS = [
   'playback',
   'plots',
   'channels',
+  'events',
 ] as const;
 export type SidePanel = (typeof SIDE_PANELS)[number];
 

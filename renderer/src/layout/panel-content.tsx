@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { ChannelsPanel } from '../panels/Channels';
 import { Devices } from '../panels/Devices';
+import { EventsPanel } from '../panels/Events';
 import { Health } from '../panels/Health';
 import { InputsPanel } from '../panels/Inputs';
 import { Playback } from '../panels/Playback';
@@ -25,4 +26,5 @@ export const PANEL_CONTENT: Record<PanelName, () => ReactNode> = {
   playback: () => <Playback />,
   plots: () => <PlotsPanel />,
   channels: () => <ChannelsPanel />,
+  events: () => <EventsPanel />,
 };

@@ -41,6 +41,7 @@ export const PANEL_LABELS: Record<FocusTarget, string> = {
   playback: 'Playback',
   plots: 'Plots',
   channels: 'Channels',
+  events: 'Events',
 };
 
 /** What the help overlay lists, in order. */

@@ -6,6 +6,7 @@ import type { LinkEvent } from '../../../preload/api';
 import { applyAppCommand } from './app-commands';
 import { addNotice, applyCatalog, applyDevices, applyInputs, applyKinds } from './app-store';
 import { applyDashboard } from './dashboard-store';
+import { applyDeviceEvents } from './events-store';
 import { applyPlayback } from './playback-store';
 import { applySession } from './session-store';
 
@@ -37,6 +38,9 @@ export function applyLinkEvent(event: LinkEvent): void {
       break;
     case 'dashboard':
       applyDashboard(event);
+      break;
+    case 'device-events':
+      applyDeviceEvents(event);
       break;
   }
 }
