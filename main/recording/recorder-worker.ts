@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   port.on('message', (command: CoreCommand) => {
     chain = chain.then(async () => {
       await core.handle(command);
-      if (command.t === 'batch') post({ t: 'ack', doneBytes: core.handedBytes() });
+      if (command.t === 'packed') post({ t: 'ack', doneBytes: core.handedBytes() });
       if (command.t === 'stop') {
         clearInterval(timer);
         port.close();

@@ -26,6 +26,7 @@ import { PupilClient } from '../../main/protocols/pupil/client';
 import { TeleportClient } from '../../main/protocols/teleport/client';
 import { VrpnClient } from '../../main/protocols/vrpn/client';
 import { compressionReady } from '../../main/recording/compression';
+import { SamplePacker } from '../../main/recording/handoff-codec';
 import { scanRecording } from '../../main/recording/mcap-reader';
 import { deviceOfTopic } from '../../main/recording/sample-decoding';
 import { Recorder } from '../../main/recording/recorder';
@@ -138,9 +139,13 @@ async function startSimulators(children: ChildProcess[], lab: boolean): Promise<
   ];
 }
 
-async function withDevices<T>(lab: boolean, run: (hub: Hub, sources: Source[], out: string) => Promise<T>): Promise<T> {
+async function withDevices<T>(
+  lab: boolean,
+  run: (hub: Hub, sources: Source[], out: string) => Promise<T>,
+  keepIn?: string,
+): Promise<T> {
   const children: ChildProcess[] = [];
-  const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
+  const out = keepIn ?? (await mkdtemp(join(tmpdir(), 'sightline-bench-')));
   const hub = new Hub();
   try {
     const sources = await startSimulators(children, lab);
@@ -153,7 +158,7 @@ async function withDevices<T>(lab: boolean, run: (hub: Hub, sources: Source[], o
   } finally {
     await hub.close();
     for (const child of children) child.kill('SIGTERM');
-    await rm(out, { recursive: true, force: true });
+    if (!keepIn) await rm(out, { recursive: true, force: true });
   }
 }
 
@@ -199,24 +204,29 @@ export function benchRecorder(seconds = 10): Promise<RecorderBenchResult> {
   });
 }
 
-export function benchRecorderLab(seconds = 30): Promise<LabBenchResult> {
-  return withDevices(true, async (hub, sources, out) => {
-    const received0 = sources.reduce((n, s) => n + s.counters().bytes, 0);
-    const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'lab' });
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    const summary = await recorder.stop();
-    const wallS = (performance.now() - t0) / 1000;
-    const received = sources.reduce((n, s) => n + s.counters().bytes, 0) - received0;
-    const written = statSync(recorder.mcapPath).size;
-    return {
-      seconds: wallS,
-      bytesPerSec: written / wallS,
-      receivedBytesPerSec: received / wallS,
-      ratio: written / received,
-      lost: summary.lost,
-    };
-  });
+/** `keepIn`: a folder where the recording is left for inspection (`sightline info`). */
+export function benchRecorderLab(seconds = 30, keepIn?: string): Promise<LabBenchResult> {
+  return withDevices(
+    true,
+    async (hub, sources, out) => {
+      const received0 = sources.reduce((n, s) => n + s.counters().bytes, 0);
+      const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'lab' });
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      const summary = await recorder.stop();
+      const wallS = (performance.now() - t0) / 1000;
+      const received = sources.reduce((n, s) => n + s.counters().bytes, 0) - received0;
+      const written = statSync(recorder.mcapPath).size;
+      return {
+        seconds: wallS,
+        bytesPerSec: written / wallS,
+        receivedBytesPerSec: received / wallS,
+        ratio: written / received,
+        lost: summary.lost,
+      };
+    },
+    keepIn,
+  );
 }
 
 /** The worker's core alone: Motive-like frames (30 bodies, 100 markers) in, to a file that discards. */
@@ -235,7 +245,7 @@ export async function benchRecorderWorker(seconds = 3): Promise<WorkerBenchResul
     () => {},
   );
   const ref: DeviceRef = { id: 'motive', handle: 1, kind: 'natnet', label: 'Motive', simulated: true };
-  await core.handle({ t: 'device', ref });
+  await core.handle({ t: 'device', ref, index: 0 });
   const frame = (i: number): PosesSample => ({
     kind: 'poses',
     hostTimeNs: 1.7e18 + i * 2.78e6,
@@ -254,13 +264,16 @@ export async function benchRecorderWorker(seconds = 3): Promise<WorkerBenchResul
     })),
     markers: Float32Array.from({ length: 300 }, (_, k) => Math.sin(i / 50 + k)),
   });
-  const batch = Array.from({ length: 100 }, (_, i) => ({ id: 'motive', sample: frame(i) }));
+  // Packed once as the sockets' thread packs them: the worker's unpacking is in the figure, the packing is not.
+  const packer = new SamplePacker();
+  for (let i = 0; i < 100; i++) packer.add(0, frame(i));
+  const batch = packer.take();
   const t0 = performance.now();
   let inBytes = 0;
   while (performance.now() - t0 < seconds * 1000) {
-    await core.handle({ t: 'batch', items: batch, bytes: 0 });
+    await core.handle({ t: 'packed', batch, bytes: 0 });
     core.flush();
-    inBytes += batch.length * (30 * 8 * 8 + 300 * 4);
+    inBytes += batch.count * (30 * 8 * 8 + 300 * 4);
   }
   const s = (performance.now() - t0) / 1000;
   const stats = core.progress();
