@@ -41,6 +41,8 @@ const BUTTON = 0;
 const DIAL = 1;
 
 const MIN_CAPACITY = 64 * 1024;
+/** Buffers the worker gave back, kept for the next batches (a batch in flight, one filling, spares). */
+const POOL_SIZE = 4;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -61,6 +63,7 @@ export class SamplePacker {
   private pos = 0;
   private count = 0;
   private extras: unknown[] = [];
+  private readonly pool: ArrayBuffer[] = [];
 
   /** Bytes packed so far in this batch. */
   get length(): number {
@@ -147,13 +150,18 @@ export class SamplePacker {
   /** The batch so far (its buffer is the caller's to transfer); the packer starts a new one. */
   take(): PackedBatch {
     const batch: PackedBatch = { buffer: this.buffer, length: this.pos, count: this.count, extras: this.extras };
-    this.buffer = new ArrayBuffer(Math.max(MIN_CAPACITY, this.pos));
+    this.buffer = this.pool.pop() ?? new ArrayBuffer(Math.max(MIN_CAPACITY, this.pos));
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
     this.pos = 0;
     this.count = 0;
     this.extras = [];
     return batch;
+  }
+
+  /** A batch's buffer back from the worker, to be filled again. */
+  recycle(buffer: ArrayBuffer): void {
+    if (this.pool.length < POOL_SIZE && buffer.byteLength >= MIN_CAPACITY) this.pool.push(buffer);
   }
 
   private poses(sample: PosesSample, raw: unknown): number {

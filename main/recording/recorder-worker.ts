@@ -15,7 +15,11 @@ export interface WorkerStart extends CoreOptions {
 }
 
 /** Worker → main, beyond the core's events. */
-export type WorkerEvent = CoreEvent | { t: 'ready' } | { t: 'ack'; doneBytes: number };
+export type WorkerEvent =
+  | CoreEvent
+  | { t: 'ready' }
+  /** A batch is done; its buffer comes back for the next batch (no allocation per batch on the sockets' thread). */
+  | { t: 'ack'; doneBytes: number; buffer?: ArrayBuffer };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -39,7 +43,11 @@ async function main(): Promise<void> {
   port.on('message', (command: CoreCommand) => {
     chain = chain.then(async () => {
       await core.handle(command);
-      if (command.t === 'packed') post({ t: 'ack', doneBytes: core.handedBytes() });
+      if (command.t === 'packed') {
+        // Nothing refers to the buffer once the batch is handled (messages are copied into the chunk).
+        const { buffer } = command.batch;
+        port.postMessage({ t: 'ack', doneBytes: core.handedBytes(), buffer } satisfies WorkerEvent, [buffer]);
+      }
       if (command.t === 'stop') {
         clearInterval(timer);
         port.close();

@@ -461,6 +461,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     switch (event.t) {
       case 'ack':
         this.doneBytes = event.doneBytes;
+        if (event.buffer) this.packer.recycle(event.buffer);
         return;
       case 'progress':
         this.progress = event.progress;

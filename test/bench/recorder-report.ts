@@ -35,7 +35,7 @@ export async function reportRecorder(line: Line): Promise<void> {
   );
   line(
     "  sockets' thread event-loop delay while recording",
-    `p99 ${rec.loopDelayP99Ms.toFixed(1)} ms`,
+    `p99 ${rec.loopDelayP99Ms.toFixed(1)} ms (${rec.loopDelayP99BaselineMs.toFixed(1)} ms without recording)`,
     '≤ 10 ms',
     rec.loopDelayP99Ms <= 10,
   );

@@ -55,6 +55,8 @@ export interface RecorderBenchResult {
   perThread: boolean;
   /** Event-loop delay of the sockets' thread while recording, p99 ms. */
   loopDelayP99Ms: number;
+  /** The same without the recorder (the devices alone), p99 ms. */
+  loopDelayP99BaselineMs: number;
 }
 
 export interface LabBenchResult {
@@ -164,7 +166,10 @@ async function withDevices<T>(
 
 export function benchRecorder(seconds = 10): Promise<RecorderBenchResult> {
   return withDevices(false, async (hub, sources, out) => {
+    const baselineDelay = monitorEventLoopDelay({ resolution: 1 });
+    baselineDelay.enable();
     const baseline = await cpuWindow(seconds);
+    baselineDelay.disable();
     const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'bench' });
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
@@ -200,6 +205,7 @@ export function benchRecorder(seconds = 10): Promise<RecorderBenchResult> {
       cpuShareRecording: recording.share,
       perThread: recording.perThread,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
+      loopDelayP99BaselineMs: baselineDelay.percentile(99) / 1e6,
     };
   });
 }

@@ -137,3 +137,17 @@ test('a malformed sample throws and leaves the batch as it was; batches grow pas
   assert.deepEqual((out[1] as { data: Uint8Array }).data, big);
   assert.equal(packer.length, 0, 'take() starts a new batch');
 });
+
+test('a buffer the worker gives back is filled again by a later batch', () => {
+  const packer = new SamplePacker();
+  packer.add(0, samples()[2]!);
+  const first = packer.take();
+  packer.recycle(first.buffer);
+  packer.take();
+  packer.add(0, samples()[3]!);
+  const third = packer.take();
+  assert.equal(third.buffer, first.buffer, 'the recycled buffer is reused');
+  const out: Sample[] = [];
+  unpackSamples(third, (_i, s) => out.push(s));
+  assert.deepEqual(out, [samples()[3]]);
+});

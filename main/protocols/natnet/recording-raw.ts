@@ -93,11 +93,13 @@ export function natnetRawHandOff(raw: unknown): unknown {
   if (!isFrame(raw) || 'packed' in raw) return raw;
   const markers = raw.labeledMarkers;
   const n = markers.length;
+  // Four views of one buffer: the hand-off clones one buffer instead of four.
+  const store = new ArrayBuffer(n * 16);
   const packed = {
-    ids: new Int32Array(n),
-    sizes: new Float32Array(n),
-    params: new Int32Array(n),
-    residuals: new Float32Array(n),
+    ids: new Int32Array(store, 0, n),
+    sizes: new Float32Array(store, n * 4, n),
+    params: new Int32Array(store, n * 8, n),
+    residuals: new Float32Array(store, n * 12, n),
   };
   for (let i = 0; i < n; i++) {
     const m = markers[i]!;
