@@ -1,8 +1,8 @@
 /**
  * The recorder's worker thread: owns the recording file. Mapping, protobuf/JSON encoding, chunk
  * compression and file writes all happen here, so the thread that owns the device sockets only
- * hands samples over. It closes a chunk every `flushIntervalMs` (crash safety) and reports
- * progress, which the main thread also uses to shrink its hand-off queue.
+ * hands samples over. It closes a chunk every `flushIntervalMs` at the latest (crash safety), and
+ * reports progress and each batch done, which the main thread uses to shrink its hand-off queue.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openAppendFile } from './byte-sink';
@@ -21,6 +21,9 @@ export type WorkerEvent =
   /** A batch is done; its buffer comes back for the next batch (no allocation per batch on the sockets' thread). */
   | { t: 'ack'; doneBytes: number; buffer?: ArrayBuffer };
 
+/** How often the main thread hears how far the worker is (counts, bytes written, queue). */
+const PROGRESS_MS = 250;
+
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('recorder-worker runs only as a worker thread');
@@ -34,10 +37,9 @@ async function main(): Promise<void> {
     post({ t: 'failed', message: (error as Error).message });
     return;
   }
-  const timer = setInterval(() => {
-    core.flush();
-    post({ t: 'progress', progress: core.progress() });
-  }, start.flushIntervalMs);
+  const flushTimer = setInterval(() => core.flush(), start.flushIntervalMs);
+  // The live counts stay as fresh as before chunks grew to a second.
+  const timer = setInterval(() => post({ t: 'progress', progress: core.progress() }), PROGRESS_MS);
   // Commands are handled in order; only 'stop' awaits (the last writes), and nothing follows it.
   let chain = Promise.resolve();
   port.on('message', (command: CoreCommand) => {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
         port.postMessage({ t: 'ack', doneBytes: core.handedBytes(), buffer } satisfies WorkerEvent, [buffer]);
       }
       if (command.t === 'stop') {
+        clearInterval(flushTimer);
         clearInterval(timer);
         port.close();
       }

@@ -6,7 +6,7 @@
  * transfers the buffer to the recorder's worker thread (recorder-worker.ts), which maps, encodes,
  * compresses and writes. The hand-off queue is bounded in bytes: when the worker or the disk cannot keep up,
  * samples are dropped and counted (hand-off overflows) instead of growing without limit. The
- * worker closes a chunk every `flushIntervalMs` (≤ 1 s: what was flushed survives a kill -9).
+ * worker closes a chunk at 4 MiB or after `flushIntervalMs` (≤ 1 s: what was flushed survives a kill -9).
  *
  * Losses are four counters per device, all in session.json and the live state: frame-number gaps
  * (the device skipped frames before they reached us), kernel drops (the OS dropped datagrams on
@@ -60,9 +60,12 @@ export interface RecorderOptions {
   operator?: string;
   /** Record only these device ids (default: every device). */
   deviceIds?: string[];
-  /** How often the open chunk is closed and written (default 250 ms; crash safety needs ≤ 1000). */
+  /**
+   * How often the open chunk is closed and written, at the latest (default and maximum 1000 ms: what a
+   * kill -9 can lose). Fewer, larger chunks compress better and need fewer index records.
+   */
   flushIntervalMs?: number;
-  /** Close a chunk early once it holds this many bytes (default 1 MiB). */
+  /** Close a chunk early once it holds this many bytes before compression (default 4 MiB). */
   maxChunkBytes?: number;
   /** Hand-off queue bound: samples are dropped (hand-off overflows) while more than this waits. */
   maxPendingBytes?: number;
@@ -216,9 +219,9 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   }
 
   private async open(options: RecorderOptions): Promise<void> {
-    const flushIntervalMs = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 250));
+    const flushIntervalMs = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 1000));
     const coreOptions = {
-      maxChunkBytes: options.maxChunkBytes ?? 1024 * 1024,
+      maxChunkBytes: options.maxChunkBytes ?? 4 * 1024 * 1024,
       library: `sightline ${options.appVersion ?? ''}`.trim(),
       compression: this.compression,
     };

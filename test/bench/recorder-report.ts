@@ -34,6 +34,12 @@ export async function reportRecorder(line: Line): Promise<void> {
     added <= 0.1,
   );
   line(
+    "  whole process CPU (the recorder's worker included)",
+    `${pct(rec.processShareBaseline)} → ${pct(rec.processShareRecording)} of one core`,
+    'for information',
+    null,
+  );
+  line(
     "  sockets' thread event-loop delay while recording",
     `p99 ${rec.loopDelayP99Ms.toFixed(1)} ms (${rec.loopDelayP99BaselineMs.toFixed(1)} ms without recording)`,
     '≤ 10 ms',

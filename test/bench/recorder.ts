@@ -51,6 +51,9 @@ export interface RecorderBenchResult {
   /** The sockets' thread's CPU share without the recorder and with it (1.0 = one core). */
   cpuShareBaseline: number;
   cpuShareRecording: number;
+  /** The whole process (the recorder's worker included), without and with the recorder. */
+  processShareBaseline: number;
+  processShareRecording: number;
   /** Whether the share is the main thread's alone (Linux) or the whole process's. */
   perThread: boolean;
   /** Event-loop delay of the sockets' thread while recording, p99 ms. */
@@ -88,13 +91,22 @@ function mainThreadCpuS(): { seconds: number; perThread: boolean } {
   }
 }
 
-async function cpuWindow(seconds: number): Promise<{ share: number; wallMs: number; perThread: boolean }> {
+async function cpuWindow(
+  seconds: number,
+): Promise<{ share: number; processShare: number; wallMs: number; perThread: boolean }> {
   const cpu0 = mainThreadCpuS();
+  const process0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu1 = mainThreadCpuS();
+  const process1 = process.cpuUsage(process0);
   const wallMs = performance.now() - t0;
-  return { share: ((cpu1.seconds - cpu0.seconds) * 1000) / wallMs, wallMs, perThread: cpu1.perThread };
+  return {
+    share: ((cpu1.seconds - cpu0.seconds) * 1000) / wallMs,
+    processShare: (process1.user + process1.system) / 1000 / wallMs,
+    wallMs,
+    perThread: cpu1.perThread,
+  };
 }
 
 async function startSimulators(children: ChildProcess[], lab: boolean): Promise<Source[]> {
@@ -203,6 +215,8 @@ export function benchRecorder(seconds = 10): Promise<RecorderBenchResult> {
       bytesPerSec: statSync(recorder.mcapPath).size / wallS,
       cpuShareBaseline: baseline.share,
       cpuShareRecording: recording.share,
+      processShareBaseline: baseline.processShare,
+      processShareRecording: recording.processShare,
       perThread: recording.perThread,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
       loopDelayP99BaselineMs: baselineDelay.percentile(99) / 1e6,
