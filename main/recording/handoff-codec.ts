@@ -7,8 +7,9 @@
  * afterwards. The worker unpacks them into the same Sample shapes, so the mapping to MCAP messages
  * (sample-mapping.ts) is unchanged. What travels is what the mapping records: a BodyPose's optional
  * extras (meanError, markerCount) and PosesSample's markerFlags and bones are not recorded today, so
- * they stay behind. A kind's decoded message (`raw`) goes beside the buffer as a structured clone,
- * and only for kinds that record it (KindRecording).
+ * they stay behind. A kind's decoded message (`raw`) travels only for kinds that record it
+ * (KindRecording): inline when its hand-off form is bytes (NatNet), else beside the buffer as a
+ * structured clone.
  *
  * Layout per sample, little-endian, no alignment except before float32 arrays:
  *   u8 kind, u8 flags, u16 device index, f64 host time, [f64 device time], [f64 device clock], body.
@@ -31,6 +32,8 @@ const F_C = 16;
 const F_D = 32;
 /** poses raw (index into the extras); event control. */
 const F_E = 64;
+/** poses raw as bytes, inline (a kind whose hand-off form is a Uint8Array). */
+const F_RAW_BYTES = 128;
 
 const NUMBER = 1;
 const STRING = 2;
@@ -200,7 +203,10 @@ export class SamplePacker {
       this.bytes.set(new Uint8Array(markers.buffer, markers.byteOffset, markers.byteLength), this.pos);
       this.pos += markers.byteLength;
     }
-    if (raw !== undefined) {
+    if (raw instanceof Uint8Array) {
+      flags |= F_RAW_BYTES;
+      this.blob(raw);
+    } else if (raw !== undefined) {
       flags |= F_E;
       this.extras.push(raw);
     }
@@ -343,7 +349,11 @@ export function unpackSamples(batch: PackedBatch, each: (device: number, sample:
           sample.markers = new Float32Array(batch.buffer, pos, count);
           pos += count * 4;
         }
-        if (flags & F_E) sample.raw = batch.extras[extra++];
+        if (flags & F_RAW_BYTES) {
+          const n = u32();
+          sample.raw = bytes.subarray(pos, pos + n);
+          pos += n;
+        } else if (flags & F_E) sample.raw = batch.extras[extra++];
         each(device, sample);
         break;
       }
