@@ -31,6 +31,7 @@ import { scanRecording } from '../../main/recording/mcap-reader';
 import { deviceOfTopic } from '../../main/recording/sample-decoding';
 import { Recorder } from '../../main/recording/recorder';
 import { RecordingCore } from '../../main/recording/recording-core';
+import { FakeSource } from '../helpers/fake-source';
 import { spawnCliSimulator } from './cli-simulator';
 
 export interface DeviceFigures {
@@ -247,6 +248,130 @@ export function benchRecorderLab(seconds = 30, keepIn?: string): Promise<LabBenc
     },
     keepIn,
   );
+}
+
+export interface HandOffBenchResult {
+  /** Sockets'-thread CPU per sample the recorder adds, µs (thread CPU in 10 ms ticks, so ± 10 ms ÷ samples). */
+  motiveUs: number;
+  vrpnUs: number;
+  motiveSamples: number;
+  vrpnSamples: number;
+}
+
+/**
+ * The sockets' thread's own cost per sample handed to the recorder, without sockets: the same
+ * samples through a Hub with and without a recording, paced so that the worker keeps up (no
+ * overflow), the thread's CPU time compared. Motive-like: 100 bodies, 300 labeled markers and the
+ * decoded NatNet frame; VRPN-like: every one of 10 trackers in each update, as the VRPN client sends.
+ */
+export async function benchRecorderHandOff(motiveSamples = 20_000, vrpnSamples = 100_000): Promise<HandOffBenchResult> {
+  const frame = (i: number): PosesSample => {
+    const labeledMarkers = Array.from({ length: 300 }, (_, k) => ({
+      id: ((k % 100) + 1) * 65536 + k,
+      modelId: (k % 100) + 1,
+      markerId: k,
+      x: Math.sin(k + i),
+      y: 1,
+      z: Math.cos(k + i),
+      size: 0.014,
+      params: 0,
+      residual: 0.0002,
+    }));
+    const bodies = Array.from({ length: 100 }, (_, b) => ({
+      id: b + 1,
+      x: Math.sin(i + b),
+      y: 1,
+      z: Math.cos(i + b),
+      qx: 0,
+      qy: 0,
+      qz: 0,
+      qw: 1,
+      valid: true,
+    }));
+    const raw = {
+      frameNumber: i,
+      markerSets: [],
+      legacyMarkers: [],
+      rigidBodies: [],
+      skeletons: [],
+      assets: [],
+      labeledMarkers,
+      forcePlates: [],
+      devices: [],
+      timecode: 0,
+      timecodeSubframe: 0,
+      timestamp: i / 1000,
+      cameraMidExposureTicks: i * 1e4,
+      cameraDataReceivedTicks: i * 1e4 + 10,
+      transmitTicks: i * 1e4 + 20,
+      params: 0,
+    };
+    return {
+      kind: 'poses',
+      hostTimeNs: 1.7e18 + i * 1e6,
+      deviceTimeNs: 1.7e18 + i * 1e6 - 1e5,
+      deviceClockNs: i * 1e9,
+      frameNumber: i,
+      bodies,
+      markers: Float32Array.from(labeledMarkers.flatMap((m) => [m.x, m.y, m.z])),
+      raw,
+    };
+  };
+  const update = (i: number): PosesSample => ({
+    kind: 'poses',
+    hostTimeNs: 1.7e18 + i * 1e5,
+    deviceTimeNs: 1.7e18 + i * 1e5 - 1e5,
+    deviceClockNs: 1.7e18 + i * 1e5,
+    bodies: Array.from({ length: 10 }, (_, b) => ({
+      id: b + 1,
+      x: i / 1000,
+      y: b,
+      z: 0.5,
+      qx: 0,
+      qy: 0,
+      qz: Math.sin(i),
+      qw: Math.cos(i),
+      valid: true,
+    })),
+    raw: { device: `Tracker${i % 10}`, sensor: 0 },
+  });
+  const cost = async (kind: string, make: (i: number) => PosesSample, count: number): Promise<number> => {
+    const samples = Array.from({ length: 100 }, (_, i) => make(i));
+    const run = async (record: boolean): Promise<number> => {
+      const hub = new Hub();
+      const source = new FakeSource({ id: kind, kind });
+      hub.add(source);
+      await hub.connect(kind);
+      const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
+      const recorder = record ? await Recorder.start(hub, { outDir: out, sessionName: 'handoff' }) : undefined;
+      const cpu0 = mainThreadCpuS().seconds;
+      for (let i = 0; i < count; i += samples.length) {
+        for (const sample of samples) source.emit('sample', sample);
+        // Paced: the worker keeps up, as at a device's rate (an overflow would be cheaper than a hand-off).
+        while (recorder && recorder.counts().pendingBytes > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+        await new Promise((r) => setImmediate(r));
+      }
+      const cpu = mainThreadCpuS().seconds - cpu0;
+      if (recorder) {
+        await recorder.stop();
+        const lost = recorder.counts().lost;
+        if (lost > 0) throw new Error(`the hand-off bench lost ${lost} samples`);
+      }
+      await hub.close();
+      await rm(out, { recursive: true, force: true });
+      return cpu;
+    };
+    const without = await run(false);
+    const withRecorder = await run(true);
+    return ((withRecorder - without) * 1e6) / count;
+  };
+  await compressionReady();
+  return {
+    motiveUs: await cost('natnet', frame, motiveSamples),
+    vrpnUs: await cost('vrpn', update, vrpnSamples),
+    motiveSamples,
+    vrpnSamples,
+  };
 }
 
 /** The worker's core alone: Motive-like frames (30 bodies, 100 markers) in, to a file that discards. */

@@ -7,7 +7,6 @@
 import type { RawMapping } from '../descriptor';
 import { protoSchema } from '../../recording/proto-schemas';
 import { ByteReader } from '../../net/byte-reader';
-import { ByteWriter } from '../../net/byte-writer';
 import type { AnalogData, FrameOfData, RigidBodyData } from './types';
 
 export const NATNET_FRAME_SCHEMA = protoSchema('sightline.natnet.Frame', {
@@ -105,16 +104,6 @@ export function natnetRawHandOff(raw: unknown): unknown {
   if (!isFrame(raw)) return raw;
   const markers = raw.labeledMarkers;
   const n = markers.length;
-  let size = 8 + 4 + 4 + 1 + 5 * 8 + 4 + n * 16 + 4 + 8;
-  for (const s of raw.skeletons) size += 8 + s.bones.length * 65;
-  for (const a of [...raw.forcePlates, ...raw.devices]) {
-    size += 8;
-    for (const c of a.channels) size += 4 + c.length * 8;
-  }
-  const w = new ByteWriter(size);
-  w.f64(raw.frameNumber);
-  w.u32(raw.timecode >>> 0);
-  w.u32(raw.timecodeSubframe >>> 0);
   const optional = [
     raw.timestamp,
     raw.cameraMidExposureTicks,
@@ -123,37 +112,71 @@ export function natnetRawHandOff(raw: unknown): unknown {
     raw.params,
   ];
   let flags = 0;
+  let size = 8 + 4 + 4 + 1 + 4 + n * 16 + 4 + 4 + 4;
   optional.forEach((v, i) => {
-    if (v !== undefined) flags |= 1 << i;
+    if (v === undefined) return;
+    flags |= 1 << i;
+    size += 8;
   });
-  w.u8(flags);
-  for (const v of optional) if (v !== undefined) w.f64(v);
-  w.u32(n);
-  for (const m of markers) w.i32(m.id);
-  for (const m of markers) w.f32(m.size);
-  for (const m of markers) w.i32(m.params ?? -1);
-  for (const m of markers) w.f32(m.residual ?? NaN);
-  w.u32(raw.skeletons.length);
+  for (const s of raw.skeletons) size += 8 + s.bones.length * 65;
+  for (const list of [raw.forcePlates, raw.devices]) {
+    for (const a of list) {
+      size += 8;
+      for (const c of a.channels) size += 4 + c.length * 8;
+    }
+  }
+  // Exactly sized, written through one DataView: hundreds of markers per frame make this hot.
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  let p = 0;
+  const u8 = (v: number): void => view.setUint8(p++, v);
+  const u32 = (v: number): void => {
+    view.setUint32(p, v, true);
+    p += 4;
+  };
+  const i32 = (v: number): void => {
+    view.setInt32(p, v, true);
+    p += 4;
+  };
+  const f64 = (v: number): void => {
+    view.setFloat64(p, v, true);
+    p += 8;
+  };
+  f64(raw.frameNumber);
+  u32(raw.timecode >>> 0);
+  u32(raw.timecodeSubframe >>> 0);
+  u8(flags);
+  for (const v of optional) if (v !== undefined) f64(v);
+  u32(n);
+  for (let i = 0; i < n; i++) {
+    const m = markers[i]!;
+    view.setInt32(p + i * 4, m.id, true);
+    view.setFloat32(p + (n + i) * 4, m.size, true);
+    view.setInt32(p + (2 * n + i) * 4, m.params ?? -1, true);
+    view.setFloat32(p + (3 * n + i) * 4, m.residual ?? NaN, true);
+  }
+  p += n * 16;
+  u32(raw.skeletons.length);
   for (const s of raw.skeletons) {
-    w.i32(s.id);
-    w.u32(s.bones.length);
+    i32(s.id);
+    u32(s.bones.length);
     for (const b of s.bones) {
-      for (const v of [b.id, b.x, b.y, b.z, b.qx, b.qy, b.qz, b.qw]) w.f64(v);
-      w.u8(b.valid ? 1 : 0);
+      for (const v of [b.id, b.x, b.y, b.z, b.qx, b.qy, b.qz, b.qw]) f64(v);
+      u8(b.valid ? 1 : 0);
     }
   }
   for (const list of [raw.forcePlates, raw.devices]) {
-    w.u32(list.length);
+    u32(list.length);
     for (const a of list) {
-      w.i32(a.id);
-      w.u32(a.channels.length);
+      i32(a.id);
+      u32(a.channels.length);
       for (const c of a.channels) {
-        w.u32(c.length);
-        for (const v of c) w.f64(v);
+        u32(c.length);
+        for (const v of c) f64(v);
       }
     }
   }
-  return w.finish();
+  return bytes;
 }
 
 /** The worker's side of natnetRawHandOff. */
@@ -170,14 +193,20 @@ function handedFrame(bytes: Uint8Array): HandedFrame {
   const transmitTicks = optional(HAS_TRANSMIT);
   const params = optional(HAS_PARAMS);
   const n = r.u32();
-  // A copy of its own: aligned for the typed arrays whatever the offset in the batch.
-  const store = r.subarray(n * 16).slice().buffer;
+  const at = r.take(n * 16, 'labeled markers');
+  const view = r.view;
   const packed = {
-    ids: new Int32Array(store, 0, n),
-    sizes: new Float32Array(store, n * 4, n),
-    params: new Int32Array(store, n * 8, n),
-    residuals: new Float32Array(store, n * 12, n),
+    ids: new Int32Array(n),
+    sizes: new Float32Array(n),
+    params: new Int32Array(n),
+    residuals: new Float32Array(n),
   };
+  for (let i = 0; i < n; i++) {
+    packed.ids[i] = view.getInt32(at + i * 4, true);
+    packed.sizes[i] = view.getFloat32(at + (n + i) * 4, true);
+    packed.params[i] = view.getInt32(at + (2 * n + i) * 4, true);
+    packed.residuals[i] = view.getFloat32(at + (3 * n + i) * 4, true);
+  }
   const skeletons: HandedFrame['skeletons'] = [];
   for (let s = r.u32(); s > 0; s--) {
     const id = r.i32();
