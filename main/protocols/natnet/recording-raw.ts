@@ -104,6 +104,7 @@ export function natnetRawHandOff(raw: unknown): unknown {
   if (!isFrame(raw)) return raw;
   const markers = raw.labeledMarkers;
   const n = markers.length;
+  // In the order of the HAS_* bits below.
   const optional = [
     raw.timestamp,
     raw.cameraMidExposureTicks,
