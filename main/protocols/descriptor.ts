@@ -160,7 +160,8 @@ export interface KindRecording {
   /**
    * What of `sample.raw` the recorder's worker needs, made on the sockets' thread before the
    * hand-off (cheaper to copy between threads than the decoded message). The raw mapping then
-   * receives its result as `sample.raw`. Absent: the decoded message goes over as it is.
+   * receives its result as `sample.raw`. A Uint8Array is copied into the hand-off batch (the
+   * cheapest); anything else is structured-cloned. Absent: the decoded message is cloned as it is.
    */
   handOff?: (raw: unknown) => unknown;
 }

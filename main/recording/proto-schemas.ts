@@ -10,6 +10,7 @@
 import { foxgloveMessageSchemas, generateProto } from '@foxglove/schemas/internal';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
+import { encodePoses, type PosesMessage } from './poses-encoder';
 
 export interface ProtoSchemaSpec {
   name: string;
@@ -106,7 +107,8 @@ export const FOXGLOVE_COMPRESSED_VIDEO_PROTO = protoSchema(
   foxgloveFiles('CompressedVideo'),
 );
 
-export const SIGHTLINE_POSES_PROTO = protoSchema('sightline.Poses', {
+/** sightline.Poses as protobufjs builds it from the .proto (tests compare the hand encoder with it). */
+export const SIGHTLINE_POSES_REFERENCE = protoSchema('sightline.Poses', {
   'sightline/Poses.proto': `syntax = "proto3";
 package sightline;
 
@@ -129,6 +131,12 @@ message Poses {
 }
 `,
 });
+
+/** The busiest channel's messages, encoded by hand (poses-encoder.ts); the schema stored is the same. */
+export const SIGHTLINE_POSES_PROTO: ProtoSchemaSpec = {
+  ...SIGHTLINE_POSES_REFERENCE,
+  encode: (message) => encodePoses(message as PosesMessage),
+};
 
 /** Foxglove's protobuf Time (google.protobuf.Timestamp) from Unix ns. */
 export function toTimestamp(ns: number): { seconds: number; nanos: number } {

@@ -1,8 +1,8 @@
 /**
  * The recorder's worker thread: owns the recording file. Mapping, protobuf/JSON encoding, chunk
  * compression and file writes all happen here, so the thread that owns the device sockets only
- * hands samples over. It closes a chunk every `flushIntervalMs` (crash safety) and reports
- * progress, which the main thread also uses to shrink its hand-off queue.
+ * hands samples over. It closes a chunk every `flushIntervalMs` at the latest (crash safety), and
+ * reports progress and each batch done, which the main thread uses to shrink its hand-off queue.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openAppendFile } from './byte-sink';
@@ -15,7 +15,14 @@ export interface WorkerStart extends CoreOptions {
 }
 
 /** Worker → main, beyond the core's events. */
-export type WorkerEvent = CoreEvent | { t: 'ready' } | { t: 'ack'; doneBytes: number };
+export type WorkerEvent =
+  | CoreEvent
+  | { t: 'ready' }
+  /** A batch is done; its buffer comes back for the next batch (no allocation per batch on the sockets' thread). */
+  | { t: 'ack'; doneBytes: number; buffer?: ArrayBuffer };
+
+/** How often the main thread hears how far the worker is (counts, bytes written, queue). */
+const PROGRESS_MS = 250;
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -30,17 +37,21 @@ async function main(): Promise<void> {
     post({ t: 'failed', message: (error as Error).message });
     return;
   }
-  const timer = setInterval(() => {
-    core.flush();
-    post({ t: 'progress', progress: core.progress() });
-  }, start.flushIntervalMs);
+  const flushTimer = setInterval(() => core.flush(), start.flushIntervalMs);
+  // The live counts stay as fresh as before chunks grew to a second.
+  const timer = setInterval(() => post({ t: 'progress', progress: core.progress() }), PROGRESS_MS);
   // Commands are handled in order; only 'stop' awaits (the last writes), and nothing follows it.
   let chain = Promise.resolve();
   port.on('message', (command: CoreCommand) => {
     chain = chain.then(async () => {
       await core.handle(command);
-      if (command.t === 'batch') post({ t: 'ack', doneBytes: core.handedBytes() });
+      if (command.t === 'packed') {
+        // Nothing refers to the buffer once the batch is handled (messages are copied into the chunk).
+        const { buffer } = command.batch;
+        port.postMessage({ t: 'ack', doneBytes: core.handedBytes(), buffer } satisfies WorkerEvent, [buffer]);
+      }
       if (command.t === 'stop') {
+        clearInterval(flushTimer);
         clearInterval(timer);
         port.close();
       }

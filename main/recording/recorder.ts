@@ -2,10 +2,11 @@
  * The local recorder: one session folder (MCAP + session.json), fed by the Hub's sample fan-out.
  *
  * This is the half that lives on the thread that owns the sockets, and it is kept cheap: per
- * sample it appends the sample to a batch and, every few ms, hands the batch to the recorder's worker thread (recorder-worker.ts), which maps, encodes, compresses and
- * writes. The hand-off queue is bounded in bytes: when the worker or the disk cannot keep up,
+ * sample it packs the sample's numbers into a batch buffer (handoff-codec.ts) and, every few ms,
+ * transfers the buffer to the recorder's worker thread (recorder-worker.ts), which maps, encodes,
+ * compresses and writes. The hand-off queue is bounded in bytes: when the worker or the disk cannot keep up,
  * samples are dropped and counted (hand-off overflows) instead of growing without limit. The
- * worker closes a chunk every `flushIntervalMs` (≤ 1 s: what was flushed survives a kill -9).
+ * worker closes a chunk at 4 MiB or after `flushIntervalMs` (≤ 1 s: what was flushed survives a kill -9).
  *
  * Losses are four counters per device, all in session.json and the live state: frame-number gaps
  * (the device skipped frames before they reached us), kernel drops (the OS dropped datagrams on
@@ -25,11 +26,13 @@ import type { DeviceSnapshot, LossCounters } from '../../preload/api';
 import type { CatalogEntry, DeviceRef, Hub } from '../hub/hub';
 import { errorMessage } from '../hub/hub';
 import type { Sample } from '../hub/source';
+import type { KindRecording } from '../protocols/descriptor';
 import { KernelDropTally } from '../net/udp-drops';
 import { hostTimeNs } from '../time/host-clock';
 import { kinds } from '../protocols/registry';
 import { describeWriteError, type AppendTarget } from './byte-sink';
 import { compressionReady, DEFAULT_COMPRESSION, type Compression } from './compression';
+import { SamplePacker } from './handoff-codec';
 import { RecordingCore, type CoreCommand, type CoreProgress } from './recording-core';
 import type { WorkerEvent, WorkerStart } from './recorder-worker';
 import {
@@ -57,9 +60,12 @@ export interface RecorderOptions {
   operator?: string;
   /** Record only these device ids (default: every device). */
   deviceIds?: string[];
-  /** How often the open chunk is closed and written (default 250 ms; crash safety needs ≤ 1000). */
+  /**
+   * How often the open chunk is closed and written, at the latest (default and maximum 1000 ms: what a
+   * kill -9 can lose). Fewer, larger chunks compress better and need fewer index records.
+   */
   flushIntervalMs?: number;
-  /** Close a chunk early once it holds this many bytes (default 1 MiB). */
+  /** Close a chunk early once it holds this many bytes before compression (default 4 MiB). */
   maxChunkBytes?: number;
   /** Hand-off queue bound: samples are dropped (hand-off overflows) while more than this waits. */
   maxPendingBytes?: number;
@@ -131,7 +137,6 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   readonly mcapPath: string;
   readonly name: string;
   private readonly devices = new Map<string, SessionDevice & { losses: LossCounters }>();
-  private readonly known = new Set<string>();
   private readonly droppedBase = new Map<string, number>();
   private readonly lastStatus = new Map<string, string>();
   private readonly lastClockAt = new Map<string, number>();
@@ -144,8 +149,13 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly summary: SessionSummary;
   private monitor: ReturnType<typeof setInterval> | undefined;
   private link!: CoreLink;
-  private batch: { id: string; sample: Sample }[] = [];
-  private batchTransfer: ArrayBuffer[] = [];
+  private readonly packer = new SamplePacker();
+  /** Hand-off index of each device id, in the order the worker was told about them. */
+  private readonly deviceIndex = new Map<string, number>();
+  private readonly deviceIds: string[] = [];
+  /** Samples in the open batch per device index (to count them as losses if the batch cannot go). */
+  private batchCounts: number[] = [];
+  private readonly kindRecording = new Map<string, KindRecording | null>();
   private batchBytes = 0;
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
   private sentBytes = 0;
@@ -211,9 +221,9 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   }
 
   private async open(options: RecorderOptions): Promise<void> {
-    const flushIntervalMs = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 250));
+    const flushIntervalMs = Math.min(1000, Math.max(20, options.flushIntervalMs ?? 1000));
     const coreOptions = {
-      maxChunkBytes: options.maxChunkBytes ?? 1024 * 1024,
+      maxChunkBytes: options.maxChunkBytes ?? 4 * 1024 * 1024,
       library: `sightline ${options.appVersion ?? ''}`.trim(),
       compression: this.compression,
     };
@@ -230,7 +240,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
         send: (command) => {
           chain = chain.then(async () => {
             await core.handle(command);
-            if (command.t === 'batch') this.onEvent({ t: 'ack', doneBytes: core.handedBytes() });
+            if (command.t === 'packed') this.onEvent({ t: 'ack', doneBytes: core.handedBytes() });
             if (command.t === 'stop') clearInterval(timer);
           });
         },
@@ -390,56 +400,64 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       entry.losses.handoffOverflows++;
       return;
     }
-    if (!this.known.has(device.id)) {
-      this.known.add(device.id);
+    let index = this.deviceIndex.get(device.id);
+    if (index === undefined) {
       this.flushBatch();
-      this.link.send({ t: 'device', ref: refOf(device) });
+      index = this.deviceIds.length;
+      this.deviceIndex.set(device.id, index);
+      this.deviceIds.push(device.id);
+      this.link.send({ t: 'device', ref: refOf(device), index });
     }
-    this.batch.push({ id: device.id, sample: this.detachable(device, sample) });
+    try {
+      this.packer.add(index, sample, this.rawOf(device, sample));
+    } catch (error) {
+      // A malformed sample from one device must not end the session (the worker counts its own the same way).
+      if (entry.losses.recorderLosses++ === 0) {
+        this.hub.notice('warn', `recorder: a sample of ${entry.label} could not be recorded: ${errorMessage(error)}`);
+      }
+      return;
+    }
+    this.batchCounts[index] = (this.batchCounts[index] ?? 0) + 1;
     this.batchBytes += bytes;
     entry.samples++;
-    if (this.batchBytes >= BATCH_BYTES) this.flushBatch();
+    if (this.batchBytes >= BATCH_BYTES || this.packer.length >= BATCH_BYTES) this.flushBatch();
     else this.batchTimer ??= setTimeout(() => this.flushBatch(), BATCH_MS);
   }
 
   /**
-   * A sample's own copy of its binary parts, moved (not copied again) to the worker: the Hub's
-   * other consumers keep the original, and a view into a larger packet buffer would otherwise
-   * clone the whole buffer.
+   * What of the device's decoded message the worker needs: nothing unless the kind records it, and
+   * then its hand-off form (cheaper to clone than the decoded message).
    */
-  private detachable(device: DeviceRef, sample: Sample): Sample {
-    const handOff =
-      sample.kind === 'poses' && sample.raw !== undefined ? kinds().get(device.kind)?.recording?.handOff : undefined;
-    if (handOff && sample.kind === 'poses') sample = { ...sample, raw: handOff(sample.raw) };
-    if (sample.kind === 'video') {
-      const data = sample.data.slice();
-      this.batchTransfer.push(data.buffer as ArrayBuffer);
-      return { ...sample, data };
+  private rawOf(device: DeviceRef, sample: Sample): unknown {
+    if (sample.kind !== 'poses' || sample.raw === undefined) return undefined;
+    let recording = this.kindRecording.get(device.kind);
+    if (recording === undefined) {
+      recording = kinds().get(device.kind)?.recording ?? null;
+      this.kindRecording.set(device.kind, recording);
     }
-    if (sample.kind === 'poses' && sample.markers instanceof Float32Array && sample.markers.length > 0) {
-      const markers = sample.markers.slice();
-      this.batchTransfer.push(markers.buffer as ArrayBuffer);
-      return { ...sample, markers };
-    }
-    return sample;
+    if (!recording) return undefined;
+    return recording.handOff ? recording.handOff(sample.raw) : sample.raw;
   }
 
   private flushBatch(): void {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
-    if (this.batch.length === 0) return;
-    const command: CoreCommand = { t: 'batch', items: this.batch, bytes: this.batchBytes };
-    const transfer = this.batchTransfer;
-    this.sentBytes += this.batchBytes;
-    this.batch = [];
-    this.batchTransfer = [];
+    if (this.packer.samples === 0) return;
+    const batch = this.packer.take();
+    const counts = this.batchCounts;
+    const bytes = this.batchBytes;
+    this.sentBytes += bytes;
+    this.batchCounts = [];
     this.batchBytes = 0;
     try {
-      this.link.send(command, transfer);
+      // The buffer is moved, not copied; only a kind's raw messages (extras) are cloned.
+      this.link.send({ t: 'packed', batch, bytes }, [batch.buffer]);
     } catch (error) {
-      // A sample the structured clone refuses (a function in raw?) must not end the session.
-      for (const item of command.items) this.deviceEntry({ id: item.id } as DeviceRef).losses.recorderLosses++;
-      this.doneBytes += command.bytes;
+      // A raw message the structured clone refuses (a function in it?) must not end the session.
+      counts.forEach((n, index) => {
+        if (n) this.deviceEntry({ id: this.deviceIds[index]! }).losses.recorderLosses += n;
+      });
+      this.doneBytes += bytes;
       this.hub.notice('warn', `recorder: a batch could not be handed over: ${errorMessage(error)}`);
     }
   }
@@ -448,6 +466,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     switch (event.t) {
       case 'ack':
         this.doneBytes = event.doneBytes;
+        if (event.buffer) this.packer.recycle(event.buffer);
         return;
       case 'progress':
         this.progress = event.progress;

@@ -26,10 +26,12 @@ import { PupilClient } from '../../main/protocols/pupil/client';
 import { TeleportClient } from '../../main/protocols/teleport/client';
 import { VrpnClient } from '../../main/protocols/vrpn/client';
 import { compressionReady } from '../../main/recording/compression';
+import { SamplePacker } from '../../main/recording/handoff-codec';
 import { scanRecording } from '../../main/recording/mcap-reader';
 import { deviceOfTopic } from '../../main/recording/sample-decoding';
 import { Recorder } from '../../main/recording/recorder';
 import { RecordingCore } from '../../main/recording/recording-core';
+import { FakeSource } from '../helpers/fake-source';
 import { spawnCliSimulator } from './cli-simulator';
 
 export interface DeviceFigures {
@@ -50,10 +52,15 @@ export interface RecorderBenchResult {
   /** The sockets' thread's CPU share without the recorder and with it (1.0 = one core). */
   cpuShareBaseline: number;
   cpuShareRecording: number;
+  /** The whole process (the recorder's worker included), without and with the recorder. */
+  processShareBaseline: number;
+  processShareRecording: number;
   /** Whether the share is the main thread's alone (Linux) or the whole process's. */
   perThread: boolean;
   /** Event-loop delay of the sockets' thread while recording, p99 ms. */
   loopDelayP99Ms: number;
+  /** The same without the recorder (the devices alone), p99 ms. */
+  loopDelayP99BaselineMs: number;
 }
 
 export interface LabBenchResult {
@@ -85,13 +92,22 @@ function mainThreadCpuS(): { seconds: number; perThread: boolean } {
   }
 }
 
-async function cpuWindow(seconds: number): Promise<{ share: number; wallMs: number; perThread: boolean }> {
+async function cpuWindow(
+  seconds: number,
+): Promise<{ share: number; processShare: number; wallMs: number; perThread: boolean }> {
   const cpu0 = mainThreadCpuS();
+  const process0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu1 = mainThreadCpuS();
+  const process1 = process.cpuUsage(process0);
   const wallMs = performance.now() - t0;
-  return { share: ((cpu1.seconds - cpu0.seconds) * 1000) / wallMs, wallMs, perThread: cpu1.perThread };
+  return {
+    share: ((cpu1.seconds - cpu0.seconds) * 1000) / wallMs,
+    processShare: (process1.user + process1.system) / 1000 / wallMs,
+    wallMs,
+    perThread: cpu1.perThread,
+  };
 }
 
 async function startSimulators(children: ChildProcess[], lab: boolean): Promise<Source[]> {
@@ -138,9 +154,13 @@ async function startSimulators(children: ChildProcess[], lab: boolean): Promise<
   ];
 }
 
-async function withDevices<T>(lab: boolean, run: (hub: Hub, sources: Source[], out: string) => Promise<T>): Promise<T> {
+async function withDevices<T>(
+  lab: boolean,
+  run: (hub: Hub, sources: Source[], out: string) => Promise<T>,
+  keepIn?: string,
+): Promise<T> {
   const children: ChildProcess[] = [];
-  const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
+  const out = keepIn ?? (await mkdtemp(join(tmpdir(), 'sightline-bench-')));
   const hub = new Hub();
   try {
     const sources = await startSimulators(children, lab);
@@ -153,13 +173,16 @@ async function withDevices<T>(lab: boolean, run: (hub: Hub, sources: Source[], o
   } finally {
     await hub.close();
     for (const child of children) child.kill('SIGTERM');
-    await rm(out, { recursive: true, force: true });
+    if (!keepIn) await rm(out, { recursive: true, force: true });
   }
 }
 
 export function benchRecorder(seconds = 10): Promise<RecorderBenchResult> {
   return withDevices(false, async (hub, sources, out) => {
+    const baselineDelay = monitorEventLoopDelay({ resolution: 1 });
+    baselineDelay.enable();
     const baseline = await cpuWindow(seconds);
+    baselineDelay.disable();
     const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'bench' });
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
@@ -193,30 +216,162 @@ export function benchRecorder(seconds = 10): Promise<RecorderBenchResult> {
       bytesPerSec: statSync(recorder.mcapPath).size / wallS,
       cpuShareBaseline: baseline.share,
       cpuShareRecording: recording.share,
+      processShareBaseline: baseline.processShare,
+      processShareRecording: recording.processShare,
       perThread: recording.perThread,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
+      loopDelayP99BaselineMs: baselineDelay.percentile(99) / 1e6,
     };
   });
 }
 
-export function benchRecorderLab(seconds = 30): Promise<LabBenchResult> {
-  return withDevices(true, async (hub, sources, out) => {
-    const received0 = sources.reduce((n, s) => n + s.counters().bytes, 0);
-    const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'lab' });
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    const summary = await recorder.stop();
-    const wallS = (performance.now() - t0) / 1000;
-    const received = sources.reduce((n, s) => n + s.counters().bytes, 0) - received0;
-    const written = statSync(recorder.mcapPath).size;
-    return {
-      seconds: wallS,
-      bytesPerSec: written / wallS,
-      receivedBytesPerSec: received / wallS,
-      ratio: written / received,
-      lost: summary.lost,
+/** `keepIn`: a folder where the recording is left for inspection (`sightline info`). */
+export function benchRecorderLab(seconds = 30, keepIn?: string): Promise<LabBenchResult> {
+  return withDevices(
+    true,
+    async (hub, sources, out) => {
+      const received0 = sources.reduce((n, s) => n + s.counters().bytes, 0);
+      const recorder = await Recorder.start(hub, { outDir: out, sessionName: 'lab' });
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      const summary = await recorder.stop();
+      const wallS = (performance.now() - t0) / 1000;
+      const received = sources.reduce((n, s) => n + s.counters().bytes, 0) - received0;
+      const written = statSync(recorder.mcapPath).size;
+      return {
+        seconds: wallS,
+        bytesPerSec: written / wallS,
+        receivedBytesPerSec: received / wallS,
+        ratio: written / received,
+        lost: summary.lost,
+      };
+    },
+    keepIn,
+  );
+}
+
+export interface HandOffBenchResult {
+  /** Sockets'-thread CPU per sample the recorder adds, µs (thread CPU in 10 ms ticks, so ± 10 ms ÷ samples). */
+  motiveUs: number;
+  vrpnUs: number;
+  motiveSamples: number;
+  vrpnSamples: number;
+}
+
+/**
+ * The sockets' thread's own cost per sample handed to the recorder, without sockets: the same
+ * samples through a Hub with and without a recording, paced so that the worker keeps up (no
+ * overflow), the thread's CPU time compared. Motive-like: 100 bodies, 300 labeled markers and the
+ * decoded NatNet frame; VRPN-like: every one of 10 trackers in each update, as the VRPN client sends.
+ */
+export async function benchRecorderHandOff(motiveSamples = 20_000, vrpnSamples = 100_000): Promise<HandOffBenchResult> {
+  const frame = (i: number): PosesSample => {
+    const labeledMarkers = Array.from({ length: 300 }, (_, k) => ({
+      id: ((k % 100) + 1) * 65536 + k,
+      modelId: (k % 100) + 1,
+      markerId: k,
+      x: Math.sin(k + i),
+      y: 1,
+      z: Math.cos(k + i),
+      size: 0.014,
+      params: 0,
+      residual: 0.0002,
+    }));
+    const bodies = Array.from({ length: 100 }, (_, b) => ({
+      id: b + 1,
+      x: Math.sin(i + b),
+      y: 1,
+      z: Math.cos(i + b),
+      qx: 0,
+      qy: 0,
+      qz: 0,
+      qw: 1,
+      valid: true,
+    }));
+    const raw = {
+      frameNumber: i,
+      markerSets: [],
+      legacyMarkers: [],
+      rigidBodies: [],
+      skeletons: [],
+      assets: [],
+      labeledMarkers,
+      forcePlates: [],
+      devices: [],
+      timecode: 0,
+      timecodeSubframe: 0,
+      timestamp: i / 1000,
+      cameraMidExposureTicks: i * 1e4,
+      cameraDataReceivedTicks: i * 1e4 + 10,
+      transmitTicks: i * 1e4 + 20,
+      params: 0,
     };
+    return {
+      kind: 'poses',
+      hostTimeNs: 1.7e18 + i * 1e6,
+      deviceTimeNs: 1.7e18 + i * 1e6 - 1e5,
+      deviceClockNs: i * 1e9,
+      frameNumber: i,
+      bodies,
+      markers: Float32Array.from(labeledMarkers.flatMap((m) => [m.x, m.y, m.z])),
+      raw,
+    };
+  };
+  const update = (i: number): PosesSample => ({
+    kind: 'poses',
+    hostTimeNs: 1.7e18 + i * 1e5,
+    deviceTimeNs: 1.7e18 + i * 1e5 - 1e5,
+    deviceClockNs: 1.7e18 + i * 1e5,
+    bodies: Array.from({ length: 10 }, (_, b) => ({
+      id: b + 1,
+      x: i / 1000,
+      y: b,
+      z: 0.5,
+      qx: 0,
+      qy: 0,
+      qz: Math.sin(i),
+      qw: Math.cos(i),
+      valid: true,
+    })),
+    raw: { device: `Tracker${i % 10}`, sensor: 0 },
   });
+  const cost = async (kind: string, make: (i: number) => PosesSample, count: number): Promise<number> => {
+    const samples = Array.from({ length: 100 }, (_, i) => make(i));
+    const run = async (record: boolean): Promise<number> => {
+      const hub = new Hub();
+      const source = new FakeSource({ id: kind, kind });
+      hub.add(source);
+      await hub.connect(kind);
+      const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
+      const recorder = record ? await Recorder.start(hub, { outDir: out, sessionName: 'handoff' }) : undefined;
+      const cpu0 = mainThreadCpuS().seconds;
+      for (let i = 0; i < count; i += samples.length) {
+        for (const sample of samples) source.emit('sample', sample);
+        // Paced: the worker keeps up, as at a device's rate (an overflow would be cheaper than a hand-off).
+        while (recorder && recorder.counts().pendingBytes > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+        await new Promise((r) => setImmediate(r));
+      }
+      const cpu = mainThreadCpuS().seconds - cpu0;
+      if (recorder) {
+        await recorder.stop();
+        const lost = recorder.counts().lost;
+        if (lost > 0) throw new Error(`the hand-off bench lost ${lost} samples`);
+      }
+      await hub.close();
+      await rm(out, { recursive: true, force: true });
+      return cpu;
+    };
+    const without = await run(false);
+    const withRecorder = await run(true);
+    return ((withRecorder - without) * 1e6) / count;
+  };
+  await compressionReady();
+  return {
+    motiveUs: await cost('natnet', frame, motiveSamples),
+    vrpnUs: await cost('vrpn', update, vrpnSamples),
+    motiveSamples,
+    vrpnSamples,
+  };
 }
 
 /** The worker's core alone: Motive-like frames (30 bodies, 100 markers) in, to a file that discards. */
@@ -235,7 +390,7 @@ export async function benchRecorderWorker(seconds = 3): Promise<WorkerBenchResul
     () => {},
   );
   const ref: DeviceRef = { id: 'motive', handle: 1, kind: 'natnet', label: 'Motive', simulated: true };
-  await core.handle({ t: 'device', ref });
+  await core.handle({ t: 'device', ref, index: 0 });
   const frame = (i: number): PosesSample => ({
     kind: 'poses',
     hostTimeNs: 1.7e18 + i * 2.78e6,
@@ -254,13 +409,16 @@ export async function benchRecorderWorker(seconds = 3): Promise<WorkerBenchResul
     })),
     markers: Float32Array.from({ length: 300 }, (_, k) => Math.sin(i / 50 + k)),
   });
-  const batch = Array.from({ length: 100 }, (_, i) => ({ id: 'motive', sample: frame(i) }));
+  // Packed once as the sockets' thread packs them: the worker's unpacking is in the figure, the packing is not.
+  const packer = new SamplePacker();
+  for (let i = 0; i < 100; i++) packer.add(0, frame(i));
+  const batch = packer.take();
   const t0 = performance.now();
   let inBytes = 0;
   while (performance.now() - t0 < seconds * 1000) {
-    await core.handle({ t: 'batch', items: batch, bytes: 0 });
+    await core.handle({ t: 'packed', batch, bytes: 0 });
     core.flush();
-    inBytes += batch.length * (30 * 8 * 8 + 300 * 4);
+    inBytes += batch.count * (30 * 8 * 8 + 300 * 4);
   }
   const s = (performance.now() - t0) / 1000;
   const stats = core.progress();

@@ -121,12 +121,12 @@ test('a throw inside the worker: the session fails with the error, the file keep
   const recorder = await Recorder.start(hub, { outDir: tempDir('worker-throw'), flushIntervalMs: 50 });
   await recordedOnDisk(recorder, source, 30);
   const failed = once(recorder, 'failed') as Promise<[Error]>;
-  // A batch the core cannot iterate: a TypeError thrown in the worker, which nothing there catches.
-  linkOf(recorder).send({ t: 'batch', items: null, bytes: 0 });
+  // A catalog without its bodies: a TypeError thrown in the worker, which nothing there catches.
+  linkOf(recorder).send({ t: 'catalog', handle: 1, bodies: null as unknown as [] });
   const [error] = await failed;
   assert.match(
     error.message,
-    /^recording stopped: the recorder's worker failed: command\.items is not iterable; what was written before is kept in /,
+    /^recording stopped: the recorder's worker failed: Cannot read properties of null \(reading 'map'\); what was written before is kept in /,
   );
 
   const summary = await recorder.stop();

@@ -4,6 +4,7 @@ import type { DeviceRef } from '../../main/hub/hub';
 import type { PosesSample } from '../../main/hub/source';
 import type { FrameOfData } from '../../main/protocols/natnet/types';
 import { NATNET_FRAME_SCHEMA, natnetRawHandOff, natnetRawMapping } from '../../main/protocols/natnet/recording-raw';
+import { SamplePacker, unpackSamples } from '../../main/recording/handoff-codec';
 import type { SchemaSpec } from '../../main/recording/schemas';
 
 const device: DeviceRef = { id: 'm', handle: 1, kind: 'natnet', label: 'Motive', simulated: true };
@@ -50,4 +51,42 @@ test('a NatNet frame handed to the worker packed encodes to the same bytes as th
   assert.equal(direct.schema.name, NATNET_FRAME_SCHEMA.name);
   assert.deepEqual([...viaWorker.bytes], [...direct.bytes]);
   assert.equal(natnetRawHandOff(handed), handed, 'handing over twice changes nothing');
+});
+
+test('through the hand-off batch: a frame without the optional stamps, with skeletons and analog devices, encodes the same', () => {
+  const f: FrameOfData = {
+    ...frame(),
+    timecode: 0xfffffffe,
+    skeletons: [
+      { id: 1, bones: [] },
+      {
+        id: 2,
+        bones: [
+          { id: 0x20001, x: 0.1, y: -0.2, z: 0.3, qx: 0.5, qy: 0.5, qz: 0.5, qw: 0.5, valid: true },
+          { id: 0x20002, x: 1e-9, y: 2, z: 3, qx: 0, qy: 0, qz: 0, qw: 1, valid: false },
+        ],
+      },
+    ],
+    forcePlates: [],
+    devices: [
+      { id: 9, channels: [[1.5], [], [-2.25, 3.125]] },
+      { id: 10, channels: [] },
+    ],
+  };
+  delete f.timestamp;
+  delete f.cameraMidExposureTicks;
+  delete (f as { params?: number }).params;
+  f.transmitTicks = 2 ** 52 + 1;
+  const direct = encode(f);
+  const packer = new SamplePacker();
+  // Another sample first, so the frame's bytes sit at an unaligned offset in the batch.
+  packer.add(0, { kind: 'gaze', hostTimeNs: 1, x: 0, y: 0, worn: true });
+  packer.add(0, { kind: 'poses', hostTimeNs: 1.7e18, bodies: [] }, natnetRawHandOff(f));
+  const batch = packer.take();
+  assert.equal(batch.extras.length, 0, 'the frame travels in the buffer, not as a clone');
+  let raw: unknown;
+  unpackSamples(batch, (_i, s) => {
+    if (s.kind === 'poses') raw = s.raw;
+  });
+  assert.deepEqual([...encode(raw).bytes], [...direct.bytes]);
 });

@@ -6,7 +6,8 @@
  */
 import type { RawMapping } from '../descriptor';
 import { protoSchema } from '../../recording/proto-schemas';
-import type { AnalogData, FrameOfData } from './types';
+import { ByteReader } from '../../net/byte-reader';
+import type { AnalogData, FrameOfData, RigidBodyData } from './types';
 
 export const NATNET_FRAME_SCHEMA = protoSchema('sightline.natnet.Frame', {
   'sightline/natnet/Frame.proto': `syntax = "proto3";
@@ -73,26 +74,128 @@ interface HandedFrame extends Pick<
   | 'cameraDataReceivedTicks'
   | 'transmitTicks'
   | 'params'
-  | 'skeletons'
   | 'forcePlates'
   | 'devices'
 > {
+  skeletons: {
+    id: number;
+    bones: Pick<RigidBodyData, 'id' | 'x' | 'y' | 'z' | 'qx' | 'qy' | 'qz' | 'qw' | 'valid'>[];
+  }[];
   packed: { ids: Int32Array; sizes: Float32Array; params: Int32Array; residuals: Float32Array };
 }
 
-function isFrame(raw: unknown): raw is FrameOfData | HandedFrame {
+function isFrame(raw: unknown): raw is FrameOfData {
   return typeof raw === 'object' && raw !== null && typeof (raw as FrameOfData).frameNumber === 'number';
 }
 
+const HAS_TIMESTAMP = 1;
+const HAS_MID_EXPOSURE = 2;
+const HAS_DATA_RECEIVED = 4;
+const HAS_TRANSMIT = 8;
+const HAS_PARAMS = 16;
+
 /**
- * Runs on the sockets' thread before a frame goes to the recorder's worker: the rigid bodies are
- * already in the poses, and a thousand labeled-marker objects cost far more to copy between threads
- * than four typed arrays.
+ * Runs on the sockets' thread before a frame goes to the recorder's worker: the frame's parts the
+ * poses do not carry, as bytes (copied once into the hand-off batch; a thousand labeled-marker
+ * objects, or even one object of typed arrays, cost far more to clone between threads). Numbers are
+ * float64, so every value arrives exactly as decoded. Read back by `handedFrame`.
  */
 export function natnetRawHandOff(raw: unknown): unknown {
-  if (!isFrame(raw) || 'packed' in raw) return raw;
+  if (!isFrame(raw)) return raw;
   const markers = raw.labeledMarkers;
   const n = markers.length;
+  // In the order of the HAS_* bits below.
+  const optional = [
+    raw.timestamp,
+    raw.cameraMidExposureTicks,
+    raw.cameraDataReceivedTicks,
+    raw.transmitTicks,
+    raw.params,
+  ];
+  let flags = 0;
+  let size = 8 + 4 + 4 + 1 + 4 + n * 16 + 4 + 4 + 4;
+  optional.forEach((v, i) => {
+    if (v === undefined) return;
+    flags |= 1 << i;
+    size += 8;
+  });
+  for (const s of raw.skeletons) size += 8 + s.bones.length * 65;
+  for (const list of [raw.forcePlates, raw.devices]) {
+    for (const a of list) {
+      size += 8;
+      for (const c of a.channels) size += 4 + c.length * 8;
+    }
+  }
+  // Exactly sized, written through one DataView: hundreds of markers per frame make this hot.
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  let p = 0;
+  const u8 = (v: number): void => view.setUint8(p++, v);
+  const u32 = (v: number): void => {
+    view.setUint32(p, v, true);
+    p += 4;
+  };
+  const i32 = (v: number): void => {
+    view.setInt32(p, v, true);
+    p += 4;
+  };
+  const f64 = (v: number): void => {
+    view.setFloat64(p, v, true);
+    p += 8;
+  };
+  f64(raw.frameNumber);
+  u32(raw.timecode >>> 0);
+  u32(raw.timecodeSubframe >>> 0);
+  u8(flags);
+  for (const v of optional) if (v !== undefined) f64(v);
+  u32(n);
+  for (let i = 0; i < n; i++) {
+    const m = markers[i]!;
+    view.setInt32(p + i * 4, m.id, true);
+    view.setFloat32(p + (n + i) * 4, m.size, true);
+    view.setInt32(p + (2 * n + i) * 4, m.params ?? -1, true);
+    view.setFloat32(p + (3 * n + i) * 4, m.residual ?? NaN, true);
+  }
+  p += n * 16;
+  u32(raw.skeletons.length);
+  for (const s of raw.skeletons) {
+    i32(s.id);
+    u32(s.bones.length);
+    for (const b of s.bones) {
+      for (const v of [b.id, b.x, b.y, b.z, b.qx, b.qy, b.qz, b.qw]) f64(v);
+      u8(b.valid ? 1 : 0);
+    }
+  }
+  for (const list of [raw.forcePlates, raw.devices]) {
+    u32(list.length);
+    for (const a of list) {
+      i32(a.id);
+      u32(a.channels.length);
+      for (const c of a.channels) {
+        u32(c.length);
+        for (const v of c) f64(v);
+      }
+    }
+  }
+  return bytes;
+}
+
+/** The worker's side of natnetRawHandOff. */
+function handedFrame(bytes: Uint8Array): HandedFrame {
+  const r = new ByteReader(bytes);
+  const frameNumber = r.f64();
+  const timecode = r.u32();
+  const timecodeSubframe = r.u32();
+  const flags = r.u8();
+  const optional = (bit: number): number | undefined => (flags & bit ? r.f64() : undefined);
+  const timestamp = optional(HAS_TIMESTAMP);
+  const cameraMidExposureTicks = optional(HAS_MID_EXPOSURE);
+  const cameraDataReceivedTicks = optional(HAS_DATA_RECEIVED);
+  const transmitTicks = optional(HAS_TRANSMIT);
+  const params = optional(HAS_PARAMS);
+  const n = r.u32();
+  const at = r.take(n * 16, 'labeled markers');
+  const view = r.view;
   const packed = {
     ids: new Int32Array(n),
     sizes: new Float32Array(n),
@@ -100,27 +203,60 @@ export function natnetRawHandOff(raw: unknown): unknown {
     residuals: new Float32Array(n),
   };
   for (let i = 0; i < n; i++) {
-    const m = markers[i]!;
-    packed.ids[i] = m.id;
-    packed.sizes[i] = m.size;
-    packed.params[i] = m.params ?? -1;
-    packed.residuals[i] = m.residual ?? NaN;
+    packed.ids[i] = view.getInt32(at + i * 4, true);
+    packed.sizes[i] = view.getFloat32(at + (n + i) * 4, true);
+    packed.params[i] = view.getInt32(at + (2 * n + i) * 4, true);
+    packed.residuals[i] = view.getFloat32(at + (3 * n + i) * 4, true);
   }
-  const handed: HandedFrame = {
-    frameNumber: raw.frameNumber,
-    timecode: raw.timecode,
-    timecodeSubframe: raw.timecodeSubframe,
-    timestamp: raw.timestamp,
-    cameraMidExposureTicks: raw.cameraMidExposureTicks,
-    cameraDataReceivedTicks: raw.cameraDataReceivedTicks,
-    transmitTicks: raw.transmitTicks,
-    params: raw.params,
-    skeletons: raw.skeletons,
-    forcePlates: raw.forcePlates,
-    devices: raw.devices,
+  const skeletons: HandedFrame['skeletons'] = [];
+  for (let s = r.u32(); s > 0; s--) {
+    const id = r.i32();
+    const bones: HandedFrame['skeletons'][number]['bones'] = [];
+    for (let b = r.u32(); b > 0; b--) {
+      bones.push({
+        id: r.f64(),
+        x: r.f64(),
+        y: r.f64(),
+        z: r.f64(),
+        qx: r.f64(),
+        qy: r.f64(),
+        qz: r.f64(),
+        qw: r.f64(),
+        valid: r.u8() === 1,
+      });
+    }
+    skeletons.push({ id, bones });
+  }
+  const analogList = (): AnalogData[] => {
+    const list: AnalogData[] = [];
+    for (let a = r.u32(); a > 0; a--) {
+      const id = r.i32();
+      const channels: number[][] = [];
+      for (let c = r.u32(); c > 0; c--) {
+        const values: number[] = [];
+        for (let v = r.u32(); v > 0; v--) values.push(r.f64());
+        channels.push(values);
+      }
+      list.push({ id, channels });
+    }
+    return list;
+  };
+  const forcePlates = analogList();
+  const devices = analogList();
+  return {
+    frameNumber,
+    timecode,
+    timecodeSubframe,
+    ...(timestamp === undefined ? {} : { timestamp }),
+    ...(cameraMidExposureTicks === undefined ? {} : { cameraMidExposureTicks }),
+    ...(cameraDataReceivedTicks === undefined ? {} : { cameraDataReceivedTicks }),
+    ...(transmitTicks === undefined ? {} : { transmitTicks }),
+    ...(params === undefined ? {} : { params }),
+    skeletons,
+    forcePlates,
+    devices,
     packed,
   };
-  return handed;
 }
 
 function labeledMarkers(f: FrameOfData | HandedFrame): object {
@@ -138,8 +274,10 @@ function analog(list: AnalogData[]): object[] {
 }
 
 export const natnetRawMapping: RawMapping = (device, sample, out) => {
-  if (sample.kind !== 'poses' || !isFrame(sample.raw)) return;
-  const f = sample.raw;
+  if (sample.kind !== 'poses') return;
+  const raw = sample.raw;
+  const f = raw instanceof Uint8Array ? handedFrame(raw) : isFrame(raw) ? raw : undefined;
+  if (!f) return;
   const message: Record<string, unknown> = {
     host_time_ns: sample.hostTimeNs,
     frame_number: f.frameNumber,
