@@ -344,6 +344,10 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
       this.byDevice.get(decoded.deviceId)?.deliver(replayed(decoded.sample), message.data.byteLength);
     }
     if (!live()) return;
+    // The pass has read every message, but the timeline ends at endNs (the recording's last message,
+    // e.g. its final statuses): a pause holds the position until play resumes, and playing runs on to
+    // the end in step (at most a second of recorded time past the last message read).
+    if (!(await this.until(Math.min(this.endNs, this.position + 1e9), live))) return;
     this.ended = true;
     this.playing = false;
     this.position = this.endNs;

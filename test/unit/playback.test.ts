@@ -183,6 +183,26 @@ test('pause holds, seek jumps, play after the end starts again', async () => {
   await hub.close();
 });
 
+test('paused after the last sample: the position holds, and play then runs on to the end', async () => {
+  const { path } = await record();
+  const player = await RecordingPlayer.open(path);
+  const { hub, frames } = await framesOf(player);
+  // At 1× the recording's last second (statuses at stop) leaves ample time to pause after the last frame.
+  player.play();
+  await waitFor(() => frames.at(-1) === 1000 + FRAMES - 1, 'the last frame', 5_000);
+  player.pause();
+  const held = player.state();
+  // Every message has been read by now: the pass must not end the timeline while paused.
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(player.state().positionNs, held.positionNs, 'paused: the position holds');
+  assert.equal(player.state().ended, false);
+  player.play();
+  await waitFor(() => player.state().ended, 'the end', 5_000);
+  assert.equal(player.state().positionNs, player.state().endNs);
+  player.close();
+  await hub.close();
+});
+
 test('a truncated recording plays what is readable and says why it stops', async () => {
   const { path } = await record();
   const cut = join(tempDir('cut'), 'cut.mcap');
