@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 import type { DeviceRef } from '../../main/hub/hub';
 import type { PosesSample } from '../../main/hub/source';
-import type { FrameOfData } from '../../main/protocols/natnet/types';
+import { decodeMessage, encodeMessage } from '../../main/protocols/natnet/codec';
+import type { FrameOfData, Version4 } from '../../main/protocols/natnet/types';
 import { NATNET_FRAME_SCHEMA, natnetRawHandOff, natnetRawMapping } from '../../main/protocols/natnet/recording-raw';
 import { SamplePacker, unpackSamples } from '../../main/recording/handoff-codec';
 import type { SchemaSpec } from '../../main/recording/schemas';
@@ -89,4 +94,132 @@ test('through the hand-off batch: a frame without the optional stamps, with skel
     if (s.kind === 'poses') raw = s.raw;
   });
   assert.deepEqual([...encode(raw).bytes], [...direct.bytes]);
+});
+
+/** protobufjs' reading of the schema as the recorder stores it in the file (the FileDescriptorSet; protobufjs names its fields in camelCase). */
+function storedFrameType(): protobuf.Type {
+  const set = (
+    descriptor as unknown as { FileDescriptorSet: { decode(b: Uint8Array): protobuf.Message } }
+  ).FileDescriptorSet.decode(NATNET_FRAME_SCHEMA.data());
+  const root = (protobuf.Root as unknown as { fromDescriptor(s: unknown): protobuf.Root }).fromDescriptor(set);
+  return root.lookupType(NATNET_FRAME_SCHEMA.name);
+}
+
+interface DecodedFrame {
+  frameNumber: number;
+  rigidBodies?: { ids?: number[]; meanErrors?: number[]; params?: number[] };
+  labeledMarkers?: { ids?: number[] };
+}
+
+function decodeStored(bytes: Uint8Array, type = storedFrameType()): DecodedFrame {
+  return type.toObject(type.decode(bytes), { longs: Number }) as DecodedFrame;
+}
+
+/** The frame through the packed hand-off batch (at an unaligned offset), as the worker gets it. */
+function throughBatch(f: FrameOfData): unknown {
+  const packer = new SamplePacker();
+  packer.add(0, { kind: 'gaze', hostTimeNs: 1, x: 0, y: 0, worn: true });
+  packer.add(0, { kind: 'poses', hostTimeNs: 1.7e18, bodies: [] }, natnetRawHandOff(f));
+  let raw: unknown;
+  unpackSamples(packer.take(), (_i, s) => {
+    if (s.kind === 'poses') raw = s.raw;
+  });
+  return raw;
+}
+
+test("the rigid bodies' mean error and params go through the hand-off into the message, in the poses' order, float32 like the wire", () => {
+  const body = { x: 1, y: 2, z: 3, qx: 0, qy: 0, qz: 0, qw: 1 };
+  const f: FrameOfData = {
+    ...frame(),
+    rigidBodies: [
+      { id: 7, ...body, meanError: Math.fround(0.00025), params: 1, valid: true },
+      { id: 3, ...body, meanError: 0, params: 0, valid: false },
+      // An i16 with its top bit set is negative as decoded; it must stay so.
+      { id: 65536, ...body, meanError: Math.fround(0.0123), params: -32767, valid: true },
+    ],
+  };
+  const direct = encode(f);
+  const viaWorker = encode(throughBatch(f));
+  assert.deepEqual([...viaWorker.bytes], [...direct.bytes]);
+  const decoded = decodeStored(viaWorker.bytes);
+  assert.deepEqual(decoded.rigidBodies, {
+    ids: [7, 3, 65536],
+    meanErrors: [Math.fround(0.00025), 0, Math.fround(0.0123)],
+    params: [1, 0, -32767],
+  });
+  assert.equal(decoded.frameNumber, 42);
+  assert.equal(decoded.labeledMarkers?.ids?.length, 2, 'the other parts are still there');
+
+  // A value that is not a float32 (a hand-made frame) is rounded once, the same way on both paths.
+  f.rigidBodies[0]!.meanError = 0.1;
+  assert.deepEqual([...encode(throughBatch(f)).bytes], [...encode(f).bytes]);
+  assert.equal(decodeStored(encode(f).bytes).rigidBodies?.meanErrors?.[0], Math.fround(0.1));
+});
+
+function fixtureFrame(rel: string, bitstream: Version4): FrameOfData {
+  const bytes = new Uint8Array(readFileSync(path.join(__dirname, '../fixtures/natnet', rel)));
+  const m = decodeMessage(bytes, bitstream);
+  assert.equal(m.type, 'frameOfData');
+  return m.frame;
+}
+
+test('frames from old NatNet versions: NaN mean error before 2.0, params -1 before 2.6', () => {
+  // Motive 1.5 streams NatNet 2.5: a mean error per body, no params yet.
+  const v25 = fixtureFrame('motive-1.x-natnet-2.x/frame-motive-1.5.0-001.bin', [2, 5, 0, 0]);
+  assert.ok(v25.rigidBodies.length > 0, 'the fixture has rigid bodies');
+  assert.ok(v25.rigidBodies.every((b) => b.meanError !== undefined && b.params === undefined));
+  let decoded = decodeStored(encode(throughBatch(v25)).bytes);
+  assert.deepEqual(
+    decoded.rigidBodies?.ids,
+    v25.rigidBodies.map((b) => b.id),
+  );
+  assert.deepEqual(
+    decoded.rigidBodies?.meanErrors,
+    v25.rigidBodies.map((b) => b.meanError),
+  );
+  assert.deepEqual(
+    decoded.rigidBodies?.params,
+    v25.rigidBodies.map(() => -1),
+  );
+
+  // The same bodies as a NatNet 1.4 server sends them: neither field on the wire.
+  const old: Version4 = [1, 4, 0, 0];
+  const bytes = encodeMessage({ type: 'frameOfData', frame: { ...v25, skeletons: [], labeledMarkers: [] } }, old);
+  const m = decodeMessage(bytes, old);
+  assert.equal(m.type, 'frameOfData');
+  const v14 = m.frame;
+  assert.ok(v14.rigidBodies.every((b) => b.meanError === undefined && b.params === undefined));
+  decoded = decodeStored(encode(throughBatch(v14)).bytes);
+  assert.deepEqual(
+    decoded.rigidBodies?.ids,
+    v25.rigidBodies.map((b) => b.id),
+  );
+  assert.ok(decoded.rigidBodies?.meanErrors?.every(Number.isNaN), 'NaN: no mean error on the wire');
+  assert.deepEqual(
+    decoded.rigidBodies?.params,
+    v14.rigidBodies.map(() => -1),
+  );
+  assert.deepEqual([...encode(throughBatch(v14)).bytes], [...encode(v14).bytes]);
+});
+
+test('a frame without rigid bodies has an empty rigid_bodies part', () => {
+  const decoded = decodeStored(encode(throughBatch(frame())).bytes);
+  assert.deepEqual(decoded.rigidBodies, {});
+});
+
+test('files written before rigid_bodies existed still decode (the field absent), and their readers skip it', () => {
+  const current = storedFrameType();
+  // The schema as it was: the same Frame without field 14.
+  const before = storedFrameType();
+  before.remove(before.fields.rigidBodies!);
+  assert.equal(before.fieldsById[14], undefined);
+  const body = { x: 1, y: 2, z: 3, qx: 0, qy: 0, qz: 0, qw: 1, meanError: 0.5, params: 1, valid: true };
+  const bytes = encode({ ...frame(), rigidBodies: [{ id: 1, ...body }] }).bytes;
+  const asBefore = decodeStored(bytes, before);
+  assert.equal(asBefore.rigidBodies, undefined);
+  assert.equal(asBefore.frameNumber, 42);
+  const oldFile = before.encode(before.fromObject(asBefore)).finish();
+  const read = decodeStored(oldFile, current);
+  assert.equal(read.rigidBodies, undefined, 'absent, not an empty part');
+  assert.deepEqual(read, asBefore);
 });

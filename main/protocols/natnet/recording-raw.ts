@@ -1,7 +1,8 @@
 /**
  * What the recorder keeps of each NatNet frame beyond the generic poses: Motive's own stamps
  * (timecode, seconds since start, the three tick stamps) so a recording can be re-timed later, and
- * the frame parts the poses do not carry (labeled markers, skeletons, force plates, devices).
+ * the frame parts the poses do not carry (the rigid bodies' mean error and params, labeled markers,
+ * skeletons, force plates, devices).
  * Protobuf, float32 like the wire: at 360 Hz with hundreds of markers this is a high-rate channel.
  */
 import type { RawMapping } from '../descriptor';
@@ -25,6 +26,16 @@ message LabeledMarkers {
   repeated float residuals = 4;
 }
 
+// Per rigid body, in the order of the poses' bodies (whose positions, rotations and valid flags
+// they complement). Absent in recordings made before it existed.
+message RigidBodies {
+  repeated int32 ids = 1;
+  // metres (mean marker error); NaN when the version has none (NatNet < 2.0)
+  repeated float mean_errors = 2;
+  // i16 param bits (bit 0 = tracking valid); -1 when the version has none (NatNet < 2.6)
+  repeated sint32 params = 3;
+}
+
 message Skeleton {
   int32 id = 1;
   repeated int32 bone_ids = 2;
@@ -43,7 +54,7 @@ message Analog {
   repeated AnalogChannel channels = 2;
 }
 
-// Motive's frame stamps and the frame parts outside rigid bodies
+// Motive's frame stamps and the frame parts the poses do not carry
 message Frame {
   int64 host_time_ns = 1;
   int64 frame_number = 2;
@@ -59,11 +70,12 @@ message Frame {
   repeated Skeleton skeletons = 11;
   repeated Analog force_plates = 12;
   repeated Analog devices = 13;
+  RigidBodies rigid_bodies = 14;
 }
 `,
 });
 
-/** What the recorder's worker needs of a frame: its stamps and the parts poses do not carry, markers packed. */
+/** What the recorder's worker needs of a frame: its stamps and the parts poses do not carry, per-body and per-marker values packed. */
 interface HandedFrame extends Pick<
   FrameOfData,
   | 'frameNumber'
@@ -82,6 +94,7 @@ interface HandedFrame extends Pick<
     bones: Pick<RigidBodyData, 'id' | 'x' | 'y' | 'z' | 'qx' | 'qy' | 'qz' | 'qw' | 'valid'>[];
   }[];
   packed: { ids: Int32Array; sizes: Float32Array; params: Int32Array; residuals: Float32Array };
+  packedBodies: { ids: Int32Array; meanErrors: Float32Array; params: Int32Array };
 }
 
 function isFrame(raw: unknown): raw is FrameOfData {
@@ -98,12 +111,16 @@ const HAS_PARAMS = 16;
  * Runs on the sockets' thread before a frame goes to the recorder's worker: the frame's parts the
  * poses do not carry, as bytes (copied once into the hand-off batch; a thousand labeled-marker
  * objects, or even one object of typed arrays, cost far more to clone between threads). Numbers are
- * float64, so every value arrives exactly as decoded. Read back by `handedFrame`.
+ * float64, so every value arrives exactly as decoded, except the per-marker and per-body columns,
+ * which are float32 and int32 like the wire (i16 params) and like the message they end up in. Read
+ * back by `handedFrame`.
  */
 export function natnetRawHandOff(raw: unknown): unknown {
   if (!isFrame(raw)) return raw;
   const markers = raw.labeledMarkers;
   const n = markers.length;
+  const bodies = raw.rigidBodies;
+  const nb = bodies.length;
   // In the order of the HAS_* bits below.
   const optional = [
     raw.timestamp,
@@ -113,7 +130,7 @@ export function natnetRawHandOff(raw: unknown): unknown {
     raw.params,
   ];
   let flags = 0;
-  let size = 8 + 4 + 4 + 1 + 4 + n * 16 + 4 + 4 + 4;
+  let size = 8 + 4 + 4 + 1 + 4 + n * 16 + 4 + nb * 12 + 4 + 4 + 4;
   optional.forEach((v, i) => {
     if (v === undefined) return;
     flags |= 1 << i;
@@ -157,6 +174,14 @@ export function natnetRawHandOff(raw: unknown): unknown {
     view.setFloat32(p + (3 * n + i) * 4, m.residual ?? NaN, true);
   }
   p += n * 16;
+  u32(nb);
+  for (let i = 0; i < nb; i++) {
+    const b = bodies[i]!;
+    view.setInt32(p + i * 4, b.id, true);
+    view.setFloat32(p + (nb + i) * 4, b.meanError ?? NaN, true);
+    view.setInt32(p + (2 * nb + i) * 4, b.params ?? -1, true);
+  }
+  p += nb * 12;
   u32(raw.skeletons.length);
   for (const s of raw.skeletons) {
     i32(s.id);
@@ -180,6 +205,19 @@ export function natnetRawHandOff(raw: unknown): unknown {
   return bytes;
 }
 
+/** n int32 written by natnetRawHandOff from byte `at` (the batch puts them at any alignment). */
+function int32s(view: DataView, at: number, n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = view.getInt32(at + i * 4, true);
+  return out;
+}
+
+function float32s(view: DataView, at: number, n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + i * 4, true);
+  return out;
+}
+
 /** The worker's side of natnetRawHandOff. */
 function handedFrame(bytes: Uint8Array): HandedFrame {
   const r = new ByteReader(bytes);
@@ -194,20 +232,21 @@ function handedFrame(bytes: Uint8Array): HandedFrame {
   const transmitTicks = optional(HAS_TRANSMIT);
   const params = optional(HAS_PARAMS);
   const n = r.u32();
-  const at = r.take(n * 16, 'labeled markers');
   const view = r.view;
+  const at = r.take(n * 16, 'labeled markers');
   const packed = {
-    ids: new Int32Array(n),
-    sizes: new Float32Array(n),
-    params: new Int32Array(n),
-    residuals: new Float32Array(n),
+    ids: int32s(view, at, n),
+    sizes: float32s(view, at + n * 4, n),
+    params: int32s(view, at + n * 8, n),
+    residuals: float32s(view, at + n * 12, n),
   };
-  for (let i = 0; i < n; i++) {
-    packed.ids[i] = view.getInt32(at + i * 4, true);
-    packed.sizes[i] = view.getFloat32(at + (n + i) * 4, true);
-    packed.params[i] = view.getInt32(at + (2 * n + i) * 4, true);
-    packed.residuals[i] = view.getFloat32(at + (3 * n + i) * 4, true);
-  }
+  const nb = r.u32();
+  const bodiesAt = r.take(nb * 12, 'rigid bodies');
+  const packedBodies = {
+    ids: int32s(view, bodiesAt, nb),
+    meanErrors: float32s(view, bodiesAt + nb * 4, nb),
+    params: int32s(view, bodiesAt + nb * 8, nb),
+  };
   const skeletons: HandedFrame['skeletons'] = [];
   for (let s = r.u32(); s > 0; s--) {
     const id = r.i32();
@@ -256,6 +295,7 @@ function handedFrame(bytes: Uint8Array): HandedFrame {
     forcePlates,
     devices,
     packed,
+    packedBodies,
   };
 }
 
@@ -266,6 +306,18 @@ function labeledMarkers(f: FrameOfData | HandedFrame): object {
     sizes: f.labeledMarkers.map((m) => m.size),
     params: f.labeledMarkers.map((m) => m.params ?? -1),
     residuals: f.labeledMarkers.map((m) => m.residual ?? NaN),
+  };
+}
+
+function rigidBodies(f: FrameOfData | HandedFrame): object {
+  if ('packedBodies' in f) {
+    const { ids, meanErrors, params } = f.packedBodies;
+    return { ids, mean_errors: meanErrors, params };
+  }
+  return {
+    ids: f.rigidBodies.map((b) => b.id),
+    mean_errors: f.rigidBodies.map((b) => b.meanError ?? NaN),
+    params: f.rigidBodies.map((b) => b.params ?? -1),
   };
 }
 
@@ -293,6 +345,7 @@ export const natnetRawMapping: RawMapping = (device, sample, out) => {
     })),
     force_plates: analog(f.forcePlates),
     devices: analog(f.devices),
+    rigid_bodies: rigidBodies(f),
   };
   if (f.timestamp !== undefined) message.timestamp_s = f.timestamp;
   if (f.cameraMidExposureTicks !== undefined) message.camera_mid_exposure_ticks = f.cameraMidExposureTicks;
