@@ -142,6 +142,18 @@ test('a finished recording (zstd, and lz4) opens with @mcap/core alone: every ch
     }
     const poses = checked.sample.get('/demo-motive/poses') as { positions: number[]; frameNumber: unknown };
     assert.ok(poses.positions.length > 0 && poses.positions.every(Number.isFinite), 'poses decode to numbers');
+    const natnet = checked.sample.get('/demo-motive/natnet_frame') as {
+      rigidBodies?: { ids: number[]; meanErrors: number[]; params: number[] };
+    };
+    const bodies = natnet.rigidBodies;
+    assert.ok(bodies && bodies.ids.length > 0, 'the NatNet frame keeps its rigid bodies');
+    assert.equal(bodies.meanErrors.length, bodies.ids.length);
+    assert.ok(bodies.meanErrors.every(Number.isFinite), 'a mean error per body');
+    assert.deepEqual(
+      bodies.params.map((p) => p >= 0),
+      bodies.ids.map(() => true),
+      'params per body',
+    );
     const video = checked.sample.get('/demo-pupil/video') as { data: Uint8Array; format: string };
     assert.equal(video.format, 'h264');
     assert.deepEqual([...video.data.subarray(0, 3)], [0, 0, 0], 'raw Annex B bytes, not base64');
