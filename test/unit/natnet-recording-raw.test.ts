@@ -109,6 +109,7 @@ interface DecodedFrame {
   frameNumber: number;
   rigidBodies?: { ids?: number[]; meanErrors?: number[]; params?: number[] };
   labeledMarkers?: { ids?: number[] };
+  skeletons?: { meanErrors?: number[]; params?: number[] }[];
 }
 
 function decodeStored(bytes: Uint8Array, type = storedFrameType()): DecodedFrame {
@@ -127,7 +128,7 @@ function throughBatch(f: FrameOfData): unknown {
   return raw;
 }
 
-test("the rigid bodies' mean error and params go through the hand-off into the message, in the poses' order, float32 like the wire", () => {
+test("the rigid bodies' and bones' mean error and params go through the hand-off into the message, in the poses' order, float32 like the wire", () => {
   const body = { x: 1, y: 2, z: 3, qx: 0, qy: 0, qz: 0, qw: 1 };
   const f: FrameOfData = {
     ...frame(),
@@ -138,10 +139,23 @@ test("the rigid bodies' mean error and params go through the hand-off into the m
       { id: 65536, ...body, meanError: Math.fround(0.0123), params: -32767, valid: true },
     ],
   };
+  f.skeletons = [
+    {
+      id: 2,
+      bones: [
+        { id: 0x20001, ...body, meanError: Math.fround(0.002), params: 1, valid: true },
+        { id: 0x20002, ...body, valid: true },
+      ],
+    },
+  ];
   const direct = encode(f);
   const viaWorker = encode(throughBatch(f));
   assert.deepEqual([...viaWorker.bytes], [...direct.bytes]);
   const decoded = decodeStored(viaWorker.bytes);
+  const bones = decoded.skeletons?.[0];
+  assert.deepEqual(bones?.meanErrors?.[0], Math.fround(0.002));
+  assert.ok(Number.isNaN(bones?.meanErrors?.[1]), 'a bone without a mean error: NaN');
+  assert.deepEqual(bones?.params, [1, -1]);
   assert.deepEqual(decoded.rigidBodies, {
     ids: [7, 3, 65536],
     meanErrors: [Math.fround(0.00025), 0, Math.fround(0.0123)],
@@ -207,12 +221,15 @@ test('a frame without rigid bodies has an empty rigid_bodies part', () => {
   assert.deepEqual(decoded.rigidBodies, {});
 });
 
-test('files written before rigid_bodies existed still decode (the field absent), and their readers skip it', () => {
+test("files written before rigid_bodies and the bones' mean errors existed still decode (the fields absent), and their readers skip them", () => {
   const current = storedFrameType();
-  // The schema as it was: the same Frame without field 14.
+  // The schema as it was: the same Frame without field 14, its Skeleton without fields 6 and 7.
   const before = storedFrameType();
   before.remove(before.fields.rigidBodies!);
   assert.equal(before.fieldsById[14], undefined);
+  const skeletonBefore = before.lookupType('Skeleton');
+  skeletonBefore.remove(skeletonBefore.fields.meanErrors!);
+  skeletonBefore.remove(skeletonBefore.fields.params!);
   const body = { x: 1, y: 2, z: 3, qx: 0, qy: 0, qz: 0, qw: 1, meanError: 0.5, params: 1, valid: true };
   const bytes = encode({ ...frame(), rigidBodies: [{ id: 1, ...body }] }).bytes;
   const asBefore = decodeStored(bytes, before);
@@ -221,5 +238,8 @@ test('files written before rigid_bodies existed still decode (the field absent),
   const oldFile = before.encode(before.fromObject(asBefore)).finish();
   const read = decodeStored(oldFile, current);
   assert.equal(read.rigidBodies, undefined, 'absent, not an empty part');
+  assert.equal(read.skeletons?.length, 1);
+  assert.equal(read.skeletons[0]!.meanErrors, undefined);
+  assert.equal(asBefore.skeletons?.[0]?.meanErrors, undefined, 'an old reader skips the new fields');
   assert.deepEqual(read, asBefore);
 });

@@ -2,7 +2,7 @@
  * What the recorder keeps of each NatNet frame beyond the generic poses: Motive's own stamps
  * (timecode, seconds since start, the three tick stamps) so a recording can be re-timed later, and
  * the frame parts the poses do not carry (the rigid bodies' mean error and params, labeled markers,
- * skeletons, force plates, devices).
+ * skeletons with their bones' mean error and params, force plates, devices).
  * Protobuf, float32 like the wire: at 360 Hz with hundreds of markers this is a high-rate channel.
  */
 import type { RawMapping } from '../descriptor';
@@ -42,6 +42,9 @@ message Skeleton {
   repeated bool valid = 3;
   repeated float positions = 4;
   repeated float rotations = 5;
+  // per bone, as for rigid bodies: metres, NaN when absent; param bits, -1 when absent
+  repeated float mean_errors = 6;
+  repeated sint32 params = 7;
 }
 
 message AnalogChannel {
@@ -91,7 +94,7 @@ interface HandedFrame extends Pick<
 > {
   skeletons: {
     id: number;
-    bones: Pick<RigidBodyData, 'id' | 'x' | 'y' | 'z' | 'qx' | 'qy' | 'qz' | 'qw' | 'valid'>[];
+    bones: Pick<RigidBodyData, 'id' | 'x' | 'y' | 'z' | 'qx' | 'qy' | 'qz' | 'qw' | 'valid' | 'meanError' | 'params'>[];
   }[];
   packed: { ids: Int32Array; sizes: Float32Array; params: Int32Array; residuals: Float32Array };
   packedBodies: { ids: Int32Array; meanErrors: Float32Array; params: Int32Array };
@@ -111,9 +114,9 @@ const HAS_PARAMS = 16;
  * Runs on the sockets' thread before a frame goes to the recorder's worker: the frame's parts the
  * poses do not carry, as bytes (copied once into the hand-off batch; a thousand labeled-marker
  * objects, or even one object of typed arrays, cost far more to clone between threads). Numbers are
- * float64, so every value arrives exactly as decoded, except the per-marker and per-body columns,
- * which are float32 and int32 like the wire (i16 params) and like the message they end up in. Read
- * back by `handedFrame`.
+ * float64, so every value arrives exactly as decoded, except the sizes, residuals and mean errors
+ * (float32, as on the wire and in the message) and the params (int32; i16 on the wire). Read back
+ * by `handedFrame`.
  */
 export function natnetRawHandOff(raw: unknown): unknown {
   if (!isFrame(raw)) return raw;
@@ -136,7 +139,7 @@ export function natnetRawHandOff(raw: unknown): unknown {
     flags |= 1 << i;
     size += 8;
   });
-  for (const s of raw.skeletons) size += 8 + s.bones.length * 65;
+  for (const s of raw.skeletons) size += 8 + s.bones.length * 73;
   for (const list of [raw.forcePlates, raw.devices]) {
     for (const a of list) {
       size += 8;
@@ -189,6 +192,9 @@ export function natnetRawHandOff(raw: unknown): unknown {
     for (const b of s.bones) {
       for (const v of [b.id, b.x, b.y, b.z, b.qx, b.qy, b.qz, b.qw]) f64(v);
       u8(b.valid ? 1 : 0);
+      view.setFloat32(p, b.meanError ?? NaN, true);
+      view.setInt32(p + 4, b.params ?? -1, true);
+      p += 8;
     }
   }
   for (const list of [raw.forcePlates, raw.devices]) {
@@ -262,6 +268,8 @@ function handedFrame(bytes: Uint8Array): HandedFrame {
         qz: r.f64(),
         qw: r.f64(),
         valid: r.u8() === 1,
+        meanError: r.f32(),
+        params: r.i32(),
       });
     }
     skeletons.push({ id, bones });
@@ -342,6 +350,8 @@ export const natnetRawMapping: RawMapping = (device, sample, out) => {
       valid: s.bones.map((b) => b.valid),
       positions: s.bones.flatMap((b) => [b.x, b.y, b.z]),
       rotations: s.bones.flatMap((b) => [b.qx, b.qy, b.qz, b.qw]),
+      mean_errors: s.bones.map((b) => b.meanError ?? NaN),
+      params: s.bones.map((b) => b.params ?? -1),
     })),
     force_plates: analog(f.forcePlates),
     devices: analog(f.devices),
