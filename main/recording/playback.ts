@@ -132,6 +132,8 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
   private anchorWallMs = 0;
   private anchorRecNs = 0;
   private generation = 0;
+  /** The generation whose reading pass is running, if any: play() never starts a second one. */
+  private passGeneration: number | null = null;
   private wake: (() => void) | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private closed = false;
@@ -205,16 +207,22 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
 
   play(): void {
     if (this.closed || this.playing) return;
-    if (this.ended) this.seek(this.startNs);
     this.playing = true;
-    this.anchor();
     if (!this.ticker) {
       // The timeline moves between samples too; the UI hears of it 4 times a second.
       this.ticker = setInterval(() => this.emit('state', this.state()), 250);
       this.ticker.unref();
     }
+    // From the end, play starts again at the start: the seek starts the pass and tells the UI once,
+    // already playing (a state "paused at the start" in between would be a lie the UI could act on).
+    if (this.ended) {
+      this.seek(this.startNs);
+      return;
+    }
+    this.anchor();
     if (this.wake) this.wake();
-    else this.start(this.generation);
+    // A pass paused while it read ahead goes on by itself once it reaches its next wait.
+    else if (this.passGeneration !== this.generation) this.start(this.generation);
     this.emit('state', this.state());
   }
 
@@ -291,14 +299,19 @@ export class RecordingPlayer extends EventEmitter<PlayerEvents> {
 
   /** Runs a reading pass; a read that fails because the player was closed or moved on is no error. */
   private start(generation: number): void {
-    this.run(generation).catch((error: unknown) => {
-      if (generation !== this.generation || this.closed) return;
-      this.playing = false;
-      this.ended = true;
-      this.stopTicker();
-      this.readError = `playback stopped: ${(error as Error).message}`;
-      this.emit('state', this.state());
-    });
+    this.passGeneration = generation;
+    this.run(generation)
+      .catch((error: unknown) => {
+        if (generation !== this.generation || this.closed) return;
+        this.playing = false;
+        this.ended = true;
+        this.stopTicker();
+        this.readError = `playback stopped: ${(error as Error).message}`;
+        this.emit('state', this.state());
+      })
+      .finally(() => {
+        if (this.passGeneration === generation) this.passGeneration = null;
+      });
   }
 
   private async run(generation: number): Promise<void> {

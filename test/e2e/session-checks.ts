@@ -88,9 +88,23 @@ export async function checkPlayback(page: Page, mcap: string, deviceId: string):
   await controls.waitFor({ timeout: 10_000 });
   const playbackId = `playback:${deviceId}`;
   await page.getByTestId(`device-card-${playbackId}`).waitFor({ timeout: 10_000 });
-  await waitFor('the playback to play', async () => (await controls.getAttribute('data-playing')) === 'true', 5_000);
-  await page.getByTestId('playback-toggle').click();
-  await waitFor('the playback to pause', async () => (await controls.getAttribute('data-playing')) === 'false', 5_000);
+  const attr = async (name: string): Promise<string | null> => controls.getAttribute(name);
+  // The recording is short (under a second or two), so it may end before a click lands: then the
+  // toggle plays it again from the start, and the pause is tried again (a few times at most).
+  let pausedMidway = false;
+  for (let attempt = 0; attempt < 6 && !pausedMidway; attempt++) {
+    await waitFor(
+      'the playback to play or end',
+      async () => (await attr('data-playing')) === 'true' || (await attr('data-ended')) === 'true',
+      5_000,
+    );
+    const wasPlaying = (await attr('data-playing')) === 'true';
+    await page.getByTestId('playback-toggle').click();
+    if (!wasPlaying) continue;
+    await waitFor('the playback to stop', async () => (await attr('data-playing')) === 'false', 5_000);
+    pausedMidway = (await attr('data-ended')) === 'false';
+  }
+  assert.ok(pausedMidway, 'the recording ended before each pause landed');
   const position = async (): Promise<number> =>
     Number(await page.getByTestId('playback-position').getAttribute('data-value'));
   const paused = await position();

@@ -203,6 +203,43 @@ test('paused after the last sample: the position holds, and play then runs on to
   await hub.close();
 });
 
+test('play after the end starts again without a "paused at the start" state in between', async () => {
+  const { path } = await record();
+  const player = await RecordingPlayer.open(path);
+  const { hub, frames } = await framesOf(player);
+  player.setSpeed(20);
+  player.play();
+  await waitFor(() => player.state().ended, 'the end', 5_000);
+  const told: { playing: boolean; ended: boolean }[] = [];
+  player.on('state', (s) => told.push({ playing: s.playing, ended: s.ended }));
+  frames.length = 0;
+  player.play();
+  assert.deepEqual(told[0], { playing: true, ended: false }, `the UI was told ${JSON.stringify(told)}`);
+  await waitFor(() => frames.length > 0, 'a replay from the start', 5_000);
+  assert.equal(frames[0], 1000);
+  player.close();
+  await hub.close();
+});
+
+test('pause and play while the pass reads ahead: one pass goes on, no frame played twice', async () => {
+  const { path } = await record();
+  const player = await RecordingPlayer.open(path);
+  const { hub, frames } = await framesOf(player);
+  player.setSpeed(20);
+  player.play();
+  // The pass is reading its first chunk now, not waiting in the timeline.
+  player.pause();
+  player.play();
+  await waitFor(() => player.state().ended, 'the end', 5_000);
+  assert.deepEqual(
+    frames,
+    Array.from({ length: FRAMES }, (_, i) => 1000 + i),
+    'every frame once, in order',
+  );
+  player.close();
+  await hub.close();
+});
+
 test('a truncated recording plays what is readable and says why it stops', async () => {
   const { path } = await record();
   const cut = join(tempDir('cut'), 'cut.mcap');

@@ -46,7 +46,12 @@ export function Playback() {
   const position = (dragNs ?? playback.positionNs) - playback.startNs;
   return (
     <Panel title="Playback" testId="playback-panel">
-      <div className="session" data-testid="playback-controls" data-playing={String(playback.playing)}>
+      <div
+        className="session"
+        data-testid="playback-controls"
+        data-playing={String(playback.playing)}
+        data-ended={String(playback.ended)}
+      >
         <div className="session-status" title={playback.file}>
           {playback.file.split(/[\\/]/).slice(-2).join('/')}
         </div>
