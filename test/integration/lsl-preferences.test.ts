@@ -19,23 +19,12 @@ import { PreferencesService, preferencesOf } from '../../main/settings/preferenc
 import { SettingsStore } from '../../main/settings/settings-store';
 import { FakeTransport } from '../helpers/fake-transport';
 import { waitFor } from '../helpers/fake-source';
+import { BASE_PREFERENCES } from '../helpers/preferences';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-lsl-prefs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const base: Preferences = {
-  recordingFolder: null,
-  theme: 'system',
-  units: 'm',
-  upAxis: 'y',
-  demoAtStart: true,
-  staleFramePeriods: 5,
-  rateFloorPercent: 90,
-  networkInterface: null,
-  lslScope: 'site',
-  lslKnownPeers: [],
-  demoLsl: false,
-};
+const base: Preferences = BASE_PREFERENCES;
 
 test('known peers: host names and IPv4 addresses pass; anything else gets a message that names it', () => {
   for (const good of ['eeg-pc', '192.168.1.50', '127.0.0.1', 'amp1.lab.example.org', 'EEG-PC-2']) {

@@ -15,23 +15,12 @@ import { broadcastOf } from '../../main/net/lab-interface';
 import { ipv4Interfaces, PreferencesService, preferencesOf } from '../../main/settings/preferences';
 import { SettingsStore } from '../../main/settings/settings-store';
 import { DiscoveryService, lanTargets } from '../../main/devices/discovery-service';
+import { BASE_PREFERENCES } from '../helpers/preferences';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-prefs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const base: Preferences = {
-  recordingFolder: null,
-  theme: 'system',
-  units: 'm',
-  upAxis: 'y',
-  demoAtStart: true,
-  staleFramePeriods: 5,
-  rateFloorPercent: 90,
-  networkInterface: null,
-  lslScope: 'site',
-  lslKnownPeers: [],
-  demoLsl: false,
-};
+const base: Preferences = BASE_PREFERENCES;
 
 describe('preferences', () => {
   test('the RPC takes only valid values', () => {
