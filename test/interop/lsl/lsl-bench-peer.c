@@ -121,27 +121,32 @@ static int outlet(const char *name, int channels, double rate, double seconds, i
 	return 0;
 }
 
-/* The inlet for a stream known by its info XML: liblsl connects to its v4address without resolving. */
-static lsl_inlet inlet_for(const char *xml, int *channels) {
+/*
+ * The inlet for a stream known by its info XML, opened: liblsl connects to its v4address without
+ * resolving. NULL (with an "error" line printed) when it cannot.
+ */
+static lsl_inlet open_inlet(const char *xml, int *channels) {
 	lsl_streaminfo info = lsl_streaminfo_from_xml(xml);
-	if (!info) return NULL;
+	if (!info) {
+		printf("error bad stream info\n");
+		return NULL;
+	}
 	*channels = lsl_get_channel_count(info);
-	return lsl_create_inlet(info, 360, 0, 0);
+	lsl_inlet in = lsl_create_inlet(info, 360, 0, 0);
+	int32_t ec = 0;
+	lsl_open_stream(in, 10, &ec);
+	if (ec) {
+		printf("error open %d\n", ec);
+		return NULL;
+	}
+	return in;
 }
 
 static int inlet(double seconds, const char *xml) {
 	int channels = 0;
-	lsl_inlet in = inlet_for(xml, &channels);
+	lsl_inlet in = open_inlet(xml, &channels);
+	if (!in) return 1;
 	int32_t ec = 0;
-	if (!in) {
-		printf("error bad stream info\n");
-		return 1;
-	}
-	lsl_open_stream(in, 10, &ec);
-	if (ec) {
-		printf("error open %d\n", ec);
-		return 1;
-	}
 	printf("open\n");
 	float *sample = calloc((size_t)channels, sizeof(float));
 	double *latencies = malloc(MAX_LATENCIES * sizeof(double));
@@ -219,18 +224,10 @@ static int latency(int channels, long count) {
 	char *local = on_loopback(xml);
 	lsl_destroy_string(xml);
 	int in_channels = 0;
-	lsl_inlet in = inlet_for(local, &in_channels);
+	lsl_inlet in = open_inlet(local, &in_channels);
 	free(local);
+	if (!in) return 1;
 	int32_t ec = 0;
-	if (!in) {
-		printf("error bad stream info\n");
-		return 1;
-	}
-	lsl_open_stream(in, 10, &ec);
-	if (ec) {
-		printf("error open %d\n", ec);
-		return 1;
-	}
 	/* Pushing starts once the inlet is streaming, as in the bench's own latency run. */
 	pthread_t thread;
 	pthread_create(&thread, NULL, push_each_ms, &p);
