@@ -46,18 +46,8 @@ async function run(series: number, hz: number, seconds: number): Promise<PlotBen
   }, 4);
   await new Promise((r) => setTimeout(r, 1000));
   updateTimes.length = 0;
-  let frames = 0;
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      frames++;
-      if (performance.now() - start < seconds * 1000) requestAnimationFrame(tick);
-      else resolve();
-    };
-    requestAnimationFrame(tick);
-  });
+  const { frames, elapsed } = await countFrames(seconds);
   clearInterval(feeder);
-  const elapsed = (performance.now() - start) / 1000;
   usePlotsStore.setState((s) => ({ plots: s.plots.filter((p) => p.id !== 99) }));
   return {
     series,
@@ -70,8 +60,8 @@ async function run(series: number, hz: number, seconds: number): Promise<PlotBen
   };
 }
 
-/** Frame rate alone (no plot fed), for the baseline. */
-async function idleFps(seconds: number): Promise<number> {
+/** Animation frames the page draws in `seconds`, and the seconds that took. */
+async function countFrames(seconds: number): Promise<{ frames: number; elapsed: number }> {
   let frames = 0;
   const start = performance.now();
   await new Promise<void>((resolve) => {
@@ -82,7 +72,13 @@ async function idleFps(seconds: number): Promise<number> {
     };
     requestAnimationFrame(tick);
   });
-  return frames / ((performance.now() - start) / 1000);
+  return { frames, elapsed: (performance.now() - start) / 1000 };
+}
+
+/** Frame rate alone (no plot fed), for the baseline. */
+async function idleFps(seconds: number): Promise<number> {
+  const { frames, elapsed } = await countFrames(seconds);
+  return frames / elapsed;
 }
 
 export function installPlotBenchHook(win: Window): void {
